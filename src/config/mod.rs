@@ -1,0 +1,50 @@
+//! Configuration: `alembic.ini` (Python configparser syntax) and database URLs.
+//!
+//! Owns reading the ini file, `%(here)s` interpolation and `%%` escapes, the typed accessors
+//! for `[alembic]` keys, and the URL precedence `-x url=` > `$DATABASE_URL` > `sqlalchemy.url`.
+//! It does not open databases or read scripts.
+
+mod ini;
+mod url;
+
+pub use ini::Config;
+pub use url::{resolve_url, DatabaseUrl, PgParams, SslMode, UrlKind};
+
+/// A configuration or URL problem, worded for the user.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ConfigError {
+    /// The ini file exists but could not be read.
+    #[error("could not read {path}: {source}")]
+    Read {
+        path: std::path::PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    /// A syntax error in the ini file.
+    #[error("{path}, line {line}: {message}")]
+    Syntax {
+        path: std::path::PathBuf,
+        line: usize,
+        message: String,
+    },
+    /// A `%(name)s` reference to a key that does not exist, or a lone `%`.
+    #[error("{path}: bad interpolation in '{key}': {message}")]
+    Interpolation {
+        path: std::path::PathBuf,
+        key: String,
+        message: String,
+    },
+    /// `script_location` is absent from the section (also the case when the file is missing).
+    #[error("No 'script_location' key found in configuration.")]
+    NoScriptLocation,
+    /// A key with a value that cannot be used.
+    #[error("bad value for '{key}' in configuration: {message}")]
+    BadValue { key: String, message: String },
+    /// No URL from any source.
+    #[error("no database URL: set sqlalchemy.url in the configuration, $DATABASE_URL, or -x url=...")]
+    NoUrl,
+    /// A URL that cannot be parsed; the password is already masked in `url`.
+    #[error("can't parse database URL '{url}': {message}")]
+    BadUrl { url: String, message: String },
+}

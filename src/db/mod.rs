@@ -1,0 +1,91 @@
+//! Live databases: one module per engine behind the small [`Database`] trait.
+//!
+//! Each engine provides connect, statement execution, transactions, the migration lock and
+//! reading the version table. Everything the engines share (the version table's SQL, which is
+//! also what offline mode prints) lives in [`version_table`]. Nothing here decides *what* to
+//! run; that is the plan's job.
+
+mod postgres;
+mod sqlite;
+pub mod version_table;
+
+use std::time::Duration;
+
+use crate::config::{DatabaseUrl, UrlKind};
+use crate::Dialect;
+
+pub use version_table::VersionTable;
+
+/// A database failure, worded for the user; URLs inside are already masked.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum DbError {
+    /// Could not open or reach the database.
+    #[error("can't connect to {url}: {message}")]
+    Connect { url: String, message: String },
+    /// A statement failed.
+    #[error("{message}")]
+    Statement { message: String },
+    /// Another process holds the migration lock and the wait ran out.
+    #[error("timed out after {0:?} waiting for the migration lock held by another process")]
+    LockTimeout(Duration),
+    /// An UPDATE or DELETE of the version table matched the wrong number of rows.
+    #[error("Online migration expected to match one row when {action} in '{table}'; {found} found")]
+    VersionRowMismatch {
+        action: String,
+        table: String,
+        found: u64,
+    },
+}
+
+/// A connection to one database, as the runner needs it.
+///
+/// Dropping the connection releases its migration lock.
+pub trait Database {
+    /// The connected engine's dialect.
+    fn dialect(&self) -> Dialect;
+
+    /// Runs one statement; returns the number of rows it changed.
+    fn execute(&mut self, sql: &str) -> Result<u64, DbError>;
+
+    /// Runs a query and returns the first column of every row as text.
+    fn query_column(&mut self, sql: &str) -> Result<Vec<String>, DbError>;
+
+    /// Starts a transaction.
+    fn begin(&mut self) -> Result<(), DbError>;
+
+    /// Commits the open transaction.
+    fn commit(&mut self) -> Result<(), DbError>;
+
+    /// Rolls back the open transaction, if any.
+    fn rollback(&mut self) -> Result<(), DbError>;
+
+    /// Whether `table` exists.
+    fn table_exists(&mut self, table: &VersionTable) -> Result<bool, DbError>;
+
+    /// Takes the migration lock, waiting up to `timeout`; calls `on_wait` once if it has to wait.
+    /// Held until [`Database::unlock`] or until the connection is dropped.
+    fn lock(&mut self, timeout: Duration, on_wait: &mut dyn FnMut()) -> Result<(), DbError>;
+
+    /// Releases the migration lock.
+    fn unlock(&mut self) -> Result<(), DbError>;
+}
+
+/// Opens a connection for `url`.
+pub fn connect(url: &DatabaseUrl) -> Result<Box<dyn Database>, DbError> {
+    match url.kind() {
+        UrlKind::Postgres(params) => Ok(Box::new(postgres::PgDatabase::connect(url, params)?)),
+        UrlKind::SqliteMemory => Ok(Box::new(sqlite::SqliteDatabase::open_memory(url)?)),
+        UrlKind::SqliteFile(path) => Ok(Box::new(sqlite::SqliteDatabase::open(url, path)?)),
+    }
+}
+
+/// Reads the current heads from the version table; an absent table means no heads.
+pub fn read_heads(db: &mut dyn Database, table: &VersionTable) -> Result<Vec<String>, DbError> {
+    if !db.table_exists(table)? {
+        return Ok(Vec::new());
+    }
+    let mut heads = db.query_column(&table.select_sql(db.dialect()))?;
+    heads.sort();
+    Ok(heads)
+}

@@ -1,0 +1,29 @@
+//! The crate's error: one variant per module, messages worded for the user.
+
+use crate::config::ConfigError;
+use crate::db::DbError;
+use crate::revision::RevisionError;
+use crate::runner::RunError;
+use crate::script::ScriptError;
+
+/// Any failure of the engine.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    #[error(transparent)]
+    Script(#[from] ScriptError),
+    #[error(transparent)]
+    Revision(#[from] RevisionError),
+    #[error(transparent)]
+    Db(#[from] DbError),
+    #[error(transparent)]
+    Run(#[from] RunError),
+    /// A usage problem found by a command (wrong combination of options, and so on).
+    #[error("{0}")]
+    Usage(String),
+}
+
+/// The crate's result type.
+pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -1,0 +1,3 @@
+//! The `alembic` binary. (stub)
+
+fn main() {}

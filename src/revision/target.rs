@@ -1,0 +1,1 @@
+//! Target symbols. (stub: to be implemented)

@@ -1,0 +1,49 @@
+//! Revision scripts: the `.sql` file format, the statement splitter, and new-file templates.
+//!
+//! A script is a header of `-- key: value` lines, then `-- +upgrade` / `-- +downgrade`
+//! sections (see DESIGN section 4 and the grammar in `header.rs`). This module parses and
+//! writes files; it knows nothing of the revision graph beyond producing
+//! [`crate::revision::Revision`] values from scripts.
+
+mod dir;
+mod header;
+mod split;
+mod template;
+
+pub use dir::{load_scripts, write_new_script};
+pub use header::{Script, Section, SectionDirection, TransactionMode};
+pub use split::{split_statements, Statement};
+pub use template::{file_name, render_script, slugify, NewScript, DEFAULT_TEMPLATE};
+
+use std::path::PathBuf;
+
+/// A script that cannot be read or parsed; every variant names the file.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ScriptError {
+    #[error("could not read {path}: {source}")]
+    Read {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("could not write {path}: {source}")]
+    Write {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{path} is not valid UTF-8")]
+    NotUtf8 { path: PathBuf },
+    /// A malformed header or section marker.
+    #[error("{path}, line {line}: {message}")]
+    Syntax {
+        path: PathBuf,
+        line: usize,
+        message: String,
+    },
+    #[error("Path doesn't exist: {path}.  Please use the 'init' command to create a new scripts folder.")]
+    MissingDir { path: PathBuf },
+    #[error("template error: {0}")]
+    Template(String),
+}
