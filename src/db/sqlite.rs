@@ -1,26 +1,82 @@
-//! SQLite engine. (stub: to be implemented)
+//! SQLite engine, through `rusqlite` with SQLite bundled.
+//!
+//! Transactions are real (`BEGIN IMMEDIATE` … `COMMIT`), so DDL that fails halfway through a
+//! migration leaves nothing behind. The migration lock is an exclusive `flock` on the database
+//! file itself: SQLite's own locks are POSIX `fcntl` locks, which `flock` does not touch on
+//! Linux, so the two never interfere; the kernel drops the lock when the process dies, so a
+//! killed run never leaves a stale lock behind. An in-memory database needs no lock.
 
-use std::path::Path;
-use std::time::Duration;
+use std::fs::File;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use rusqlite::types::ValueRef;
+use rusqlite::Connection;
 
 use super::{Database, DbError, VersionTable};
 use crate::config::DatabaseUrl;
 use crate::Dialect;
 
+/// How long one statement waits for another connection's write lock before failing.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(60);
+
 /// A SQLite connection.
-pub struct SqliteDatabase {}
+pub struct SqliteDatabase {
+    conn: Connection,
+    /// The database file, for the migration lock; `None` in memory.
+    path: Option<PathBuf>,
+    /// The open file while the migration lock is held.
+    lock: Option<File>,
+}
 
 impl SqliteDatabase {
-    /// Opens (creating when missing) a database file.
+    /// Opens (creating when missing, with its parent directory) a database file.
     pub fn open(url: &DatabaseUrl, path: &Path) -> Result<SqliteDatabase, DbError> {
-        let _ = (url, path);
-        todo!()
+        let connect_err = |message: String| DbError::Connect {
+            url: url.to_string(),
+            message,
+        };
+        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+            std::fs::create_dir_all(parent).map_err(|e| {
+                connect_err(format!("can't create directory {}: {e}", parent.display()))
+            })?;
+        }
+        let conn = Connection::open(path).map_err(|e| connect_err(e.to_string()))?;
+        let db = SqliteDatabase::configure(conn).map_err(|e| connect_err(e.to_string()))?;
+        Ok(SqliteDatabase {
+            path: Some(path.to_path_buf()),
+            ..db
+        })
     }
 
     /// Opens an in-memory database.
     pub fn open_memory(url: &DatabaseUrl) -> Result<SqliteDatabase, DbError> {
-        let _ = url;
-        todo!()
+        let conn = Connection::open_in_memory().map_err(|e| DbError::Connect {
+            url: url.to_string(),
+            message: e.to_string(),
+        })?;
+        SqliteDatabase::configure(conn).map_err(|e| DbError::Connect {
+            url: url.to_string(),
+            message: e.to_string(),
+        })
+    }
+
+    /// Sets the busy timeout and reads the schema once, so that a file that is not a SQLite
+    /// database is reported when it is opened rather than at the first migration.
+    fn configure(conn: Connection) -> rusqlite::Result<SqliteDatabase> {
+        conn.busy_timeout(BUSY_TIMEOUT)?;
+        conn.query_row("SELECT count(*) FROM sqlite_master", [], |_| Ok(()))?;
+        Ok(SqliteDatabase {
+            conn,
+            path: None,
+            lock: None,
+        })
+    }
+}
+
+fn statement_error(e: rusqlite::Error) -> DbError {
+    DbError::Statement {
+        message: e.to_string(),
     }
 }
 
@@ -28,28 +84,108 @@ impl Database for SqliteDatabase {
     fn dialect(&self) -> Dialect {
         Dialect::Sqlite
     }
-    fn execute(&mut self, _sql: &str) -> Result<u64, DbError> {
-        unimplemented!()
+
+    fn execute(&mut self, sql: &str) -> Result<u64, DbError> {
+        let mut stmt = self.conn.prepare(sql).map_err(statement_error)?;
+        if stmt.column_count() > 0 {
+            // A statement that returns rows (PRAGMA, SELECT): run it to the end, count nothing.
+            let mut rows = stmt.raw_query();
+            while rows.next().map_err(statement_error)?.is_some() {}
+            return Ok(0);
+        }
+        let changed = stmt.raw_execute().map_err(statement_error)?;
+        Ok(changed as u64)
     }
-    fn query_column(&mut self, _sql: &str) -> Result<Vec<String>, DbError> {
-        unimplemented!()
+
+    fn query_column(&mut self, sql: &str) -> Result<Vec<String>, DbError> {
+        let mut stmt = self.conn.prepare(sql).map_err(statement_error)?;
+        let mut rows = stmt.raw_query();
+        let mut out = Vec::new();
+        while let Some(row) = rows.next().map_err(statement_error)? {
+            let text = match row.get_ref(0).map_err(statement_error)? {
+                ValueRef::Null => String::new(),
+                ValueRef::Integer(i) => i.to_string(),
+                ValueRef::Real(f) => f.to_string(),
+                ValueRef::Text(t) | ValueRef::Blob(t) => String::from_utf8_lossy(t).into_owned(),
+            };
+            out.push(text);
+        }
+        Ok(out)
     }
+
     fn begin(&mut self) -> Result<(), DbError> {
-        unimplemented!()
+        // IMMEDIATE takes the write lock now, so two writers queue instead of deadlocking.
+        self.conn
+            .execute_batch("BEGIN IMMEDIATE")
+            .map_err(statement_error)
     }
+
     fn commit(&mut self) -> Result<(), DbError> {
-        unimplemented!()
+        self.conn.execute_batch("COMMIT").map_err(statement_error)
     }
+
     fn rollback(&mut self) -> Result<(), DbError> {
-        unimplemented!()
+        if self.conn.is_autocommit() {
+            return Ok(());
+        }
+        self.conn.execute_batch("ROLLBACK").map_err(statement_error)
     }
-    fn table_exists(&mut self, _table: &VersionTable) -> Result<bool, DbError> {
-        unimplemented!()
+
+    fn table_exists(&mut self, table: &VersionTable) -> Result<bool, DbError> {
+        let master = match &table.schema {
+            Some(schema) => format!("{}.sqlite_master", Dialect::Sqlite.quote_ident(schema)),
+            None => "sqlite_master".to_string(),
+        };
+        let sql = format!("SELECT count(*) FROM {master} WHERE type = 'table' AND name = ?1");
+        let count: i64 = self
+            .conn
+            .query_row(&sql, [&table.name], |row| row.get(0))
+            .map_err(statement_error)?;
+        Ok(count > 0)
     }
-    fn lock(&mut self, _timeout: Duration, _on_wait: &mut dyn FnMut()) -> Result<(), DbError> {
-        unimplemented!()
+
+    fn lock(&mut self, timeout: Duration, on_wait: &mut dyn FnMut()) -> Result<(), DbError> {
+        let Some(path) = &self.path else {
+            return Ok(());
+        };
+        if self.lock.is_some() {
+            return Ok(());
+        }
+        let file = File::open(path).map_err(|e| DbError::Statement {
+            message: format!("can't open {} to lock it: {e}", path.display()),
+        })?;
+        let started = Instant::now();
+        let mut told = false;
+        loop {
+            match file.try_lock() {
+                Ok(()) => break,
+                Err(std::fs::TryLockError::WouldBlock) => {
+                    if !told {
+                        on_wait();
+                        told = true;
+                    }
+                    if started.elapsed() >= timeout {
+                        return Err(DbError::LockTimeout(timeout));
+                    }
+                    std::thread::sleep(Duration::from_millis(20));
+                }
+                Err(std::fs::TryLockError::Error(e)) => {
+                    return Err(DbError::Statement {
+                        message: format!("can't lock {}: {e}", path.display()),
+                    })
+                }
+            }
+        }
+        self.lock = Some(file);
+        Ok(())
     }
+
     fn unlock(&mut self) -> Result<(), DbError> {
-        unimplemented!()
+        if let Some(file) = self.lock.take() {
+            file.unlock().map_err(|e| DbError::Statement {
+                message: format!("can't unlock the database file: {e}"),
+            })?;
+        }
+        Ok(())
     }
 }

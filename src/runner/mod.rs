@@ -1,9 +1,255 @@
-//! The runner: walks a [`crate::revision::Plan`] into a sink. (stub: to be implemented)
+//! The runner: walks a [`Plan`] into a [`Sink`], which is a live database or SQL text.
+//!
+//! Both sinks receive the same calls in the same order — a comment naming the step, `BEGIN`,
+//! each statement of the script section, the version-table statements, `COMMIT` — so
+//! `upgrade --sql` prints exactly what `upgrade` runs. Each migration is one transaction
+//! together with its version-table update, unless its section says `no-transaction`: then its
+//! statements run in autocommit mode and the version update gets a transaction of its own.
+//! Before the first statement runs, every step is checked: a downgrade through a revision
+//! without a downgrade section fails with nothing done. The runner never prints; it reports
+//! [`Event`]s to an observer.
+
+mod sink;
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+pub use sink::{OfflineSink, OnlineSink, Sink};
+
+use crate::db::VersionTable;
+use crate::revision::{Plan, Step, StepKind, VersionOp};
+use crate::script::{split_statements, Script, SectionDirection, TransactionMode};
+use crate::Dialect;
 
 /// A failure while running a plan.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum RunError {
+    /// A downgrade would pass through a revision that has no downgrade section.
+    #[error("revision {revision} has no '-- +downgrade' section ({path}); it can't be downgraded")]
+    Irreversible { revision: String, path: PathBuf },
+    /// A step names a revision that has no script (the plan and the scripts disagree).
+    #[error("no script for revision {0}")]
+    MissingScript(String),
+    /// A statement of a migration failed; its transaction was rolled back.
+    #[error("{path}:{line}: {message} (revision {revision}; {outcome})")]
+    Statement {
+        revision: String,
+        path: PathBuf,
+        line: usize,
+        message: String,
+        outcome: String,
+    },
+    /// A version-table statement failed or matched the wrong number of rows.
     #[error("{0}")]
-    Other(String),
+    VersionTable(String),
+    /// The sink itself failed (writing SQL text, or a transaction boundary).
+    #[error("{0}")]
+    Sink(String),
+}
+
+/// What the runner reports while it works.
+#[derive(Debug)]
+pub enum Event<'a> {
+    /// The version table is being created.
+    CreatingVersionTable,
+    /// A step starts; `doc` is the revision's message (empty for stamps).
+    StepStarted { step: &'a Step, doc: &'a str },
+    /// A step committed.
+    StepFinished { step: &'a Step, elapsed: Duration },
+}
+
+/// How the runner groups work into transactions.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TransactionScope {
+    /// One transaction per migration (the default).
+    PerMigration,
+    /// One transaction around the whole plan (`transaction_per_migration = false`).
+    Whole,
+}
+
+/// Everything the runner needs besides the plan and the sink.
+pub struct RunContext<'a> {
+    pub scripts: &'a HashMap<String, Script>,
+    pub version_table: &'a VersionTable,
+    pub scope: TransactionScope,
+    /// Emit the version table's `CREATE TABLE` first.
+    pub create_version_table: bool,
+}
+
+/// The line Alembic logs for a step, without the doc: `upgrade a -> b`, `stamp_revision  -> c`.
+pub fn step_summary(step: &Step) -> String {
+    let verb = match step.kind {
+        StepKind::Upgrade => "upgrade",
+        StepKind::Downgrade => "downgrade",
+        StepKind::Stamp => "stamp_revision",
+    };
+    format!("{verb} {} -> {}", step.from.join(", "), step.to.join(", "))
+}
+
+/// Checks that every step can run: scripts exist and downgrades are reversible.
+pub fn check_plan(plan: &Plan, scripts: &HashMap<String, Script>, dialect: Dialect) -> Result<(), RunError> {
+    for step in &plan.steps {
+        let Some(rev) = &step.revision else { continue };
+        let script = scripts
+            .get(rev)
+            .ok_or_else(|| RunError::MissingScript(rev.clone()))?;
+        if step.kind == StepKind::Downgrade
+            && script.section(SectionDirection::Downgrade, dialect).is_none()
+        {
+            return Err(RunError::Irreversible {
+                revision: rev.clone(),
+                path: script.path.clone(),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// Runs `plan` into `sink`, reporting progress to `observe`.
+pub fn run_plan(
+    plan: &Plan,
+    ctx: &RunContext<'_>,
+    sink: &mut dyn Sink,
+    observe: &mut dyn FnMut(Event<'_>),
+) -> Result<(), RunError> {
+    let dialect = sink.dialect();
+    check_plan(plan, ctx.scripts, dialect)?;
+    if ctx.create_version_table {
+        observe(Event::CreatingVersionTable);
+        sink.statement(&ctx.version_table.create_sql(dialect))
+            .map_err(|e| RunError::VersionTable(format!("can't create the version table: {e}")))?;
+    }
+    let whole = ctx.scope == TransactionScope::Whole && !plan.steps.is_empty();
+    if whole {
+        sink.begin()?;
+    }
+    let mut last_good: Option<&Step> = None;
+    for step in &plan.steps {
+        let started = Instant::now();
+        let script = step.revision.as_ref().and_then(|r| ctx.scripts.get(r));
+        let doc = script.map(|s| first_paragraph(&s.message)).unwrap_or("");
+        observe(Event::StepStarted { step, doc });
+        sink.comment(&format!("Running {}", step_summary(step)))?;
+        let result = run_step(step, script, ctx, sink, whole);
+        if let Err(err) = result {
+            sink.rollback();
+            return Err(with_outcome(err, last_good, whole));
+        }
+        observe(Event::StepFinished {
+            step,
+            elapsed: started.elapsed(),
+        });
+        last_good = Some(step);
+    }
+    if whole {
+        sink.commit()?;
+    }
+    Ok(())
+}
+
+/// Runs one step: its section's statements and its version-table updates.
+fn run_step(
+    step: &Step,
+    script: Option<&Script>,
+    ctx: &RunContext<'_>,
+    sink: &mut dyn Sink,
+    whole: bool,
+) -> Result<(), RunError> {
+    let dialect = sink.dialect();
+    let direction = match step.kind {
+        StepKind::Downgrade => SectionDirection::Downgrade,
+        _ => SectionDirection::Upgrade,
+    };
+    let section = match (step.kind, script) {
+        (StepKind::Stamp, _) | (_, None) => None,
+        (_, Some(script)) => script.section(direction, dialect).map(|s| (script, s)),
+    };
+    let autocommit = section.is_some_and(|(_, s)| s.transaction == TransactionMode::None);
+    if autocommit && whole {
+        // Like Alembic's autocommit_block: end the open transaction, run outside it.
+        sink.commit()?;
+    }
+    if !autocommit && !whole {
+        sink.begin()?;
+    }
+    if let Some((script, section)) = section {
+        for stmt in split_statements(&section.sql) {
+            sink.statement(&stmt.sql).map_err(|message| RunError::Statement {
+                revision: script.revision.clone(),
+                path: script.path.clone(),
+                line: section.first_line + stmt.line_offset,
+                message,
+                outcome: String::new(),
+            })?;
+        }
+    }
+    if autocommit {
+        sink.begin()?;
+    }
+    for op in &step.version_ops {
+        let sql = ctx.version_table.op_sql(op, dialect);
+        let changed = sink.statement(&sql).map_err(RunError::VersionTable)?;
+        check_row_count(op, changed, &ctx.version_table.name)?;
+    }
+    if autocommit || !whole {
+        sink.commit()?;
+    }
+    Ok(())
+}
+
+/// Online, an UPDATE or DELETE of one version row must match exactly one row.
+fn check_row_count(op: &VersionOp, changed: Option<u64>, table: &str) -> Result<(), RunError> {
+    let Some(found) = changed else { return Ok(()) };
+    let action = match op {
+        VersionOp::Update { from, to } => format!("updating '{from}' to '{to}'"),
+        VersionOp::Delete(rev) => format!("deleting '{rev}'"),
+        VersionOp::Insert(_) | VersionOp::DeleteAll => return Ok(()),
+    };
+    if found == 1 {
+        return Ok(());
+    }
+    Err(RunError::VersionTable(format!(
+        "Online migration expected to match one row when {action} in '{table}'; {found} found"
+    )))
+}
+
+/// Adds to a statement failure what state the database was left in.
+fn with_outcome(err: RunError, last_good: Option<&Step>, whole: bool) -> RunError {
+    match err {
+        RunError::Statement {
+            revision,
+            path,
+            line,
+            message,
+            ..
+        } => {
+            let outcome = match (whole, last_good) {
+                (true, _) => "the whole run was rolled back".to_string(),
+                (false, Some(step)) => format!(
+                    "this migration was rolled back; the last one applied was {}",
+                    step_summary(step)
+                ),
+                (false, None) => "this migration was rolled back; none were applied".to_string(),
+            };
+            RunError::Statement {
+                revision,
+                path,
+                line,
+                message,
+                outcome,
+            }
+        }
+        other => other,
+    }
+}
+
+/// The first paragraph of a message: Alembic's `doc`.
+pub fn first_paragraph(message: &str) -> &str {
+    let trimmed = message.trim();
+    match trimmed.find("\n\n") {
+        Some(end) => &trimmed[..end],
+        None => trimmed,
+    }
 }

@@ -1,0 +1,111 @@
+//! The two sinks a plan runs into: a live database and SQL text.
+
+use std::io::Write;
+
+use crate::db::Database;
+use crate::Dialect;
+
+use super::RunError;
+
+/// Where a plan's statements go. Statement errors come back as the database's message.
+pub trait Sink {
+    /// The dialect statements are written for.
+    fn dialect(&self) -> Dialect;
+    /// A comment naming the step that follows (offline only).
+    fn comment(&mut self, text: &str) -> Result<(), RunError>;
+    /// Starts a transaction.
+    fn begin(&mut self) -> Result<(), RunError>;
+    /// Commits it.
+    fn commit(&mut self) -> Result<(), RunError>;
+    /// Abandons the open transaction, if any (best effort: the caller is already failing).
+    fn rollback(&mut self);
+    /// Runs (or writes) one statement; online, returns the number of rows it changed.
+    fn statement(&mut self, sql: &str) -> Result<Option<u64>, String>;
+}
+
+/// Runs statements against a database.
+pub struct OnlineSink<'a> {
+    db: &'a mut dyn Database,
+}
+
+impl<'a> OnlineSink<'a> {
+    pub fn new(db: &'a mut dyn Database) -> Self {
+        OnlineSink { db }
+    }
+}
+
+impl Sink for OnlineSink<'_> {
+    fn dialect(&self) -> Dialect {
+        self.db.dialect()
+    }
+
+    fn comment(&mut self, _text: &str) -> Result<(), RunError> {
+        Ok(())
+    }
+
+    fn begin(&mut self) -> Result<(), RunError> {
+        self.db
+            .begin()
+            .map_err(|e| RunError::Sink(format!("can't begin a transaction: {e}")))
+    }
+
+    fn commit(&mut self) -> Result<(), RunError> {
+        self.db
+            .commit()
+            .map_err(|e| RunError::Sink(format!("can't commit: {e}")))
+    }
+
+    fn rollback(&mut self) {
+        // The original error is what the user needs; a failed rollback adds nothing, and the
+        // connection closing discards the transaction anyway.
+        let _ = self.db.rollback();
+    }
+
+    fn statement(&mut self, sql: &str) -> Result<Option<u64>, String> {
+        self.db.execute(sql).map(Some).map_err(|e| e.to_string())
+    }
+}
+
+/// Writes statements as SQL text, each followed by `;` and a blank line, as Alembic does.
+pub struct OfflineSink<W: Write> {
+    out: W,
+    dialect: Dialect,
+}
+
+impl<W: Write> OfflineSink<W> {
+    pub fn new(out: W, dialect: Dialect) -> Self {
+        OfflineSink { out, dialect }
+    }
+
+    fn write(&mut self, text: &str) -> Result<(), RunError> {
+        self.out
+            .write_all(text.as_bytes())
+            .map_err(|e| RunError::Sink(format!("can't write SQL output: {e}")))
+    }
+}
+
+impl<W: Write> Sink for OfflineSink<W> {
+    fn dialect(&self) -> Dialect {
+        self.dialect
+    }
+
+    fn comment(&mut self, text: &str) -> Result<(), RunError> {
+        self.write(&format!("-- {text}\n\n"))
+    }
+
+    fn begin(&mut self) -> Result<(), RunError> {
+        self.write("BEGIN;\n\n")
+    }
+
+    fn commit(&mut self) -> Result<(), RunError> {
+        self.write("COMMIT;\n\n")
+    }
+
+    fn rollback(&mut self) {}
+
+    fn statement(&mut self, sql: &str) -> Result<Option<u64>, String> {
+        self.write(&format!("{};\n\n", sql.trim_end()))
+            .map_err(|e| e.to_string())?;
+        Ok(None)
+    }
+}
