@@ -1,22 +1,155 @@
-//! PostgreSQL engine. (stub: to be implemented)
+//! PostgreSQL engine, on the synchronous `postgres` crate.
+//!
+//! Statements go through the simple query protocol, so any single statement works as written
+//! (`DO $$ … $$`, `CREATE INDEX CONCURRENTLY` outside a transaction) and results come back as
+//! text. Transactions are plain `BEGIN`/`COMMIT`/`ROLLBACK`; the runner decides the
+//! boundaries. The migration lock is a session-level advisory lock, which the server also
+//! releases when the connection ends, however the process ends.
+//!
+//! Every error is one line; the URL in it is the masked `Display` form, and the password is
+//! never echoed.
 
-use std::time::Duration;
+use std::error::Error as _;
+use std::io;
+use std::thread;
+use std::time::{Duration, Instant};
+
+use postgres::error::SqlState;
+use postgres::{Client, NoTls, SimpleQueryMessage};
 
 use super::{Database, DbError, VersionTable};
-use crate::config::{DatabaseUrl, PgParams};
+use crate::config::{DatabaseUrl, PgParams, SslMode};
 use crate::Dialect;
 
+/// The key of the migration lock: the 64-bit FNV-1a hash of `"litekb-migrations"`, as a
+/// `bigint`.
+///
+/// Every run of this tool against one database uses the same key, whatever the version
+/// table, so concurrent runs on one database are serialised. Advisory locks are per
+/// database, so runs against different databases on one server don't wait for each other.
+pub const LOCK_KEY: i64 = fnv1a_64(b"litekb-migrations") as i64;
+
+/// How often a waiting [`PgDatabase::lock`] retries.
+const LOCK_POLL: Duration = Duration::from_millis(100);
+
+const fn fnv1a_64(bytes: &[u8]) -> u64 {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut i = 0;
+    while i < bytes.len() {
+        hash ^= bytes[i] as u64;
+        hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
+        i += 1;
+    }
+    hash
+}
+
 /// A PostgreSQL connection.
-pub struct PgDatabase {}
+pub struct PgDatabase {
+    client: Client,
+    /// Whether this session holds the migration lock (advisory locks nest; take it once).
+    locked: bool,
+    /// The password in use, to scrub from any server text before it is shown.
+    password: Option<String>,
+}
 
 impl PgDatabase {
     /// Connects with the URL's parameters.
+    ///
+    /// Defaults follow libpq where the URL is silent: host `localhost`, port 5432, user
+    /// `$PGUSER` or the login name, password `$PGPASSWORD`, database named like the user.
+    /// `sslmode=disable` connects in plain text; `prefer` tries TLS and falls back to plain
+    /// text when the server has none; `require` insists on TLS. As with libpq's `require`,
+    /// the server's certificate is not verified: the connection is encrypted, not
+    /// authenticated.
     pub fn connect(url: &DatabaseUrl, params: &PgParams) -> Result<PgDatabase, DbError> {
-        let _ = params;
-        Err(DbError::Connect {
+        let host = params
+            .host
+            .clone()
+            .filter(|h| !h.is_empty())
+            .unwrap_or_else(|| "localhost".to_string());
+        let port = params.port.unwrap_or(5432);
+        let user = params
+            .user
+            .clone()
+            .filter(|u| !u.is_empty())
+            .or_else(|| non_empty_env("PGUSER"))
+            .or_else(|| non_empty_env("USER"))
+            .or_else(|| non_empty_env("USERNAME"))
+            .unwrap_or_else(|| "postgres".to_string());
+        let password = params
+            .password
+            .clone()
+            .or_else(|| non_empty_env("PGPASSWORD"));
+
+        let mut config = postgres::Config::new();
+        config
+            .host(&host)
+            .port(port)
+            .user(&user)
+            .application_name("alembic");
+        if let Some(password) = &password {
+            config.password(password);
+        }
+        if let Some(dbname) = params.dbname.as_deref().filter(|d| !d.is_empty()) {
+            config.dbname(dbname);
+        }
+        if let Some(options) = params.options.as_deref().filter(|o| !o.is_empty()) {
+            config.options(options);
+        }
+
+        let connect_error = |message: String| DbError::Connect {
             url: url.to_string(),
-            message: "PostgreSQL is not supported yet".into(),
+            message: scrub(&message, password.as_deref()),
+        };
+
+        let result = match params.sslmode {
+            SslMode::Disable => {
+                config.ssl_mode(postgres::config::SslMode::Disable);
+                config.connect(NoTls)
+            }
+            SslMode::Prefer | SslMode::Require => {
+                config.ssl_mode(match params.sslmode {
+                    SslMode::Require => postgres::config::SslMode::Require,
+                    _ => postgres::config::SslMode::Prefer,
+                });
+                let connector = native_tls::TlsConnector::builder()
+                    .danger_accept_invalid_certs(true)
+                    .danger_accept_invalid_hostnames(true)
+                    .build()
+                    .map_err(|e| connect_error(format!("can't set up TLS: {}", one_line(&e))))?;
+                config.connect(postgres_native_tls::MakeTlsConnector::new(connector))
+            }
+        };
+        let client = result.map_err(|e| {
+            let dbname = params
+                .dbname
+                .as_deref()
+                .filter(|d| !d.is_empty())
+                .unwrap_or(&user);
+            connect_error(connect_message(&e, &host, port, &user, dbname))
+        })?;
+        Ok(PgDatabase {
+            client,
+            locked: false,
+            password,
         })
+    }
+
+    fn statement_error(&self, err: &postgres::Error) -> DbError {
+        DbError::Statement {
+            message: scrub(&error_message(err), self.password.as_deref()),
+        }
+    }
+
+    fn simple(&mut self, sql: &str) -> Result<Vec<SimpleQueryMessage>, DbError> {
+        self.client
+            .simple_query(sql)
+            .map_err(|e| self.statement_error(&e))
+    }
+
+    fn try_lock(&mut self) -> Result<bool, DbError> {
+        let got = self.query_column(&format!("SELECT pg_try_advisory_lock({LOCK_KEY})"))?;
+        Ok(got.first().is_some_and(|v| v == "t"))
     }
 }
 
@@ -24,28 +157,208 @@ impl Database for PgDatabase {
     fn dialect(&self) -> Dialect {
         Dialect::Postgresql
     }
-    fn execute(&mut self, _sql: &str) -> Result<u64, DbError> {
-        unimplemented!()
+
+    /// Runs the statement; the count is the sum over its command tags (one for one statement).
+    fn execute(&mut self, sql: &str) -> Result<u64, DbError> {
+        let messages = self.simple(sql)?;
+        Ok(messages
+            .iter()
+            .map(|m| match m {
+                SimpleQueryMessage::CommandComplete(n) => *n,
+                _ => 0,
+            })
+            .sum())
     }
-    fn query_column(&mut self, _sql: &str) -> Result<Vec<String>, DbError> {
-        unimplemented!()
+
+    /// The first column of every row, as PostgreSQL's text form; SQL NULL becomes `""`.
+    fn query_column(&mut self, sql: &str) -> Result<Vec<String>, DbError> {
+        let messages = self.simple(sql)?;
+        let mut values = Vec::new();
+        for message in &messages {
+            if let SimpleQueryMessage::Row(row) = message {
+                if row.is_empty() {
+                    continue;
+                }
+                let value = row.try_get(0).map_err(|e| self.statement_error(&e))?;
+                values.push(value.unwrap_or_default().to_string());
+            }
+        }
+        Ok(values)
     }
+
     fn begin(&mut self) -> Result<(), DbError> {
-        unimplemented!()
+        self.simple("BEGIN").map(drop)
     }
+
     fn commit(&mut self) -> Result<(), DbError> {
-        unimplemented!()
+        self.simple("COMMIT").map(drop)
     }
+
     fn rollback(&mut self) -> Result<(), DbError> {
-        unimplemented!()
+        self.simple("ROLLBACK").map(drop)
     }
-    fn table_exists(&mut self, _table: &VersionTable) -> Result<bool, DbError> {
-        unimplemented!()
+
+    /// Whether the table exists: in `table.schema` when set, otherwise visible on the
+    /// `search_path` (as Alembic's SQLAlchemy `has_table` decides; the unqualified `SELECT`
+    /// that follows reads the same table).
+    fn table_exists(&mut self, table: &VersionTable) -> Result<bool, DbError> {
+        let d = Dialect::Postgresql;
+        let scope = match &table.schema {
+            Some(schema) => format!("n.nspname = {}", d.quote_literal(schema)),
+            None => "pg_catalog.pg_table_is_visible(c.oid) AND n.nspname <> 'pg_catalog'".into(),
+        };
+        let sql = format!(
+            "SELECT c.relname FROM pg_catalog.pg_class c \
+             JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace \
+             WHERE c.relname = {} AND c.relkind IN ('r', 'p', 'v', 'm', 'f') AND {scope}",
+            d.quote_literal(&table.name)
+        );
+        Ok(!self.query_column(&sql)?.is_empty())
     }
-    fn lock(&mut self, _timeout: Duration, _on_wait: &mut dyn FnMut()) -> Result<(), DbError> {
-        unimplemented!()
+
+    /// Takes the advisory lock [`LOCK_KEY`] for this session, polling every 100 ms while
+    /// another session holds it.
+    fn lock(&mut self, timeout: Duration, on_wait: &mut dyn FnMut()) -> Result<(), DbError> {
+        if self.locked {
+            return Ok(());
+        }
+        let start = Instant::now();
+        let mut waited = false;
+        loop {
+            if self.try_lock()? {
+                self.locked = true;
+                return Ok(());
+            }
+            let elapsed = start.elapsed();
+            if elapsed >= timeout {
+                return Err(DbError::LockTimeout(timeout));
+            }
+            if !waited {
+                waited = true;
+                on_wait();
+            }
+            thread::sleep(LOCK_POLL.min(timeout - elapsed));
+        }
     }
+
     fn unlock(&mut self) -> Result<(), DbError> {
-        unimplemented!()
+        if !self.locked {
+            return Ok(());
+        }
+        self.query_column(&format!("SELECT pg_advisory_unlock({LOCK_KEY})"))?;
+        self.locked = false;
+        Ok(())
+    }
+}
+
+fn non_empty_env(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.is_empty())
+}
+
+/// Joins lines with spaces, so that a message stays on one line.
+fn one_line(text: &dyn std::fmt::Display) -> String {
+    text.to_string()
+        .split(['\n', '\r'])
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Replaces the password, should any server text contain it, with `***`.
+fn scrub(message: &str, password: Option<&str>) -> String {
+    match password {
+        Some(p) if p.len() >= 3 => message.replace(p, "***"),
+        _ => message.to_string(),
+    }
+}
+
+/// `ERROR: relation "x" does not exist; DETAIL: …; HINT: …` for a server error, otherwise
+/// the client error with its causes.
+fn error_message(err: &postgres::Error) -> String {
+    if let Some(db) = err.as_db_error() {
+        let mut text = format!("{}: {}", db.severity(), one_line(&db.message()));
+        if let Some(detail) = db.detail() {
+            text.push_str(&format!("; DETAIL: {}", one_line(&detail)));
+        }
+        if let Some(hint) = db.hint() {
+            text.push_str(&format!("; HINT: {}", one_line(&hint)));
+        }
+        return text;
+    }
+    let mut text = one_line(err);
+    let mut source = err.source();
+    while let Some(cause) = source {
+        text.push_str(": ");
+        text.push_str(&one_line(cause));
+        source = cause.source();
+    }
+    text
+}
+
+/// Words a failed connection attempt for the user.
+fn connect_message(
+    err: &postgres::Error,
+    host: &str,
+    port: u16,
+    user: &str,
+    dbname: &str,
+) -> String {
+    if let Some(db) = err.as_db_error() {
+        let code = db.code();
+        if *code == SqlState::INVALID_PASSWORD {
+            return format!("password authentication failed for user '{user}'");
+        }
+        if *code == SqlState::INVALID_CATALOG_NAME {
+            return format!("database '{dbname}' does not exist");
+        }
+        return error_message(err);
+    }
+    let mut source = err.source();
+    while let Some(cause) = source {
+        if let Some(io) = cause.downcast_ref::<io::Error>() {
+            return match io.kind() {
+                io::ErrorKind::ConnectionRefused => {
+                    format!("connection refused: is the server running on {host}:{port}?")
+                }
+                io::ErrorKind::TimedOut => format!("timed out connecting to {host}:{port}"),
+                _ => format!("can't reach {host}:{port}: {}", one_line(io)),
+            };
+        }
+        source = cause.source();
+    }
+    let text = error_message(err);
+    if text.contains("server does not support TLS") {
+        return format!(
+            "the server at {host}:{port} does not support TLS, which sslmode=require needs \
+             (use sslmode=prefer or sslmode=disable to connect without it)"
+        );
+    }
+    if text.contains("password missing") {
+        return format!(
+            "the server asks for a password for user '{user}' and none was given \
+             (put it in the URL or in $PGPASSWORD)"
+        );
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lock_key_is_the_documented_hash() {
+        // FNV-1a 64 of "litekb-migrations"; changing it would let old and new versions of the
+        // tool migrate one database at the same time.
+        assert_eq!(fnv1a_64(b""), 0xcbf2_9ce4_8422_2325);
+        assert_eq!(fnv1a_64(b"a"), 0xaf63_dc4c_8601_ec8c);
+        assert_eq!(LOCK_KEY, fnv1a_64(b"litekb-migrations") as i64);
+    }
+
+    #[test]
+    fn scrub_and_one_line() {
+        assert_eq!(scrub("bad hunter2 here", Some("hunter2")), "bad *** here");
+        assert_eq!(one_line(&"a\n  b\r\nc"), "a b c");
     }
 }
