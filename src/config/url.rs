@@ -1,4 +1,14 @@
-//! Database URLs. (stub: to be implemented)
+//! Database URLs: parsing SQLAlchemy-style URLs and printing them with the password masked.
+//!
+//! Owns the accepted forms (`sqlite:///relative.db`, `sqlite:////abs.db`, `sqlite://`,
+//! `sqlite:///:memory:`, `postgresql://user:pass@host:port/db?sslmode=…&options=…`, also
+//! `postgres://`, each with an optional `+driver` suffix that is ignored) and the URL
+//! precedence. User, password, database name and query values are percent-decoded.
+//!
+//! A password never leaves this module in clear text except through [`PgParams::password`]:
+//! `Display` and `Debug` of [`DatabaseUrl`] and [`PgParams`] print `***` in its place, and
+//! [`ConfigError::BadUrl`] carries the masked URL and messages that never quote the
+//! authority part of the URL.
 
 use std::fmt;
 use std::path::PathBuf;
@@ -28,6 +38,20 @@ pub struct PgParams {
     pub options: Option<String>,
 }
 
+impl fmt::Debug for PgParams {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("PgParams")
+            .field("user", &self.user)
+            .field("password", &self.password.as_ref().map(|_| "***"))
+            .field("host", &self.host)
+            .field("port", &self.port)
+            .field("dbname", &self.dbname)
+            .field("sslmode", &self.sslmode)
+            .field("options", &self.options)
+            .finish()
+    }
+}
+
 /// What a URL points at.
 #[derive(Clone, PartialEq, Eq)]
 pub enum UrlKind {
@@ -39,18 +63,72 @@ pub enum UrlKind {
     Postgres(PgParams),
 }
 
+impl fmt::Debug for UrlKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            UrlKind::SqliteMemory => f.write_str("SqliteMemory"),
+            UrlKind::SqliteFile(path) => f.debug_tuple("SqliteFile").field(path).finish(),
+            UrlKind::Postgres(params) => f.debug_tuple("Postgres").field(params).finish(),
+        }
+    }
+}
+
 /// A parsed database URL. `Display` and `Debug` print `***` in place of a password.
 #[derive(Clone, PartialEq, Eq)]
 pub struct DatabaseUrl {
     raw: String,
     kind: UrlKind,
+    /// `raw` with the password replaced by `***`.
+    masked: String,
 }
+
+const SUPPORTED: &str = "sqlite://, postgresql:// (or postgres://), optionally with a +driver suffix";
 
 impl DatabaseUrl {
     /// Parses a URL.
     pub fn parse(raw: &str) -> Result<DatabaseUrl, ConfigError> {
-        let _ = raw;
-        todo!()
+        let bad = |message: String| ConfigError::BadUrl {
+            url: mask_loosely(raw),
+            message,
+        };
+        let trimmed = raw.trim();
+        let Some((scheme, rest)) = trimmed.split_once("://") else {
+            return Err(bad(format!("expected a URL of the form {SUPPORTED}")));
+        };
+        let backend = scheme
+            .split_once('+')
+            .map_or(scheme, |(backend, _driver)| backend)
+            .to_ascii_lowercase();
+        match backend.as_str() {
+            "sqlite" => {
+                let kind = parse_sqlite(rest).map_err(bad)?;
+                Ok(DatabaseUrl {
+                    raw: raw.to_string(),
+                    kind,
+                    masked: trimmed.to_string(),
+                })
+            }
+            "postgresql" | "postgres" => {
+                let start = trimmed.len() - rest.len();
+                let (params, password_span) = parse_postgres(rest).map_err(bad)?;
+                let masked = match password_span {
+                    Some((from, to)) => format!(
+                        "{}***{}",
+                        &trimmed[..start + from],
+                        &trimmed[start + to..]
+                    ),
+                    None => trimmed.to_string(),
+                };
+                Ok(DatabaseUrl {
+                    raw: raw.to_string(),
+                    kind: UrlKind::Postgres(params),
+                    masked,
+                })
+            }
+            _ => Err(bad(format!(
+                "unknown database scheme '{scheme}'; supported: {SUPPORTED}"
+            ))),
+        }
     }
 
     /// What the URL points at.
@@ -65,18 +143,216 @@ impl DatabaseUrl {
             _ => Dialect::Sqlite,
         }
     }
+
+    /// The URL exactly as given, password included. Only for handing to a driver.
+    pub fn as_unmasked_str(&self) -> &str {
+        &self.raw
+    }
 }
 
 impl fmt::Display for DatabaseUrl {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let _ = (&self.raw, f);
-        todo!()
+        f.write_str(&self.masked)
     }
 }
 
 impl fmt::Debug for DatabaseUrl {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         fmt::Display::fmt(self, f)
+    }
+}
+
+/// The part after `sqlite://`: empty or `/` or `/:memory:` → memory; `/path` → the path
+/// (relative unless it starts with another `/`). A query string is ignored.
+fn parse_sqlite(rest: &str) -> Result<UrlKind, String> {
+    let rest = rest.split_once('?').map_or(rest, |(path, _query)| path);
+    if rest.is_empty() {
+        return Ok(UrlKind::SqliteMemory);
+    }
+    let Some(path) = rest.strip_prefix('/') else {
+        return Err(
+            "a sqlite URL has no host: use sqlite:///relative/path.db, sqlite:////absolute/path.db or sqlite:// (in memory)"
+                .to_string(),
+        );
+    };
+    if path.is_empty() || path == ":memory:" {
+        return Ok(UrlKind::SqliteMemory);
+    }
+    Ok(UrlKind::SqliteFile(PathBuf::from(path)))
+}
+
+/// The part after `postgresql://`. Returns the parameters and, when there is a password,
+/// its byte span within `rest`.
+type PgParse = (PgParams, Option<(usize, usize)>);
+
+fn parse_postgres(rest: &str) -> Result<PgParse, String> {
+    let (before_query, query) = match rest.split_once('?') {
+        Some((before, query)) => (before, Some(query)),
+        None => (rest, None),
+    };
+    // Userinfo ends at the last '@' before the query, provided the user name (before any
+    // ':') has no '/': SQLAlchemy's `[^:/]*(:[^@]*)?@`, tolerant of '@' in passwords.
+    let mut user = None;
+    let mut password = None;
+    let mut span = None;
+    let mut host_part = before_query;
+    if let Some(at) = before_query.rfind('@') {
+        let userinfo = &before_query[..at];
+        let (name, pass) = match userinfo.split_once(':') {
+            Some((name, pass)) => (name, Some(pass)),
+            None => (userinfo, None),
+        };
+        if !name.contains('/') {
+            user = non_empty(percent_decode(name, false));
+            if let Some(pass) = pass {
+                let from = name.len() + 1;
+                span = Some((from, from + pass.len()));
+                password = Some(percent_decode(pass, false));
+            }
+            host_part = &before_query[at + 1..];
+        }
+    }
+    let (hostport, database) = match host_part.split_once('/') {
+        Some((hostport, database)) => (hostport, Some(database)),
+        None => (host_part, None),
+    };
+    let (host, port) = split_host_port(hostport)?;
+    let mut params = PgParams {
+        user,
+        password,
+        host,
+        port,
+        dbname: database.and_then(|db| non_empty(percent_decode(db, false))),
+        sslmode: SslMode::default(),
+        options: None,
+    };
+    for pair in query.unwrap_or("").split('&').filter(|p| !p.is_empty()) {
+        let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+        let key = percent_decode(key, true);
+        let value = percent_decode(value, true);
+        match key.as_str() {
+            "sslmode" => {
+                params.sslmode = match value.as_str() {
+                    "disable" => SslMode::Disable,
+                    "prefer" => SslMode::Prefer,
+                    "require" => SslMode::Require,
+                    other => {
+                        return Err(format!(
+                            "unsupported sslmode{}; expected disable, prefer or require",
+                            quoted_if_plain(other)
+                        ))
+                    }
+                }
+            }
+            "options" => params.options = non_empty(value),
+            // libpq's way to name a Unix socket directory (`?host=/var/run/postgresql`).
+            "host" => params.host = non_empty(value),
+            other => {
+                return Err(format!(
+                    "unsupported query parameter{}; supported: sslmode, options, host",
+                    quoted_if_plain(other)
+                ))
+            }
+        }
+    }
+    Ok((params, span))
+}
+
+/// `host`, `host:port`, `[v6]`, `[v6]:port`, or empty.
+fn split_host_port(hostport: &str) -> Result<(Option<String>, Option<u16>), String> {
+    let (host, port) = if let Some(v6) = hostport.strip_prefix('[') {
+        let Some((host, after)) = v6.split_once(']') else {
+            return Err("unclosed '[' in the host".to_string());
+        };
+        let port = match after.strip_prefix(':') {
+            Some(port) => Some(port),
+            None if after.is_empty() => None,
+            None => return Err("unexpected text after ']' in the host".to_string()),
+        };
+        (host, port)
+    } else {
+        match hostport.split_once(':') {
+            Some((host, port)) => (host, Some(port)),
+            None => (hostport, None),
+        }
+    };
+    let port = match port {
+        None | Some("") => None,
+        Some(port) => match port.parse::<u16>() {
+            Ok(port) if port > 0 => Some(port),
+            _ => return Err("the port must be a number from 1 to 65535".to_string()),
+        },
+    };
+    Ok((non_empty(percent_decode(host, false)), port))
+}
+
+/// ` 'word'` for a plain word, else nothing: text that is not a plain word may be a piece of
+/// a password cut by a stray `?`, and must not reach a message.
+fn quoted_if_plain(word: &str) -> String {
+    let plain = !word.is_empty()
+        && word.len() <= 32
+        && word
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+    if plain {
+        format!(" '{word}'")
+    } else {
+        String::new()
+    }
+}
+
+fn non_empty(s: String) -> Option<String> {
+    (!s.is_empty()).then_some(s)
+}
+
+/// Python's `unquote` (invalid escapes kept, invalid UTF-8 replaced); with `plus`, `+` is a
+/// space first (`unquote_plus`, used for query strings).
+fn percent_decode(s: &str, plus: bool) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b == b'%' {
+            let hex = bytes
+                .get(i + 1..i + 3)
+                .and_then(|h| std::str::from_utf8(h).ok())
+                .and_then(|h| u8::from_str_radix(h, 16).ok());
+            if let Some(decoded) = hex {
+                out.push(decoded);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(if plus && b == b'+' { b' ' } else { b });
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// Masks anything that could be a password in a URL that may not parse: everything between
+/// the first `:` of the userinfo and the last `@`.
+fn mask_loosely(raw: &str) -> String {
+    let raw = raw.trim();
+    let Some((scheme, rest)) = raw.split_once("://") else {
+        // No authority to find; mask from the first ':' to the last '@' if both exist.
+        return match (raw.find(':'), raw.rfind('@')) {
+            (Some(colon), Some(at)) if colon < at => {
+                format!("{}***{}", &raw[..=colon], &raw[at..])
+            }
+            _ => raw.to_string(),
+        };
+    };
+    match rest.rfind('@') {
+        Some(at) => match rest[..at].find(':') {
+            Some(colon) => format!(
+                "{scheme}://{}***{}",
+                &rest[..=colon],
+                &rest[at..]
+            ),
+            None => raw.to_string(),
+        },
+        None => raw.to_string(),
     }
 }
 
@@ -92,4 +368,165 @@ pub fn resolve_url(
         .or(ini_url.filter(|s| !s.is_empty()))
         .ok_or(ConfigError::NoUrl)?;
     DatabaseUrl::parse(raw)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(raw: &str) -> DatabaseUrl {
+        match DatabaseUrl::parse(raw) {
+            Ok(url) => url,
+            Err(err) => panic!("{raw}: {err}"),
+        }
+    }
+
+    fn pg(raw: &str) -> PgParams {
+        match parse(raw).kind() {
+            UrlKind::Postgres(params) => params.clone(),
+            other => panic!("{raw}: not postgres: {other:?}"),
+        }
+    }
+
+    fn bad(raw: &str) -> String {
+        match DatabaseUrl::parse(raw) {
+            Err(err @ ConfigError::BadUrl { .. }) => err.to_string(),
+            other => panic!("{raw}: expected BadUrl, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn sqlite_forms() {
+        let kind = |raw: &str| parse(raw).kind().clone();
+        assert_eq!(kind("sqlite://"), UrlKind::SqliteMemory);
+        assert_eq!(kind("sqlite:///:memory:"), UrlKind::SqliteMemory);
+        assert_eq!(kind("sqlite:///"), UrlKind::SqliteMemory);
+        assert_eq!(
+            kind("sqlite:///relative.db"),
+            UrlKind::SqliteFile(PathBuf::from("relative.db"))
+        );
+        assert_eq!(
+            kind("sqlite:///./data/litekb.db"),
+            UrlKind::SqliteFile(PathBuf::from("./data/litekb.db"))
+        );
+        assert_eq!(
+            kind("sqlite:////abs/path.db"),
+            UrlKind::SqliteFile(PathBuf::from("/abs/path.db"))
+        );
+        assert_eq!(
+            kind("sqlite+pysqlite:///x.db?timeout=5"),
+            UrlKind::SqliteFile(PathBuf::from("x.db"))
+        );
+        assert_eq!(parse("sqlite:///x.db").dialect(), Dialect::Sqlite);
+        assert!(bad("sqlite://host/x.db").contains("sqlite:///"));
+    }
+
+    #[test]
+    fn postgres_forms() {
+        let p = pg("postgresql://scott:tiger@localhost:5433/test?sslmode=require&options=-csearch_path%3Dapp");
+        assert_eq!(p.user.as_deref(), Some("scott"));
+        assert_eq!(p.password.as_deref(), Some("tiger"));
+        assert_eq!(p.host.as_deref(), Some("localhost"));
+        assert_eq!(p.port, Some(5433));
+        assert_eq!(p.dbname.as_deref(), Some("test"));
+        assert_eq!(p.sslmode, SslMode::Require);
+        assert_eq!(p.options.as_deref(), Some("-csearch_path=app"));
+
+        let p = pg("postgres+psycopg2://u%40x:p%40ss%2Fw@db.example/my%20db");
+        assert_eq!(p.user.as_deref(), Some("u@x"));
+        assert_eq!(p.password.as_deref(), Some("p@ss/w"));
+        assert_eq!(p.dbname.as_deref(), Some("my db"));
+        assert_eq!(p.port, None);
+        assert_eq!(p.sslmode, SslMode::Prefer);
+
+        let p = pg("postgresql://user@[::1]:5432/db");
+        assert_eq!(p.host.as_deref(), Some("::1"));
+        assert_eq!(p.password, None);
+
+        let p = pg("postgresql:///db?host=/var/run/postgresql&sslmode=disable");
+        assert_eq!(p.host.as_deref(), Some("/var/run/postgresql"));
+        assert_eq!(p.sslmode, SslMode::Disable);
+        assert_eq!(p.user, None);
+
+        let p = pg("postgresql://u:p@ss@host/db");
+        assert_eq!(p.password.as_deref(), Some("p@ss"));
+        assert_eq!(p.host.as_deref(), Some("host"));
+
+        let p = pg("postgresql://host/db@odd");
+        assert_eq!(p.host.as_deref(), Some("host"));
+        assert_eq!(p.dbname.as_deref(), Some("db@odd"));
+        assert_eq!(parse("postgresql://h/d").dialect(), Dialect::Postgresql);
+    }
+
+    #[test]
+    fn bad_urls() {
+        assert!(bad("mysql://u@h/db").contains("postgresql://"));
+        assert!(bad("not a url").contains("sqlite://"));
+        assert!(bad("postgresql://h/d?sslmode=verify-full").contains("sslmode"));
+        assert!(bad("postgresql://h:port/d").contains("port"));
+        assert!(bad("postgresql://h:70000/d").contains("port"));
+        assert!(bad("postgresql://h/d?foo=1").contains("foo"));
+    }
+
+    #[test]
+    fn display_and_debug_mask_the_password() {
+        let url = parse("postgresql://scott:tiger@localhost/test");
+        assert_eq!(url.to_string(), "postgresql://scott:***@localhost/test");
+        assert_eq!(format!("{url:?}"), "postgresql://scott:***@localhost/test");
+        assert_eq!(url.as_unmasked_str(), "postgresql://scott:tiger@localhost/test");
+
+        let url = parse("postgresql+psycopg2://u:p%40s/s@h:1/d?sslmode=prefer");
+        assert_eq!(url.to_string(), "postgresql+psycopg2://u:***@h:1/d?sslmode=prefer");
+
+        let url = parse("postgresql://scott@localhost/test");
+        assert_eq!(url.to_string(), "postgresql://scott@localhost/test");
+        let url = parse("sqlite:///x.db");
+        assert_eq!(url.to_string(), "sqlite:///x.db");
+
+        let params = pg("postgresql://scott:tiger@localhost/test");
+        let debug = format!("{params:?} {:?}", UrlKind::Postgres(params.clone()));
+        assert!(!debug.contains("tiger"), "{debug}");
+        assert!(debug.contains("***"), "{debug}");
+    }
+
+    #[test]
+    fn errors_never_contain_the_password() {
+        for raw in [
+            "postgresql://scott:tiger@localhost:bad/test",
+            "postgresql://scott:tiger@localhost/test?sslmode=bogus",
+            "postgresql://scott:tiger@localhost/test?tiger=1",
+            "mysql://scott:tiger@localhost/test",
+            "postgresql://scott:ti?ger@localhost:5/test",
+            "postgresql://scott:ti?ger@host/test",
+            "scott:tiger@localhost",
+        ] {
+            let message = match DatabaseUrl::parse(raw) {
+                Err(err) => format!("{err} {err:?}"),
+                Ok(url) => format!("{url} {url:?}"),
+            };
+            assert!(!message.contains("tiger"), "{raw}: {message}");
+        }
+        assert_eq!(
+            bad("mysql://scott:tiger@localhost/test"),
+            "can't parse database URL 'mysql://scott:***@localhost/test': unknown database scheme 'mysql'; supported: sqlite://, postgresql:// (or postgres://), optionally with a +driver suffix"
+        );
+    }
+
+    #[test]
+    fn precedence() {
+        let url = resolve_url(Some("sqlite:///x.db"), Some("sqlite:///y.db"), Some("sqlite://"));
+        assert_eq!(url.ok().map(|u| u.to_string()).as_deref(), Some("sqlite:///x.db"));
+        let url = resolve_url(Some(""), Some("sqlite:///y.db"), Some("sqlite://"));
+        assert_eq!(url.ok().map(|u| u.to_string()).as_deref(), Some("sqlite:///y.db"));
+        let url = resolve_url(None, None, Some("sqlite://"));
+        assert_eq!(url.ok().map(|u| u.to_string()).as_deref(), Some("sqlite://"));
+        assert!(matches!(resolve_url(None, None, None), Err(ConfigError::NoUrl)));
+    }
+
+    #[test]
+    fn percent_decoding() {
+        assert_eq!(percent_decode("a%40b%zz%4", false), "a@b%zz%4");
+        assert_eq!(percent_decode("a+b%2B", true), "a b+");
+        assert_eq!(percent_decode("%ff", false), "\u{fffd}");
+    }
 }
