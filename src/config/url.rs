@@ -494,7 +494,7 @@ mod tests {
         for raw in [
             "postgresql://scott:tiger@localhost:bad/test",
             "postgresql://scott:tiger@localhost/test?sslmode=bogus",
-            "postgresql://scott:tiger@localhost/test?tiger=1",
+            "postgresql://scott:tiger@localhost/test?bogus=1",
             "mysql://scott:tiger@localhost/test",
             "postgresql://scott:ti?ger@localhost:5/test",
             "postgresql://scott:ti?ger@host/test",
