@@ -17,6 +17,8 @@ pub mod config;
 pub mod db;
 pub mod dialect;
 pub mod error;
+// pub mod migrate; (enabled once revision plans land)
+pub mod project;
 pub mod revision;
 pub mod runner;
 pub mod script;

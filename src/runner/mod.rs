@@ -52,6 +52,8 @@ pub enum RunError {
 /// What the runner reports while it works.
 #[derive(Debug)]
 pub enum Event<'a> {
+    /// Another run holds the migration lock; this one waits for it.
+    WaitingForLock,
     /// The version table is being created.
     CreatingVersionTable,
     /// A step starts; `doc` is the revision's message (empty for stamps).

@@ -1,0 +1,154 @@
+//! `init` and `list_templates`: a new script directory and its `alembic.ini`.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use litekb_migrations::project::absolute;
+use litekb_migrations::script::DEFAULT_TEMPLATE;
+use litekb_migrations::Result;
+
+use crate::cli::args::InitArgs;
+use crate::cli::settings::{usage, Settings};
+
+/// The only template: one database, SQL scripts.
+const TEMPLATE_NAME: &str = "generic";
+const TEMPLATE_DESCRIPTION: &str = "Generic single-database configuration.";
+
+const README: &str = "\
+Migration scripts for this project, one .sql file per revision in versions/.
+
+Create one with `alembic revision -m \"message\"`, apply with `alembic upgrade head`.
+script.sql.j2 is the template for new revision files.
+";
+
+/// `list_templates`.
+pub fn list_templates(settings: &Settings) -> Result<ExitCode> {
+    let p = settings.printer;
+    p.line("Available templates:\n");
+    p.line(&format!("{TEMPLATE_NAME} - {TEMPLATE_DESCRIPTION}"));
+    p.line("\nTemplates are used via the 'init' command, e.g.:\n");
+    p.line("  alembic init --template generic ./scripts");
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `init DIRECTORY`.
+pub fn init(settings: &Settings, args: &InitArgs) -> Result<ExitCode> {
+    let p = settings.printer;
+    if args.template != TEMPLATE_NAME {
+        return Err(usage(format!(
+            "No such template {}; available: {TEMPLATE_NAME}",
+            args.template
+        )));
+    }
+    let dir = &args.directory;
+    if dir.exists() {
+        let empty = std::fs::read_dir(dir)
+            .map(|mut entries| entries.next().is_none())
+            .unwrap_or(false);
+        if !empty || !dir.is_dir() {
+            return Err(usage(format!(
+                "Directory {} already exists and is not empty",
+                dir.display()
+            )));
+        }
+    }
+    let abs_dir = absolute(dir);
+    let versions = abs_dir.join("versions");
+    for d in [&abs_dir, &versions] {
+        if !d.exists() {
+            generate(settings, "Creating directory", d, |path| std::fs::create_dir_all(path))?;
+        }
+    }
+    generate(settings, "Generating", &abs_dir.join("script.sql.j2"), |path| {
+        std::fs::write(path, DEFAULT_TEMPLATE)
+    })?;
+    generate(settings, "Generating", &abs_dir.join("README"), |path| {
+        std::fs::write(path, README)
+    })?;
+    let ini = absolute(&settings.config_file);
+    if ini.exists() {
+        p.line(&format!("File {} already exists, skipping", ini.display()));
+    } else {
+        let text = ini_text(&script_location_value(&ini, dir, &abs_dir));
+        generate(settings, "Generating", &ini, |path| std::fs::write(path, &text))?;
+    }
+    p.line(&format!(
+        "Please edit configuration/connection/logging settings in {} before proceeding.",
+        ini.display()
+    ));
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Prints `<verb> <path> ...  done` around one file-system action.
+fn generate(
+    settings: &Settings,
+    verb: &str,
+    path: &Path,
+    action: impl FnOnce(&Path) -> std::io::Result<()>,
+) -> Result<()> {
+    let p = settings.printer;
+    p.out(&format!("{verb} {} ...", path.display()));
+    match action(path) {
+        Ok(()) => {
+            p.line("  done");
+            Ok(())
+        }
+        Err(e) => {
+            p.line("  FAILED");
+            Err(usage(format!("can't write {}: {e}", path.display())))
+        }
+    }
+}
+
+/// `%(here)s/<dir>` when the directory sits below the ini file's directory, else absolute.
+fn script_location_value(ini: &Path, dir: &Path, abs_dir: &Path) -> String {
+    let here = ini.parent().map(Path::to_path_buf).unwrap_or_default();
+    if dir.is_relative() {
+        if let Ok(rel) = abs_dir.strip_prefix(&here) {
+            let rel: PathBuf = rel.components().collect();
+            return format!("%(here)s/{}", rel.display());
+        }
+    }
+    abs_dir.display().to_string()
+}
+
+fn ini_text(script_location: &str) -> String {
+    format!(
+        "\
+# A generic, single database configuration.
+
+[alembic]
+# path to migration scripts; %(here)s is the directory of this file
+script_location = {script_location}
+
+# template used to generate migration file names; the default value is %%(rev)s_%%(slug)s
+# file_template = %%(year)d_%%(month).2d_%%(day).2d_%%(hour).2d%%(minute).2d-%%(rev)s_%%(slug)s
+
+# max length of characters to apply to the \"slug\" field
+# truncate_slug_length = 40
+
+# timezone for the create date in new files and their names (an IANA name such as UTC)
+# timezone =
+
+# where revision files live; defaults to <script_location>/versions
+# version_locations = %(here)s/bar:%(here)s/bat:%(here)s/alembic/versions
+
+# the version table, Alembic's own; a PostgreSQL schema may be given too
+# version_table = alembic_version
+# version_table_schema =
+
+# each migration runs in its own transaction together with its version-table update
+# transaction_per_migration = true
+
+# seconds a run waits for another run's migration lock before giving up
+# lock_timeout = 300
+
+# the target schema for `revision --autogenerate` and `check`
+# models = %(here)s/models.sql
+
+# the database; overridden by -x url=... or $DATABASE_URL
+sqlalchemy.url = sqlite:///./data/litekb.db
+# sqlalchemy.url = postgresql://user:pass@localhost/litekb
+"
+    )
+}

@@ -1,0 +1,151 @@
+//! `current`, `history`, `heads`, `branches` and `show`: reading the graph and the database.
+
+use std::process::ExitCode;
+
+use litekb_migrations::db::read_heads;
+use litekb_migrations::Result;
+
+use super::migrate::connect;
+use crate::cli::args::{CurrentArgs, HeadsArgs, HistoryArgs, RevArg, VerboseArgs};
+use crate::cli::output::{log_entry, short_line, LineStyle};
+use crate::cli::settings::{usage, Settings};
+
+use super::inspect_current_rows as db_heads;
+
+/// `current`.
+pub fn current(settings: &Settings, args: &CurrentArgs) -> Result<ExitCode> {
+    let project = settings.project()?;
+    let url = settings.url(&project.config)?;
+    let mut db = connect(settings.printer, &url)?;
+    let rows = read_heads(db.as_mut(), &project.version_table)?;
+    let p = settings.printer;
+    if args.verbose {
+        p.line(&format!("Current revision(s) for {url}:"));
+    }
+    if args.check_heads {
+        let mut heads: Vec<String> = project.map.real_heads().iter().map(|s| s.to_string()).collect();
+        heads.sort();
+        if rows != heads {
+            return Err(usage("Database is not on all head revisions"));
+        }
+    }
+    for id in project.map.current_tips(&rows)? {
+        if args.verbose {
+            p.out(&log_entry(&project, &id, false));
+        } else {
+            let style = LineStyle {
+                tree: true,
+                ..LineStyle::default()
+            };
+            p.line(&short_line(&project, &id, style));
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `history`.
+pub fn history(settings: &Settings, args: &HistoryArgs) -> Result<ExitCode> {
+    let project = settings.project()?;
+    let range = args.rev_range.as_deref();
+    let needs_db = args.indicate_current || range.is_some_and(|r| r.contains("current"));
+    let current = if needs_db {
+        db_heads(settings, &project)?
+    } else {
+        Vec::new()
+    };
+    let marked: &[String] = if args.indicate_current { &current } else { &[] };
+    let p = settings.printer;
+    for id in project.map.history(range, &current)? {
+        if args.verbose {
+            p.out(&log_entry(&project, &id, marked.contains(&id)));
+        } else {
+            let style = LineStyle {
+                parents: true,
+                labels: true,
+                tree: true,
+                doc: true,
+                current: marked,
+            };
+            p.line(&short_line(&project, &id, style));
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `heads`.
+pub fn heads(settings: &Settings, args: &HeadsArgs) -> Result<ExitCode> {
+    let project = settings.project()?;
+    let ids = if args.resolve_dependencies {
+        project.map.real_heads()
+    } else {
+        project.map.heads()
+    };
+    let p = settings.printer;
+    for id in ids {
+        if args.verbose {
+            p.out(&log_entry(&project, id, false));
+        } else {
+            let style = LineStyle {
+                labels: true,
+                ..LineStyle::default()
+            };
+            p.line(&short_line(&project, id, style));
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `branches`: every branch point with its children (sorted: Alembic leaves them to hash order).
+pub fn branches(settings: &Settings, args: &VerboseArgs) -> Result<ExitCode> {
+    let project = settings.project()?;
+    let map = &project.map;
+    let p = settings.printer;
+    for id in map.history(None, &[])? {
+        if !map.is_branch_point(&id) {
+            continue;
+        }
+        if args.verbose {
+            p.out(&log_entry(&project, &id, false));
+        } else {
+            let style = LineStyle {
+                labels: true,
+                tree: true,
+                ..LineStyle::default()
+            };
+            p.line(&short_line(&project, &id, style));
+        }
+        let mut children = map.children(&id);
+        children.sort_unstable();
+        for child in children {
+            let style = LineStyle {
+                labels: true,
+                doc: args.verbose,
+                ..LineStyle::default()
+            };
+            p.line(&format!(
+                "{} -> {}",
+                " ".repeat(id.len()),
+                short_line(&project, child, style)
+            ));
+        }
+        p.line("");
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `show REV`.
+pub fn show(settings: &Settings, args: &RevArg) -> Result<ExitCode> {
+    let project = settings.project()?;
+    let ids = if args.rev == "current" {
+        db_heads(settings, &project)?
+    } else {
+        if args.rev.is_empty() {
+            return Err(usage("show needs a revision, such as 'head'"));
+        }
+        project.map.resolve(&args.rev)?
+    };
+    for id in ids {
+        settings.printer.out(&log_entry(&project, &id, false));
+    }
+    Ok(ExitCode::SUCCESS)
+}

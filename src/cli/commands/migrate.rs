@@ -1,0 +1,214 @@
+//! `upgrade`, `downgrade`, `stamp`, `ensure_version` and `pending`: the commands that move
+//! (or would move) the version table, online or as SQL text with `--sql`.
+
+use std::process::ExitCode;
+
+use litekb_migrations::config::DatabaseUrl;
+use litekb_migrations::db::{self, read_heads, Database};
+use litekb_migrations::migrate::{apply_offline, apply_online, ensure_version_table, Operation};
+use litekb_migrations::project::Project;
+use litekb_migrations::revision::plan_upgrade;
+use litekb_migrations::runner::{first_paragraph, step_summary, Event};
+use litekb_migrations::{Dialect, Result};
+
+use crate::cli::args::{MigrateArgs, PendingArgs, SqlArgs, StampArgs};
+use crate::cli::output::{log_entry, Printer};
+use crate::cli::settings::{usage, Settings};
+
+/// `upgrade [TARGET]` (`--sql` without a target means `head`).
+pub fn upgrade(settings: &Settings, args: &MigrateArgs) -> Result<ExitCode> {
+    let target = match (&args.revision, args.sql) {
+        (Some(t), _) => t.as_str(),
+        (None, true) => "head",
+        (None, false) => {
+            return Err(usage(
+                "upgrade needs a target revision, such as 'head' (or use --sql to print the SQL up to head)",
+            ))
+        }
+    };
+    let project = settings.project()?;
+    let url = settings.url(&project.config)?;
+    if args.sql {
+        let (start, end) = offline_range(&project, target)?;
+        return offline(settings, &project, &url, &start, Operation::Upgrade(end));
+    }
+    if target.contains(':') {
+        return Err(litekb_migrations::revision::RevisionError::RangeNotAllowed.into());
+    }
+    online(settings, &project, &url, Operation::Upgrade(target))
+}
+
+/// `downgrade TARGET` (`--sql` needs `FROM:TO`).
+pub fn downgrade(settings: &Settings, args: &MigrateArgs) -> Result<ExitCode> {
+    let Some(target) = args.revision.as_deref() else {
+        return Err(usage("downgrade needs a target revision, such as '-1' or 'base'"));
+    };
+    if args.sql && !target.contains(':') {
+        return Err(usage("downgrade with --sql requires <fromrev>:<torev>"));
+    }
+    let project = settings.project()?;
+    let url = settings.url(&project.config)?;
+    if args.sql {
+        let (start, end) = offline_range(&project, target)?;
+        return offline(settings, &project, &url, &start, Operation::Downgrade(end));
+    }
+    if target.contains(':') {
+        return Err(litekb_migrations::revision::RevisionError::RangeNotAllowed.into());
+    }
+    online(settings, &project, &url, Operation::Downgrade(target))
+}
+
+/// `stamp REVISION...`.
+pub fn stamp(settings: &Settings, args: &StampArgs) -> Result<ExitCode> {
+    let project = settings.project()?;
+    let url = settings.url(&project.config)?;
+    if args.sql {
+        if args.purge {
+            return Err(usage("Can't use --purge with --sql mode"));
+        }
+        let mut start: Option<&str> = None;
+        let mut targets = Vec::new();
+        for arg in &args.revisions {
+            let (from, to) = match arg.split_once(':') {
+                Some((from, to)) => (Some(from), to),
+                None => (None, arg.as_str()),
+            };
+            if let Some(from) = from {
+                if start.is_some_and(|s| s != from) {
+                    return Err(usage(
+                        "Stamp operation with --sql only supports a single starting revision at a time",
+                    ));
+                }
+                start = Some(from);
+            }
+            targets.push(to.to_string());
+        }
+        let start = match start {
+            Some(s) => project.map.resolve(s)?,
+            None => Vec::new(),
+        };
+        let op = Operation::Stamp {
+            targets: &targets,
+            purge: false,
+        };
+        return offline(settings, &project, &url, &start, op);
+    }
+    let op = Operation::Stamp {
+        targets: &args.revisions,
+        purge: args.purge,
+    };
+    online(settings, &project, &url, op)
+}
+
+/// `ensure_version`.
+pub fn ensure_version(settings: &Settings, args: &SqlArgs) -> Result<ExitCode> {
+    let project = settings.project()?;
+    let url = settings.url(&project.config)?;
+    if args.sql {
+        let sql = project.version_table.create_sql(url.dialect());
+        settings.printer.out(&format!("{sql};\n\n"));
+        return Ok(ExitCode::SUCCESS);
+    }
+    let mut db = connect(settings.printer, &url)?;
+    ensure_version_table(&project, db.as_mut())?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `pending`: what `upgrade head` would apply, in order.
+pub fn pending(settings: &Settings, args: &PendingArgs) -> Result<ExitCode> {
+    let project = settings.project()?;
+    let url = settings.url(&project.config)?;
+    let mut db = connect(settings.printer, &url)?;
+    let current = read_heads(db.as_mut(), &project.version_table)?;
+    let plan = plan_upgrade(&project.map, &current, "head")?;
+    let p = settings.printer;
+    for step in &plan.steps {
+        let Some(id) = &step.revision else { continue };
+        if args.verbose {
+            p.out(&log_entry(&project, id, false));
+        } else {
+            let from = if step.from.is_empty() {
+                "<base>".to_string()
+            } else {
+                step.from.join(", ")
+            };
+            let doc = project.scripts.get(id).map(|s| first_paragraph(&s.message)).unwrap_or("");
+            p.line(&format!("{from} -> {id}, {doc}"));
+        }
+    }
+    if args.check && !plan.steps.is_empty() {
+        let n = plan.steps.len();
+        return Err(usage(format!(
+            "{n} migration{} pending",
+            if n == 1 { " is" } else { "s are" }
+        )));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Splits `FROM:TO` for offline mode; `FROM` is resolved to the heads the SQL assumes.
+fn offline_range<'a>(project: &Project, target: &'a str) -> Result<(Vec<String>, &'a str)> {
+    match target.split_once(':') {
+        Some((from, to)) => {
+            let to = if to.is_empty() { "heads" } else { to };
+            Ok((project.map.resolve(from)?, to))
+        }
+        None => Ok((Vec::new(), target)),
+    }
+}
+
+/// Connects and prints Alembic's two opening log lines.
+pub fn connect(printer: Printer, url: &DatabaseUrl) -> Result<Box<dyn Database>> {
+    let db = db::connect(url)?;
+    context_lines(printer, url.dialect());
+    Ok(db)
+}
+
+fn context_lines(printer: Printer, dialect: Dialect) {
+    printer.info(&format!("Context impl {}.", dialect.impl_name()));
+    printer.info("Will assume transactional DDL.");
+}
+
+/// Logs runner events as Alembic does.
+fn log_event(printer: Printer, event: Event<'_>) {
+    match event {
+        Event::WaitingForLock => {
+            printer.info("Waiting for another alembic run to release the migration lock...")
+        }
+        Event::StepStarted { step, doc } => {
+            let summary = step_summary(step);
+            if doc.is_empty() {
+                printer.info(&format!("Running {summary}"));
+            } else {
+                printer.info(&format!("Running {summary}, {doc}"));
+            }
+        }
+        Event::CreatingVersionTable | Event::StepFinished { .. } => {}
+    }
+}
+
+fn online(settings: &Settings, project: &Project, url: &DatabaseUrl, op: Operation<'_>) -> Result<ExitCode> {
+    let printer = settings.printer;
+    let mut db = connect(printer, url)?;
+    apply_online(project, db.as_mut(), op, &mut |e| log_event(printer, e))?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Writes the SQL only once all of it has been produced, so a failure leaves stdout empty.
+fn offline(
+    settings: &Settings,
+    project: &Project,
+    url: &DatabaseUrl,
+    start: &[String],
+    op: Operation<'_>,
+) -> Result<ExitCode> {
+    let printer = settings.printer;
+    let dialect = url.dialect();
+    printer.info(&format!("Context impl {}.", dialect.impl_name()));
+    printer.info("Generating static SQL");
+    printer.info("Will assume transactional DDL.");
+    let mut buf = Vec::new();
+    apply_offline(project, dialect, start, op, &mut buf, &mut |e| log_event(printer, e))?;
+    printer.out(&String::from_utf8_lossy(&buf));
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,19 @@
+//! One module per group of commands.
+
+pub mod edit;
+pub mod init;
+pub mod inspect;
+pub mod migrate;
+pub mod revision;
+
+use litekb_migrations::project::Project;
+use litekb_migrations::Result;
+
+use crate::cli::settings::Settings;
+
+/// The version table's rows, for commands that accept `current` as a symbol.
+pub fn inspect_current_rows(settings: &Settings, project: &Project) -> Result<Vec<String>> {
+    let url = settings.url(&project.config)?;
+    let mut db = migrate::connect(settings.printer, &url)?;
+    Ok(litekb_migrations::db::read_heads(db.as_mut(), &project.version_table)?)
+}

@@ -1,0 +1,276 @@
+//! `revision` and `merge`: new script files.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use litekb_migrations::project::{absolute, Project};
+use litekb_migrations::revision::{random_revision_id, RevisionError};
+use litekb_migrations::script::{
+    file_name, render_script, slugify, write_new_script, NewScript, DEFAULT_TEMPLATE,
+};
+use litekb_migrations::Result;
+
+use crate::cli::args::{MergeArgs, RevisionArgs};
+use crate::cli::settings::{usage, Settings};
+
+/// `revision`.
+pub fn revision(settings: &Settings, args: &RevisionArgs) -> Result<ExitCode> {
+    if args.autogenerate {
+        return Err(usage(
+            "--autogenerate is not available yet: models.sql comparison is still being built; \
+             write the upgrade and downgrade SQL by hand",
+        ));
+    }
+    if args.sql {
+        return Err(usage(
+            "Using --sql with the revision command when revision_environment is not configured does not make any sense",
+        ));
+    }
+    let project = settings.project()?;
+    let rev_id = new_rev_id(&project, args.rev_id.as_deref())?;
+    let down_revisions = parents_for_head(&project, &args.head, args.splice)?;
+    if let Some(label) = &args.branch_label {
+        check_label_free(&project, label, &rev_id)?;
+    }
+    let mut depends_on = Vec::new();
+    for dep in &args.depends_on {
+        depends_on.push(resolve_dependency(&project, dep)?);
+    }
+    let dir = version_dir(&project, args.version_path.as_ref(), &down_revisions)?;
+    let new = NewScript {
+        revision: rev_id,
+        down_revisions,
+        branch_labels: args.branch_label.iter().cloned().collect(),
+        depends_on,
+        message: args.message.clone().unwrap_or_default(),
+        create_date: String::new(),
+        upgrade: String::new(),
+        downgrade: Some(String::new()),
+    };
+    write(settings, &project, &dir, new)
+}
+
+/// `merge`.
+pub fn merge(settings: &Settings, args: &MergeArgs) -> Result<ExitCode> {
+    let project = settings.project()?;
+    let mut parents: Vec<String> = Vec::new();
+    for symbol in &args.revisions {
+        for id in project.map.resolve(symbol)? {
+            if parents.contains(&id) {
+                return Err(usage("Duplicate head revisions specified"));
+            }
+            parents.push(id);
+        }
+    }
+    if !args.splice {
+        for id in &parents {
+            if !project.map.is_head(id) {
+                return Err(not_head(id));
+            }
+        }
+    }
+    let rev_id = new_rev_id(&project, args.rev_id.as_deref())?;
+    if let Some(label) = &args.branch_label {
+        check_label_free(&project, label, &rev_id)?;
+    }
+    let dir = version_dir(&project, None, &parents)?;
+    let new = NewScript {
+        revision: rev_id,
+        down_revisions: parents,
+        branch_labels: args.branch_label.iter().cloned().collect(),
+        depends_on: Vec::new(),
+        message: args.message.clone().unwrap_or_default(),
+        create_date: String::new(),
+        upgrade: String::new(),
+        downgrade: Some(String::new()),
+    };
+    write(settings, &project, &dir, new)
+}
+
+/// Renders and writes a new script, printing Alembic's `Generating … done` line.
+fn write(settings: &Settings, project: &Project, dir: &std::path::Path, mut new: NewScript) -> Result<ExitCode> {
+    let now = now(project)?;
+    new.create_date = python_datetime(&now, project.config.timezone().is_some());
+    let slug = slugify(&new.message, project.config.truncate_slug_length()?);
+    if new.message.trim().is_empty() {
+        new.message = "empty message".into();
+    }
+    let name = file_name(&project.config.file_template(), &new.revision, &slug, &now)?;
+    let path = absolute(&dir.join(name));
+    let template_path = project.script_location.join("script.sql.j2");
+    let template = match std::fs::read_to_string(&template_path) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => DEFAULT_TEMPLATE.to_string(),
+        Err(e) => {
+            return Err(usage(format!("can't read {}: {e}", template_path.display())));
+        }
+    };
+    let text = render_script(&template, &new)?;
+    let p = settings.printer;
+    p.out(&format!("Generating {} ...", path.display()));
+    match write_new_script(&path, &text) {
+        Ok(()) => {
+            p.line("  done");
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(e) => {
+            p.line("  FAILED");
+            Err(e.into())
+        }
+    }
+}
+
+/// A given `--rev-id` (checked, and refused when it exists) or a random one.
+fn new_rev_id(project: &Project, given: Option<&str>) -> Result<String> {
+    let Some(id) = given else {
+        return Ok(random_revision_id());
+    };
+    let mut bad: Vec<char> = id.chars().filter(|c| "@-+:".contains(*c)).collect();
+    bad.sort_unstable();
+    bad.dedup();
+    if !bad.is_empty() {
+        let list: Vec<String> = bad.iter().map(char::to_string).collect();
+        return Err(usage(format!(
+            "Character(s) '{}' not allowed in revision identifier '{id}'",
+            list.join(", ")
+        )));
+    }
+    if !litekb_migrations::revision::is_valid_revision_id(id) {
+        return Err(usage(format!(
+            "invalid revision identifier '{id}': use 1 to 32 letters, digits or '_' \
+             (the version table's column is VARCHAR(32))"
+        )));
+    }
+    if let Some(existing) = project.scripts.get(id) {
+        return Err(usage(format!(
+            "Revision {id} already exists in {}; choose another --rev-id",
+            existing.path.display()
+        )));
+    }
+    Ok(id.to_string())
+}
+
+/// The down revisions of a new revision based on `--head`.
+fn parents_for_head(project: &Project, head: &str, splice: bool) -> Result<Vec<String>> {
+    let map = &project.map;
+    if head == "base" {
+        return Ok(Vec::new());
+    }
+    if head == "heads" {
+        return Ok(map.resolve("heads")?);
+    }
+    let resolved = match map.resolve(head) {
+        Err(RevisionError::MultipleHeads(_)) if head == "head" => {
+            return Err(usage(
+                "Multiple heads are present; please specify the head revision on which the new revision should be based, or perform a merge.",
+            ));
+        }
+        other => other?,
+    };
+    if !splice {
+        for id in &resolved {
+            if !map.is_head(id) {
+                return Err(not_head(id));
+            }
+        }
+    }
+    Ok(resolved)
+}
+
+fn not_head(id: &str) -> litekb_migrations::Error {
+    usage(format!(
+        "Revision {id} is not a head revision; please specify --splice to create a new branch from this revision"
+    ))
+}
+
+/// A `--depends-on` value: a branch label stays as written, anything else becomes a full id.
+fn resolve_dependency(project: &Project, dep: &str) -> Result<String> {
+    let is_label = project
+        .map
+        .revisions()
+        .iter()
+        .any(|r| r.branch_labels.iter().any(|l| l == dep));
+    if is_label {
+        return Ok(dep.to_string());
+    }
+    let ids = project.map.resolve(dep)?;
+    match ids.as_slice() {
+        [one] => Ok(one.clone()),
+        _ => Err(RevisionError::NotFound(dep.to_string()).into()),
+    }
+}
+
+fn check_label_free(project: &Project, label: &str, new_id: &str) -> Result<()> {
+    if let Some(other) = project
+        .map
+        .revisions()
+        .iter()
+        .find(|r| r.branch_labels.iter().any(|l| l == label))
+    {
+        return Err(RevisionError::DuplicateLabel {
+            label: label.to_string(),
+            id: new_id.to_string(),
+            other: other.id.clone(),
+        }
+        .into());
+    }
+    Ok(())
+}
+
+/// The directory for the new file: `--version-path`, else the first parent's, else the only one.
+fn version_dir(project: &Project, given: Option<&PathBuf>, parents: &[String]) -> Result<PathBuf> {
+    let locations: Vec<PathBuf> = project.version_locations.iter().map(|p| absolute(p)).collect();
+    if let Some(path) = given {
+        let wanted = absolute(path);
+        return if locations.iter().any(|l| *l == wanted) {
+            Ok(wanted)
+        } else {
+            Err(usage(format!(
+                "Path {} is not represented in current version locations",
+                wanted.display()
+            )))
+        };
+    }
+    if locations.len() == 1 {
+        return Ok(locations[0].clone());
+    }
+    for parent in parents {
+        if let Some(dir) = project
+            .scripts
+            .get(parent)
+            .and_then(|s| s.path.parent())
+        {
+            return Ok(absolute(dir));
+        }
+    }
+    Err(usage(
+        "Multiple version locations present, please specify --version-path",
+    ))
+}
+
+/// Now, in the configured timezone (or the local one).
+fn now(project: &Project) -> Result<jiff::Zoned> {
+    let now = jiff::Timestamp::now();
+    match project.config.timezone() {
+        None => Ok(now.to_zoned(jiff::tz::TimeZone::system())),
+        Some(name) => {
+            let tz = jiff::tz::TimeZone::get(name)
+                .or_else(|_| jiff::tz::TimeZone::get(&name.to_uppercase()))
+                .map_err(|_| usage(format!("Can't locate timezone: {name}")))?;
+            Ok(now.to_zoned(tz))
+        }
+    }
+}
+
+/// Python's `str(datetime)`: microseconds only when non-zero, offset only when aware.
+fn python_datetime(now: &jiff::Zoned, aware: bool) -> String {
+    let mut text = now.strftime("%Y-%m-%d %H:%M:%S").to_string();
+    let micros = now.subsec_nanosecond() / 1000;
+    if micros != 0 {
+        text.push_str(&format!(".{micros:06}"));
+    }
+    if aware {
+        text.push_str(&now.strftime("%:z").to_string());
+    }
+    text
+}

@@ -1,0 +1,39 @@
+//! The `alembic` command line: arguments → settings → command → output.
+//!
+//! This is the only code that prints. Each command lives in `commands/`, takes resolved
+//! [`settings::Settings`] and returns a result; `main` turns an error into one
+//! `FAILED: …` line on stderr and exit status 1.
+
+pub mod args;
+mod commands;
+pub mod output;
+pub mod settings;
+
+use std::process::ExitCode;
+
+use args::{Cli, Command};
+use litekb_migrations::Result;
+use settings::Settings;
+
+/// Runs one parsed command line.
+pub fn run(cli: Cli) -> Result<ExitCode> {
+    let settings = Settings::resolve(&cli);
+    match cli.command {
+        Command::Init(args) => commands::init::init(&settings, &args),
+        Command::ListTemplates => commands::init::list_templates(&settings),
+        Command::Revision(args) => commands::revision::revision(&settings, &args),
+        Command::Merge(args) => commands::revision::merge(&settings, &args),
+        Command::Upgrade(args) => commands::migrate::upgrade(&settings, &args),
+        Command::Downgrade(args) => commands::migrate::downgrade(&settings, &args),
+        Command::Stamp(args) => commands::migrate::stamp(&settings, &args),
+        Command::EnsureVersion(args) => commands::migrate::ensure_version(&settings, &args),
+        Command::Pending(args) => commands::migrate::pending(&settings, &args),
+        Command::Current(args) => commands::inspect::current(&settings, &args),
+        Command::History(args) => commands::inspect::history(&settings, &args),
+        Command::Heads(args) => commands::inspect::heads(&settings, &args),
+        Command::Branches(args) => commands::inspect::branches(&settings, &args),
+        Command::Show(args) => commands::inspect::show(&settings, &args),
+        Command::Edit(args) => commands::edit::edit(&settings, &args),
+        Command::Check => commands::edit::check(&settings),
+    }
+}

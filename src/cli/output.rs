@@ -1,0 +1,171 @@
+//! Printing: results to stdout, log lines and errors to stderr, and Alembic's line formats.
+//!
+//! The two formats are Alembic's: the short line of `heads`/`history`/`current`
+//! (`a1 -> b2 (head), message`) and the verbose `log_entry` block of `-v` and `show`.
+
+use std::io::Write;
+
+use litekb_migrations::project::{absolute, Project};
+
+/// Where command output goes. `-q` silences stdout, as in Alembic; stderr always speaks.
+#[derive(Clone, Copy, Debug)]
+pub struct Printer {
+    pub quiet: bool,
+}
+
+impl Printer {
+    /// Writes text to stdout as is (unless quiet). A closed stdout is not an error worth a panic.
+    pub fn out(&self, text: &str) {
+        if !self.quiet {
+            let _ = std::io::stdout().lock().write_all(text.as_bytes());
+        }
+    }
+
+    /// Writes one line to stdout (unless quiet).
+    pub fn line(&self, text: &str) {
+        self.out(&format!("{text}\n"));
+    }
+
+    /// A log line on stderr, in the format of Alembic's default logging configuration.
+    pub fn info(&self, message: &str) {
+        let _ = writeln!(
+            std::io::stderr().lock(),
+            "INFO  [alembic.runtime.migration] {message}"
+        );
+    }
+
+    /// A warning on stderr.
+    pub fn warn(&self, message: &str) {
+        let _ = writeln!(
+            std::io::stderr().lock(),
+            "WARNI [alembic.runtime.migration] {message}"
+        );
+    }
+}
+
+/// Which decorations a short line carries.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct LineStyle<'a> {
+    /// `parents -> rev` (history).
+    pub parents: bool,
+    /// `(label)` (heads, history, branches).
+    pub labels: bool,
+    /// `(branchpoint)` / `(mergepoint)` (history, current, branches).
+    pub tree: bool,
+    /// `, doc` (history; branches -v children).
+    pub doc: bool,
+    /// Rows of the version table to mark `(current)` (history -i).
+    pub current: &'a [String],
+}
+
+/// Alembic's short form of a revision.
+pub fn short_line(project: &Project, id: &str, style: LineStyle<'_>) -> String {
+    let map = &project.map;
+    let Some(rev) = map.get(id) else {
+        return id.to_string();
+    };
+    let mut line = String::new();
+    if style.parents {
+        if rev.down_revisions.is_empty() {
+            line.push_str("<base>");
+        } else {
+            line.push_str(&rev.down_revisions.join(", "));
+        }
+        if !rev.depends_on.is_empty() {
+            line.push_str(&format!(" ({})", rev.depends_on.join(", ")));
+        }
+        line.push_str(" -> ");
+    }
+    line.push_str(id);
+    if style.labels {
+        let labels = map.labels(id);
+        if !labels.is_empty() {
+            line.push_str(&format!(" ({})", labels.join(", ")));
+        }
+    }
+    if map.is_real_head(id) {
+        line.push_str(" (head)");
+    } else if map.is_head(id) {
+        line.push_str(" (effective head)");
+    }
+    if style.current.iter().any(|c| c == id) {
+        line.push_str(" (current)");
+    }
+    if style.tree {
+        if map.is_branch_point(id) {
+            line.push_str(" (branchpoint)");
+        }
+        if map.is_merge_point(id) {
+            line.push_str(" (mergepoint)");
+        }
+    }
+    if style.doc {
+        line.push_str(&format!(", {}", rev.doc));
+    }
+    line
+}
+
+/// Alembic's verbose `log_entry` block, ending with a blank line.
+pub fn log_entry(project: &Project, id: &str, current: bool) -> String {
+    let map = &project.map;
+    let Some(rev) = map.get(id) else {
+        return format!("Rev: {id}\n\n");
+    };
+    let mut out = format!("Rev: {id}");
+    if map.is_head(id) {
+        out.push_str(" (head)");
+    }
+    if map.is_branch_point(id) {
+        out.push_str(" (branchpoint)");
+    }
+    if map.is_merge_point(id) {
+        out.push_str(" (mergepoint)");
+    }
+    if current {
+        out.push_str(" (current)");
+    }
+    out.push('\n');
+    if map.is_merge_point(id) {
+        out.push_str(&format!("Merges: {}\n", rev.down_revisions.join(", ")));
+    } else if rev.down_revisions.is_empty() {
+        out.push_str("Parent: <base>\n");
+    } else {
+        out.push_str(&format!("Parent: {}\n", rev.down_revisions.join(", ")));
+    }
+    if !rev.depends_on.is_empty() {
+        out.push_str(&format!("Also depends on: {}\n", rev.depends_on.join(", ")));
+    }
+    if map.is_branch_point(id) {
+        let mut children = map.children(id);
+        children.sort_unstable();
+        out.push_str(&format!("Branches into: {}\n", children.join(", ")));
+    }
+    let labels = map.labels(id);
+    if !labels.is_empty() {
+        out.push_str(&format!("Branch names: {}\n", labels.join(", ")));
+    }
+    let (path, message, date) = match project.scripts.get(id) {
+        Some(s) => (
+            absolute(&s.path).display().to_string(),
+            s.message.clone(),
+            s.create_date.clone().unwrap_or_default(),
+        ),
+        None => (String::new(), String::new(), String::new()),
+    };
+    out.push_str(&format!("Path: {path}\n\n"));
+    let message = if message.trim().is_empty() {
+        "empty message".to_string()
+    } else {
+        message
+    };
+    let doc = format!(
+        "{}\n\nRevision ID: {id}\nRevises: {}\nCreate Date: {date}",
+        message.trim(),
+        rev.down_revisions.join(", ")
+    );
+    for line in doc.lines() {
+        out.push_str(&format!("    {line}\n"));
+    }
+    out.push('\n');
+    out
+}

@@ -1,0 +1,78 @@
+//! Settings: raw arguments and the environment resolved into what commands need.
+//!
+//! Config file: `-c`, else `$ALEMBIC_CONFIG`, else `./alembic.ini`. Database URL: `-x url=…`,
+//! else `$DATABASE_URL`, else `sqlalchemy.url`.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use litekb_migrations::config::{resolve_url, Config, DatabaseUrl};
+use litekb_migrations::project::Project;
+use litekb_migrations::{Error, Result};
+
+use super::args::Cli;
+use super::output::Printer;
+
+/// Global settings shared by every command.
+#[derive(Debug)]
+pub struct Settings {
+    pub config_file: PathBuf,
+    pub section: String,
+    /// `-x KEY=VALUE` pairs (`-x flag` gives an empty value).
+    pub x: BTreeMap<String, String>,
+    pub printer: Printer,
+}
+
+impl Settings {
+    /// Resolves the global options against the environment.
+    pub fn resolve(cli: &Cli) -> Settings {
+        let config_file = cli
+            .config
+            .clone()
+            .or_else(|| {
+                std::env::var_os("ALEMBIC_CONFIG")
+                    .filter(|v| !v.is_empty())
+                    .map(PathBuf::from)
+            })
+            .unwrap_or_else(|| PathBuf::from("alembic.ini"));
+        let x = cli
+            .x
+            .iter()
+            .map(|arg| match arg.split_once('=') {
+                Some((k, v)) => (k.trim().to_string(), v.to_string()),
+                None => (arg.trim().to_string(), String::new()),
+            })
+            .collect();
+        Settings {
+            config_file,
+            section: cli.name.clone(),
+            x,
+            printer: Printer { quiet: cli.quiet },
+        }
+    }
+
+    /// The configuration (a missing file reads as empty, as in Alembic).
+    pub fn config(&self) -> Result<Config> {
+        Ok(Config::load(&self.config_file, &self.section)?)
+    }
+
+    /// The project: configuration, scripts and graph.
+    pub fn project(&self) -> Result<Project> {
+        Project::load(self.config()?)
+    }
+
+    /// The database URL by precedence.
+    pub fn url(&self, config: &Config) -> Result<DatabaseUrl> {
+        let env = std::env::var("DATABASE_URL").ok();
+        Ok(resolve_url(
+            self.x.get("url").map(String::as_str),
+            env.as_deref(),
+            config.sqlalchemy_url(),
+        )?)
+    }
+}
+
+/// A usage error, worded for the user.
+pub fn usage(message: impl Into<String>) -> Error {
+    Error::Usage(message.into())
+}

@@ -1,0 +1,102 @@
+//! Operations that move a database: upgrade, downgrade and stamp, online or as SQL text.
+//!
+//! Online, the sequence is: take the migration lock, read the version table *after* the lock
+//! is held (so a run that waited sees what the previous one applied), plan, check the plan,
+//! create the version table if it is missing, run. Offline, the starting heads come from the
+//! caller (the left side of `FROM:TO`) and the same runner writes SQL text.
+
+use std::io::Write;
+
+use crate::db::{read_heads, Database};
+use crate::project::Project;
+use crate::revision::{plan_downgrade, plan_stamp, plan_upgrade, Plan};
+use crate::runner::{run_plan, Event, OfflineSink, OnlineSink, RunContext};
+use crate::{Dialect, Result};
+
+/// What to do to the version table.
+#[derive(Clone, Copy, Debug)]
+pub enum Operation<'a> {
+    Upgrade(&'a str),
+    Downgrade(&'a str),
+    Stamp { targets: &'a [String], purge: bool },
+}
+
+impl Operation<'_> {
+    /// The plan from `current` heads.
+    pub fn plan(&self, project: &Project, current: &[String]) -> Result<Plan> {
+        Ok(match *self {
+            Operation::Upgrade(target) => plan_upgrade(&project.map, current, target)?,
+            Operation::Downgrade(target) => plan_downgrade(&project.map, current, target)?,
+            Operation::Stamp { targets, purge } => {
+                plan_stamp(&project.map, current, targets, purge)?
+            }
+        })
+    }
+}
+
+/// Applies `op` to a live database, holding the migration lock throughout.
+pub fn apply_online(
+    project: &Project,
+    db: &mut dyn Database,
+    op: Operation<'_>,
+    observe: &mut dyn FnMut(Event<'_>),
+) -> Result<Plan> {
+    db.lock(project.lock_timeout()?, &mut || observe(Event::WaitingForLock))?;
+    let result = apply_locked(project, db, op, observe);
+    // A failed unlock is harmless: the lock goes with the connection.
+    let _ = db.unlock();
+    result
+}
+
+fn apply_locked(
+    project: &Project,
+    db: &mut dyn Database,
+    op: Operation<'_>,
+    observe: &mut dyn FnMut(Event<'_>),
+) -> Result<Plan> {
+    let exists = db.table_exists(&project.version_table)?;
+    let current = read_heads(db, &project.version_table)?;
+    let plan = op.plan(project, &current)?;
+    let ctx = RunContext {
+        scripts: &project.scripts,
+        version_table: &project.version_table,
+        scope: project.transaction_scope()?,
+        create_version_table: !exists,
+    };
+    run_plan(&plan, &ctx, &mut OnlineSink::new(db), observe)?;
+    Ok(plan)
+}
+
+/// Writes the SQL for `op` from the `start` heads to `out`.
+pub fn apply_offline(
+    project: &Project,
+    dialect: Dialect,
+    start: &[String],
+    op: Operation<'_>,
+    out: &mut dyn Write,
+    observe: &mut dyn FnMut(Event<'_>),
+) -> Result<Plan> {
+    let plan = op.plan(project, start)?;
+    let ctx = RunContext {
+        scripts: &project.scripts,
+        version_table: &project.version_table,
+        scope: project.transaction_scope()?,
+        create_version_table: start.is_empty(),
+    };
+    run_plan(&plan, &ctx, &mut OfflineSink::new(out, dialect), observe)?;
+    Ok(plan)
+}
+
+/// Creates the version table when it is missing (`ensure_version`).
+pub fn ensure_version_table(project: &Project, db: &mut dyn Database) -> Result<()> {
+    if !db.table_exists(&project.version_table)? {
+        db.begin()?;
+        let sql = project.version_table.create_sql(db.dialect());
+        if let Err(e) = db.execute(&sql) {
+            let _ = db.rollback();
+            return Err(e.into());
+        }
+        db.commit()?;
+    }
+    Ok(())
+}

@@ -1,0 +1,100 @@
+//! A migration project: its configuration, its scripts and their revision graph, loaded once.
+//!
+//! Loading reads every script of every version location and validates the graph, so every
+//! command sees the same errors for the same broken file.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use crate::config::{Config, ConfigError};
+use crate::db::VersionTable;
+use crate::revision::{RevisionError, RevisionMap};
+use crate::runner::TransactionScope;
+use crate::script::{load_scripts, Script, ScriptError};
+use crate::Result;
+
+/// How long a run waits for another run's migration lock unless `lock_timeout` says otherwise.
+pub const DEFAULT_LOCK_TIMEOUT: Duration = Duration::from_secs(300);
+
+/// A loaded project.
+#[derive(Debug)]
+pub struct Project {
+    pub config: Config,
+    pub script_location: PathBuf,
+    pub version_locations: Vec<PathBuf>,
+    /// Scripts by revision id.
+    pub scripts: HashMap<String, Script>,
+    pub map: RevisionMap,
+    pub version_table: VersionTable,
+}
+
+impl Project {
+    /// Loads the scripts named by `config` and builds their graph.
+    pub fn load(config: Config) -> Result<Project> {
+        let script_location = config.script_location()?;
+        if !script_location.is_dir() {
+            return Err(ScriptError::MissingDir {
+                path: absolute(&script_location),
+            }
+            .into());
+        }
+        let version_locations = config.version_locations()?;
+        let scripts = load_scripts(&version_locations)?;
+        let map = RevisionMap::new(scripts.iter().map(Script::to_revision).collect())?;
+        let mut by_id = HashMap::with_capacity(scripts.len());
+        for script in scripts {
+            by_id.insert(script.revision.clone(), script);
+        }
+        let version_table = VersionTable {
+            name: config.version_table().to_string(),
+            schema: config.version_table_schema().map(str::to_string),
+        };
+        Ok(Project {
+            config,
+            script_location,
+            version_locations,
+            scripts: by_id,
+            map,
+            version_table,
+        })
+    }
+
+    /// The script of a revision.
+    pub fn script(&self, id: &str) -> std::result::Result<&Script, RevisionError> {
+        self.scripts
+            .get(id)
+            .ok_or_else(|| RevisionError::NotFound(id.to_string()))
+    }
+
+    /// Per-migration transactions unless `transaction_per_migration = false`.
+    pub fn transaction_scope(&self) -> std::result::Result<TransactionScope, ConfigError> {
+        Ok(if self.config.transaction_per_migration()? {
+            TransactionScope::PerMigration
+        } else {
+            TransactionScope::Whole
+        })
+    }
+
+    /// `lock_timeout` in seconds (default five minutes).
+    pub fn lock_timeout(&self) -> std::result::Result<Duration, ConfigError> {
+        match self.config.get("lock_timeout") {
+            None => Ok(DEFAULT_LOCK_TIMEOUT),
+            Some(v) => v
+                .trim()
+                .parse::<f64>()
+                .ok()
+                .filter(|s| s.is_finite() && *s >= 0.0)
+                .map(Duration::from_secs_f64)
+                .ok_or_else(|| ConfigError::BadValue {
+                    key: "lock_timeout".into(),
+                    message: format!("'{v}' is not a number of seconds"),
+                }),
+        }
+    }
+}
+
+/// `path` made absolute against the current directory, for messages.
+pub fn absolute(path: &std::path::Path) -> PathBuf {
+    std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf())
+}
