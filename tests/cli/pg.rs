@@ -319,6 +319,19 @@ fn sslmode_require_needs_a_tls_server() {
     assert_eq!(ssl_in_use(db.as_mut()), "t");
     db.execute("CREATE TABLE over_tls (id int)").unwrap();
 
+    // Password authentication over TLS (SCRAM with channel binding).
+    let with_password = tls_url.replacen(
+        "postgresql://postgres@",
+        &format!("postgresql://{}:{}@", pg::PASSWORD_USER, pg::PASSWORD),
+        1,
+    );
+    let mut db = connect(&format!("{with_password}?sslmode=require"));
+    assert_eq!(ssl_in_use(db.as_mut()), "t");
+    assert_eq!(
+        db.query_column("SELECT current_user").unwrap(),
+        [pg::PASSWORD_USER]
+    );
+
     let mut db = connect(&tls_url); // prefer, the default
     assert_eq!(ssl_in_use(db.as_mut()), "t");
     let mut db = connect(&format!("{tls_url}?sslmode=disable"));

@@ -308,20 +308,23 @@ fn launch(
     let ssl = if with_tls { "on" } else { "off" };
     let test_pid = std::process::id();
     // The watchdog runs as the server's user, so it checks for this process in /proc (kill -0
-    // is refused across users) with kill -0 as a fallback where there is no /proc. It stops
-    // when either the test process or the server is gone; only in the first case does it
-    // delete the directory (otherwise the test reads the log and reports the failure).
+    // is refused across users), with kill -0 as a fallback where there is no /proc. Its
+    // background half waits for this process to end, then stops the server (fast shutdown)
+    // and deletes the directory. Its foreground half exits when the server does, which is how
+    // `launch` notices a server that failed to start.
     let script = format!(
         "{postgres} -D {data} -h 127.0.0.1 -p {port} -k {dir} \
          -c ssl={ssl} -c fsync=off -c synchronous_commit=off -c full_page_writes=off \
          -c max_connections=200 >{log} 2>&1 </dev/null &\n\
          p=$!\n\
          alive() {{ [ -d /proc/{test_pid} ] || kill -0 {test_pid} 2>/dev/null; }}\n\
-         while alive && kill -0 $p 2>/dev/null; do sleep 1; done\n\
-         if alive; then exit 1; fi\n\
-         kill -INT $p 2>/dev/null\n\
-         wait $p\n\
-         rm -rf {dir}\n",
+         (\n\
+           while alive; do sleep 1; done\n\
+           kill -INT $p 2>/dev/null\n\
+           while kill -0 $p 2>/dev/null; do sleep 0.1; done\n\
+           rm -rf {dir}\n\
+         ) </dev/null >/dev/null 2>&1 &\n\
+         wait $p\n",
         postgres = sh_quote(path_str(&bin.join("postgres"))),
         data = sh_quote(path_str(data)),
         dir = sh_quote(path_str(dir)),
