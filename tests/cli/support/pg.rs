@@ -232,6 +232,10 @@ fn start(with_tls: bool) -> Server {
                 String::from_utf8_lossy(&out.stderr)
             ),
         ),
+        Err(e) if as_root => fail(
+            &dir,
+            &format!("can't run initdb as the `postgres` OS user with `runuser`: {e}"),
+        ),
         Err(e) => fail(&dir, &format!("can't run initdb: {e}")),
     }
     // alembic_test always needs its password; everything else from 127.0.0.1 is trusted.
