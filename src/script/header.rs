@@ -1,9 +1,29 @@
-//! Script header and sections. (stub: to be implemented)
+//! The revision script format: the `-- key: value` header and the `-- +upgrade` /
+//! `-- +downgrade` sections (DESIGN section 4).
+//!
+//! Grammar, line by line (a UTF-8 BOM is stripped; `\r\n` endings are accepted):
+//!
+//! ```text
+//! script  := blank* header (blank | comment)* section*
+//! header  := ("-- " key ":" value)+          -- keys: revision, down_revision, branch_labels,
+//!                                            --       depends_on, message, create_date
+//! section := marker line*                    -- the section's SQL, up to the next marker
+//! marker  := "-- +" ("upgrade" | "downgrade") word*   -- words: a dialect, no-transaction
+//! ```
+//!
+//! - The header is the leading run of `-- name: value` lines; within it every key must be one
+//!   of the six above, and appear once. `revision` and `down_revision` are required (an empty
+//!   `down_revision` is a base). List values are comma-separated; blanks are dropped.
+//! - Between the header and the first marker only blank lines and `--` comments may appear.
+//! - A marker word is a dialect (`sqlite`, `postgresql`/`postgres`) or `no-transaction`, in
+//!   any order. Any other `-- +word` line (a misspelt marker) is an error, wherever it is.
+//! - At least one upgrade section is required; two sections with the same direction and
+//!   dialect are an error. No downgrade section at all makes the revision irreversible.
 
 use std::path::{Path, PathBuf};
 
 use super::ScriptError;
-use crate::revision::Revision;
+use crate::revision::{is_valid_revision_id, Revision};
 use crate::Dialect;
 
 /// Which way a section migrates.
@@ -11,6 +31,16 @@ use crate::Dialect;
 pub enum SectionDirection {
     Upgrade,
     Downgrade,
+}
+
+impl SectionDirection {
+    /// The marker word: `upgrade` or `downgrade`.
+    pub fn name(self) -> &'static str {
+        match self {
+            SectionDirection::Upgrade => "upgrade",
+            SectionDirection::Downgrade => "downgrade",
+        }
+    }
 }
 
 /// Whether a section runs inside the migration's transaction.
@@ -27,7 +57,7 @@ pub struct Section {
     pub direction: SectionDirection,
     pub dialect: Option<Dialect>,
     pub transaction: TransactionMode,
-    /// The SQL text of the section (marker line excluded).
+    /// The SQL text of the section (marker line excluded), lines joined with `\n`.
     pub sql: String,
     /// 1-based line in the file of the first line of `sql`.
     pub first_line: usize,
@@ -46,22 +76,524 @@ pub struct Script {
     pub sections: Vec<Section>,
 }
 
+/// The header keys, in the order new files write them.
+pub const HEADER_KEYS: [&str; 6] = [
+    "revision",
+    "down_revision",
+    "branch_labels",
+    "depends_on",
+    "message",
+    "create_date",
+];
+
+/// A parsed section marker.
+struct Marker {
+    direction: SectionDirection,
+    dialect: Option<Dialect>,
+    transaction: TransactionMode,
+}
+
 impl Script {
     /// Parses a script's text; `path` is used in errors and kept in the value.
     pub fn parse(path: &Path, text: &str) -> Result<Script, ScriptError> {
-        let _ = (path, text);
-        todo!()
+        let syntax = |line: usize, message: String| ScriptError::Syntax {
+            path: path.to_path_buf(),
+            line,
+            message,
+        };
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        let lines: Vec<&str> = text
+            .split('\n')
+            .map(|l| l.strip_suffix('\r').unwrap_or(l))
+            .collect();
+        // A final "\n" does not start another line.
+        let lines = match lines.split_last() {
+            Some((last, init)) if last.is_empty() => init,
+            _ => &lines[..],
+        };
+
+        let mut i = 0;
+        while lines.get(i).is_some_and(|l| l.trim().is_empty()) {
+            i += 1;
+        }
+
+        // The header run.
+        let mut header: Vec<(&'static str, String, usize)> = Vec::new();
+        while let Some((key, value)) = lines.get(i).and_then(|l| header_line(l)) {
+            let line_no = i + 1;
+            let lowered = key.to_ascii_lowercase();
+            let Some(known) = HEADER_KEYS.iter().find(|k| **k == lowered) else {
+                return Err(syntax(
+                    line_no,
+                    format!(
+                        "unknown header key '{key}'; expected one of {}",
+                        HEADER_KEYS.join(", ")
+                    ),
+                ));
+            };
+            if let Some((_, _, first)) = header.iter().find(|(k, _, _)| k == known) {
+                return Err(syntax(
+                    line_no,
+                    format!("duplicate header key '{known}' (first given on line {first})"),
+                ));
+            }
+            header.push((known, value.to_string(), line_no));
+            i += 1;
+        }
+        let header_end = i + 1; // 1-based line just after the header
+        let get = |key: &str| {
+            header
+                .iter()
+                .find(|(k, _, _)| *k == key)
+                .map(|(_, v, line)| (v.as_str(), *line))
+        };
+
+        let revision = match get("revision") {
+            Some((value, line)) => {
+                if !is_valid_revision_id(value) {
+                    return Err(syntax(line, bad_id_message("revision", value)));
+                }
+                value.to_string()
+            }
+            None => {
+                return Err(syntax(
+                    header_end.min(lines.len().max(1)),
+                    "missing '-- revision: <id>' in the header (the header is the run of '-- key: value' lines at the top of the file)".to_string(),
+                ))
+            }
+        };
+        let down_revisions = match get("down_revision") {
+            Some((value, line)) => {
+                let ids = split_list(value);
+                if let Some(bad) = ids.iter().find(|id| !is_valid_revision_id(id)) {
+                    return Err(syntax(line, bad_id_message("down_revision", bad)));
+                }
+                ids
+            }
+            None => {
+                return Err(syntax(
+                    header_end.min(lines.len().max(1)),
+                    "missing '-- down_revision:' in the header (leave it empty for a first revision)".to_string(),
+                ))
+            }
+        };
+        let list = |key: &str| get(key).map(|(v, _)| split_list(v)).unwrap_or_default();
+        let branch_labels = list("branch_labels");
+        let depends_on = list("depends_on");
+        let message = get("message").map(|(v, _)| v.to_string()).unwrap_or_default();
+        let create_date = get("create_date")
+            .map(|(v, _)| v.to_string())
+            .filter(|v| !v.is_empty());
+
+        // Between the header and the first marker: blank lines and comments only.
+        let mut sections: Vec<Section> = Vec::new();
+        let mut open: Option<(Marker, usize, usize)> = None; // marker, marker line, first sql idx
+        while i < lines.len() {
+            let line = lines[i];
+            let line_no = i + 1;
+            match parse_marker(line) {
+                Some(Ok(marker)) => {
+                    if let Some((m, _, start)) = open.take() {
+                        sections.push(make_section(m, lines, start, i));
+                    }
+                    let clash = sections
+                        .iter()
+                        .find(|s| s.direction == marker.direction && s.dialect == marker.dialect);
+                    if let Some(first) = clash {
+                        let what = match marker.dialect {
+                            Some(d) => format!("'-- +{} {d}'", marker.direction.name()),
+                            None => format!("'-- +{}'", marker.direction.name()),
+                        };
+                        return Err(syntax(
+                            line_no,
+                            format!(
+                                "a second {what} section (the first starts on line {})",
+                                first.first_line.saturating_sub(1)
+                            ),
+                        ));
+                    }
+                    open = Some((marker, line_no, i + 1));
+                }
+                Some(Err(message)) => return Err(syntax(line_no, message)),
+                None => {
+                    let trimmed = line.trim();
+                    if open.is_none() && !trimmed.is_empty() && !trimmed.starts_with("--") {
+                        return Err(syntax(
+                            line_no,
+                            "SQL outside of a section; start it with '-- +upgrade'".to_string(),
+                        ));
+                    }
+                }
+            }
+            i += 1;
+        }
+        if let Some((m, _, start)) = open.take() {
+            sections.push(make_section(m, lines, start, lines.len()));
+        }
+        if !sections
+            .iter()
+            .any(|s| s.direction == SectionDirection::Upgrade)
+        {
+            return Err(syntax(
+                lines.len().max(1),
+                "no '-- +upgrade' section (write one, even if empty)".to_string(),
+            ));
+        }
+
+        Ok(Script {
+            path: path.to_path_buf(),
+            revision,
+            down_revisions,
+            branch_labels,
+            depends_on,
+            message,
+            create_date,
+            sections,
+        })
     }
 
     /// The section to run for `direction` on `dialect`: the dialect's own, else the plain one.
     /// `None` for a downgrade means the revision is irreversible.
     pub fn section(&self, direction: SectionDirection, dialect: Dialect) -> Option<&Section> {
-        let _ = (direction, dialect);
-        todo!()
+        let of_direction = || self.sections.iter().filter(|s| s.direction == direction);
+        of_direction()
+            .find(|s| s.dialect == Some(dialect))
+            .or_else(|| of_direction().find(|s| s.dialect.is_none()))
+    }
+
+    /// Whether the script has any downgrade section (for any dialect).
+    pub fn has_downgrade(&self) -> bool {
+        self.sections
+            .iter()
+            .any(|s| s.direction == SectionDirection::Downgrade)
+    }
+
+    /// The first paragraph of the message: the text before the first blank line, trimmed.
+    pub fn doc(&self) -> String {
+        let message = self.message.trim();
+        let mut paragraph = Vec::new();
+        for line in message.lines() {
+            if line.trim().is_empty() {
+                break;
+            }
+            paragraph.push(line);
+        }
+        paragraph.join("\n")
     }
 
     /// The graph's view of this script.
     pub fn to_revision(&self) -> Revision {
-        todo!()
+        Revision {
+            id: self.revision.clone(),
+            down_revisions: self.down_revisions.clone(),
+            branch_labels: self.branch_labels.clone(),
+            depends_on: self.depends_on.clone(),
+            doc: self.doc(),
+            origin: self.path.display().to_string(),
+        }
+    }
+}
+
+fn bad_id_message(key: &str, value: &str) -> String {
+    if value.is_empty() {
+        format!("'{key}' is empty; a revision id is 1 to 32 characters of 0-9, a-z, A-Z and _")
+    } else {
+        format!(
+            "invalid revision id '{value}' in '{key}'; a revision id is 1 to 32 characters of 0-9, a-z, A-Z and _"
+        )
+    }
+}
+
+/// `-- name: value` → `(name, value)`, the name a word (`[A-Za-z_][A-Za-z0-9_]*`) directly
+/// followed by `:`. Markers (`-- +upgrade`) are not header lines.
+fn header_line(line: &str) -> Option<(&str, &str)> {
+    let rest = line.strip_prefix("--")?.trim_start();
+    let colon = rest.find(':')?;
+    let name = &rest[..colon];
+    let mut chars = name.chars();
+    let first = chars.next()?;
+    if !(first.is_ascii_alphabetic() || first == '_')
+        || !chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+    {
+        return None;
+    }
+    Some((name, rest[colon + 1..].trim()))
+}
+
+/// Comma-separated list, items trimmed, empties dropped.
+fn split_list(value: &str) -> Vec<String> {
+    value
+        .split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+/// `None` when the line is not a marker; `Some(Err)` for a malformed one.
+fn parse_marker(line: &str) -> Option<Result<Marker, String>> {
+    let rest = line.trim().strip_prefix("--")?.trim_start();
+    let rest = rest.strip_prefix('+')?;
+    let mut words = rest.split_whitespace();
+    let first = words.next()?;
+    if !first.chars().all(|c| c.is_ascii_alphabetic() || c == '-' || c == '_') {
+        return None;
+    }
+    let direction = match first.to_ascii_lowercase().as_str() {
+        "upgrade" => SectionDirection::Upgrade,
+        "downgrade" => SectionDirection::Downgrade,
+        _ => {
+            return Some(Err(format!(
+                "unknown section marker '-- +{first}'; expected '-- +upgrade' or '-- +downgrade'"
+            )))
+        }
+    };
+    let mut marker = Marker {
+        direction,
+        dialect: None,
+        transaction: TransactionMode::Transactional,
+    };
+    let mut saw_no_transaction = false;
+    for word in words {
+        if word.eq_ignore_ascii_case("no-transaction") {
+            if saw_no_transaction {
+                return Some(Err("'no-transaction' given twice in the marker".to_string()));
+            }
+            saw_no_transaction = true;
+            marker.transaction = TransactionMode::None;
+        } else if let Some(dialect) = Dialect::from_name(word) {
+            if marker.dialect.is_some() {
+                return Some(Err(format!(
+                    "a section marker names one dialect; found '{word}' after '{}'",
+                    marker.dialect.map_or("", |d| d.name())
+                )));
+            }
+            marker.dialect = Some(dialect);
+        } else {
+            return Some(Err(format!(
+                "unknown word '{word}' in the '-- +{}' marker; expected a dialect (sqlite, postgresql) or 'no-transaction'",
+                direction.name()
+            )));
+        }
+    }
+    Some(Ok(marker))
+}
+
+/// The section opened by `marker`, its SQL being `lines[start..end]`.
+fn make_section(marker: Marker, lines: &[&str], start: usize, end: usize) -> Section {
+    let body = lines.get(start..end).unwrap_or(&[]);
+    let mut sql = body.join("\n");
+    if !body.is_empty() {
+        sql.push('\n');
+    }
+    Section {
+        direction: marker.direction,
+        dialect: marker.dialect,
+        transaction: marker.transaction,
+        sql,
+        first_line: start + 1,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const EXAMPLE: &str = "\
+-- revision: 1a2b3c4d5e6f
+-- down_revision: 0f9e8d7c6b5a
+-- branch_labels:
+-- depends_on:
+-- message: add tags
+-- create_date: 2026-11-24 05:50:51.123456
+
+-- +upgrade
+CREATE TABLE tags (
+    id INTEGER PRIMARY KEY,
+    name VARCHAR(64) NOT NULL UNIQUE
+);
+
+-- +downgrade
+DROP TABLE tags;
+";
+
+    fn parse(text: &str) -> Script {
+        match Script::parse(Path::new("versions/x.sql"), text) {
+            Ok(script) => script,
+            Err(err) => panic!("{err}"),
+        }
+    }
+
+    /// The error's line and message.
+    fn error(text: &str) -> (usize, String) {
+        match Script::parse(Path::new("versions/x.sql"), text) {
+            Err(err @ ScriptError::Syntax { .. }) => {
+                let shown = err.to_string();
+                assert!(shown.starts_with("versions/x.sql, line "), "{shown}");
+                match err {
+                    ScriptError::Syntax { line, message, .. } => (line, message),
+                    _ => unreachable!(),
+                }
+            }
+            other => panic!("expected a syntax error, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn parses_the_design_example() {
+        let s = parse(EXAMPLE);
+        assert_eq!(s.revision, "1a2b3c4d5e6f");
+        assert_eq!(s.down_revisions, vec!["0f9e8d7c6b5a"]);
+        assert!(s.branch_labels.is_empty());
+        assert!(s.depends_on.is_empty());
+        assert_eq!(s.message, "add tags");
+        assert_eq!(s.create_date.as_deref(), Some("2026-11-24 05:50:51.123456"));
+        assert_eq!(s.sections.len(), 2);
+        let up = &s.sections[0];
+        assert_eq!(up.direction, SectionDirection::Upgrade);
+        assert_eq!(up.dialect, None);
+        assert_eq!(up.transaction, TransactionMode::Transactional);
+        assert_eq!(up.first_line, 9);
+        assert!(up.sql.starts_with("CREATE TABLE tags (\n"));
+        assert!(up.sql.ends_with(");\n\n"));
+        let down = &s.sections[1];
+        assert_eq!(down.sql, "DROP TABLE tags;\n");
+        assert_eq!(down.first_line, 15);
+        let r = s.to_revision();
+        assert_eq!(r.id, "1a2b3c4d5e6f");
+        assert_eq!(r.doc, "add tags");
+        assert_eq!(r.origin, "versions/x.sql");
+    }
+
+    #[test]
+    fn bom_crlf_and_leading_blank_lines() {
+        let text = format!("\u{feff}\r\n\r\n{}", EXAMPLE.replace('\n', "\r\n"));
+        let s = parse(&text);
+        assert_eq!(s.revision, "1a2b3c4d5e6f");
+        assert_eq!(s.sections[0].first_line, 11);
+        assert!(!s.sections[0].sql.contains('\r'));
+        assert_eq!(s.sections[1].sql, "DROP TABLE tags;\n");
+    }
+
+    #[test]
+    fn lists_merge_points_and_labels() {
+        let s = parse(
+            "-- revision: m1\n-- down_revision: a1, b2 ,, \n-- branch_labels: main, x\n-- depends_on: c3\n-- +upgrade\n",
+        );
+        assert_eq!(s.down_revisions, vec!["a1", "b2"]);
+        assert_eq!(s.branch_labels, vec!["main", "x"]);
+        assert_eq!(s.depends_on, vec!["c3"]);
+        assert_eq!(s.message, "");
+        assert_eq!(s.create_date, None);
+        assert_eq!(s.to_revision().doc, "");
+        assert_eq!(s.sections[0].sql, "");
+        assert_eq!(s.sections[0].first_line, 6);
+        let s = parse("-- revision: a\n-- down_revision:\n\n-- +upgrade\n");
+        assert!(s.down_revisions.is_empty());
+    }
+
+    #[test]
+    fn comments_between_header_and_first_section() {
+        let s = parse("-- revision: a\n-- down_revision:\n\n-- Note: this is fine\n--\n\n-- +upgrade\nSELECT 1;\n");
+        assert_eq!(s.sections.len(), 1);
+        assert_eq!(s.sections[0].sql, "SELECT 1;\n");
+    }
+
+    #[test]
+    fn dialect_sections_and_no_transaction() {
+        let s = parse(
+            "-- revision: a\n-- down_revision:\n-- +upgrade\nA;\n-- +upgrade no-transaction postgres\nB;\n-- +upgrade SQLITE\nC;\n-- +downgrade postgresql\nD;\n",
+        );
+        let up_pg = s.section(SectionDirection::Upgrade, Dialect::Postgresql);
+        assert_eq!(up_pg.map(|x| x.sql.as_str()), Some("B;\n"));
+        assert_eq!(up_pg.map(|x| x.transaction), Some(TransactionMode::None));
+        let up_lite = s.section(SectionDirection::Upgrade, Dialect::Sqlite);
+        assert_eq!(up_lite.map(|x| x.sql.as_str()), Some("C;\n"));
+        let down_pg = s.section(SectionDirection::Downgrade, Dialect::Postgresql);
+        assert_eq!(down_pg.map(|x| x.sql.as_str()), Some("D;\n"));
+        assert_eq!(s.section(SectionDirection::Downgrade, Dialect::Sqlite), None);
+        assert!(s.has_downgrade());
+
+        let s = parse("-- revision: a\n-- down_revision:\n-- +upgrade\nA;\n");
+        assert_eq!(
+            s.section(SectionDirection::Upgrade, Dialect::Sqlite).map(|x| x.sql.as_str()),
+            Some("A;\n")
+        );
+        assert_eq!(s.section(SectionDirection::Downgrade, Dialect::Sqlite), None);
+        assert!(!s.has_downgrade());
+    }
+
+    #[test]
+    fn header_errors() {
+        let (line, msg) = error("-- revision: a\n-- down_revision:\n-- foo: bar\n-- +upgrade\n");
+        assert_eq!(line, 3);
+        assert!(msg.starts_with("unknown header key 'foo'; expected one of revision, down_revision"), "{msg}");
+
+        let (line, msg) = error("-- revision: a\n-- revision: b\n-- down_revision:\n-- +upgrade\n");
+        assert_eq!(line, 2);
+        assert!(msg.contains("duplicate header key 'revision'"), "{msg}");
+
+        let (_, msg) = error("-- down_revision:\n-- +upgrade\n");
+        assert!(msg.contains("revision"), "{msg}");
+        let (_, msg) = error("-- revision: a\n-- +upgrade\n");
+        assert!(msg.contains("down_revision"), "{msg}");
+        let (_, msg) = error("");
+        assert!(msg.contains("revision"), "{msg}");
+
+        let (line, msg) = error("-- revision: a-b\n-- down_revision:\n-- +upgrade\n");
+        assert_eq!(line, 1);
+        assert!(msg.contains("'a-b'"), "{msg}");
+        let (line, msg) = error("-- revision:\n-- down_revision:\n-- +upgrade\n");
+        assert_eq!(line, 1);
+        assert!(msg.contains("empty"), "{msg}");
+        let (line, msg) = error("-- revision: a\n-- down_revision: b, c d\n-- +upgrade\n");
+        assert_eq!(line, 2);
+        assert!(msg.contains("'c d'"), "{msg}");
+        let long = "a".repeat(33);
+        let (line, _) = error(&format!("-- revision: {long}\n-- down_revision:\n-- +upgrade\n"));
+        assert_eq!(line, 1);
+    }
+
+    #[test]
+    fn section_errors() {
+        let (line, msg) = error("-- revision: a\n-- down_revision:\n\nCREATE TABLE t (id int);\n-- +upgrade\n");
+        assert_eq!(line, 4);
+        assert_eq!(msg, "SQL outside of a section; start it with '-- +upgrade'");
+
+        let (line, msg) = error("-- revision: a\n-- down_revision:\n-- +upgrade mysql\n");
+        assert_eq!(line, 3);
+        assert!(msg.contains("unknown word 'mysql'"), "{msg}");
+
+        let (line, msg) = error("-- revision: a\n-- down_revision:\n-- +upgrade\nA;\n-- +downgrad\n");
+        assert_eq!(line, 5);
+        assert!(msg.contains("unknown section marker '-- +downgrad'"), "{msg}");
+
+        let (line, msg) = error("-- revision: a\n-- down_revision:\n-- +upgrade\nA;\n-- +upgrade\nB;\n");
+        assert_eq!(line, 5);
+        assert!(msg.contains("(the first starts on line 3)"), "{msg}");
+
+        let (line, _) = error("-- revision: a\n-- down_revision:\n-- +upgrade sqlite\n-- +upgrade sqlite\n");
+        assert_eq!(line, 4);
+        let (line, _) = error("-- revision: a\n-- down_revision:\n-- +upgrade sqlite postgresql\n");
+        assert_eq!(line, 3);
+        let (line, _) = error("-- revision: a\n-- down_revision:\n-- +upgrade no-transaction no-transaction\n");
+        assert_eq!(line, 3);
+
+        let (_, msg) = error("-- revision: a\n-- down_revision:\n-- +downgrade\n");
+        assert!(msg.contains("no '-- +upgrade' section"), "{msg}");
+    }
+
+    #[test]
+    fn non_marker_comments_inside_sections_are_sql() {
+        let s = parse("-- revision: a\n-- down_revision:\n-- +upgrade\n-- +1 for this\n--+\nSELECT 1;\n");
+        assert_eq!(s.sections[0].sql, "-- +1 for this\n--+\nSELECT 1;\n");
+    }
+
+    #[test]
+    fn doc_is_first_paragraph() {
+        let mut s = parse("-- revision: a\n-- down_revision:\n-- message: hello world\n-- +upgrade\n");
+        assert_eq!(s.doc(), "hello world");
+        s.message = "first\nstill first\n\nsecond".to_string();
+        assert_eq!(s.doc(), "first\nstill first");
     }
 }

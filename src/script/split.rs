@@ -1,16 +1,414 @@
-//! The statement splitter. (stub: to be implemented)
+//! The statement splitter: a section's SQL text into statements.
+//!
+//! Splits on top-level `;`. A `;` does not split inside:
+//! - `'…'` strings (`''` escapes; `E'…'` strings also take backslash escapes), `"…"` and
+//!   `` `…` `` quoted identifiers;
+//! - `-- …` line comments and `/* … */` block comments (not nested);
+//! - PostgreSQL dollar quotes `$$…$$` and `$tag$…$tag$` (a `$` right after a word character
+//!   is part of the word, as in `a$b`; `$1` is a parameter, not a quote);
+//! - the `BEGIN … END` body of `CREATE [TEMP] TRIGGER` (SQLite) and the `BEGIN ATOMIC … END`
+//!   body of `CREATE FUNCTION`/`PROCEDURE` (PostgreSQL), where `CASE … END` nests so that the
+//!   `END` of a `CASE` does not close the body.
+//!
+//! Each statement is trimmed of surrounding whitespace *and comments*: its text runs from its
+//! first significant token to its last, so a caller can append `;` safely (a trailing
+//! `-- comment` would swallow it). Comments inside a statement are kept. Statements that are
+//! empty or only comments are dropped. Unterminated quotes or comments run to the end of the
+//! input; nothing here panics on any input.
 
 /// One statement of a section, without its terminating `;`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Statement {
     pub sql: String,
-    /// 0-based line offset of the statement's first line within the text that was split.
+    /// 0-based line offset of the statement's first line within the text that was split:
+    /// the line of its first significant (non-blank, non-comment) character.
     pub line_offset: usize,
+}
+
+/// The statement being scanned.
+#[derive(Default)]
+struct Current {
+    /// Byte offset of the first significant character.
+    start: Option<usize>,
+    /// Byte offset just past the last significant character.
+    end: usize,
+    /// The first few keywords, uppercased, to recognise `CREATE … TRIGGER`.
+    lead: Vec<String>,
+    /// Whether the statement may hold a `BEGIN … END` body.
+    block_capable: bool,
+    /// Open `BEGIN`/`CASE` nesting inside such a body.
+    depth: usize,
+}
+
+impl Current {
+    fn mark(&mut self, from: usize, to: usize) {
+        if self.start.is_none() {
+            self.start = Some(from);
+        }
+        self.end = to;
+    }
+
+    fn word(&mut self, word: &str) {
+        if self.lead.len() < 6 {
+            self.lead.push(word.to_ascii_uppercase());
+            self.block_capable = is_block_capable(&self.lead);
+        }
+        if !self.block_capable {
+            return;
+        }
+        if word.eq_ignore_ascii_case("begin") {
+            self.depth += 1;
+        } else if word.eq_ignore_ascii_case("case") {
+            if self.depth > 0 {
+                self.depth += 1;
+            }
+        } else if word.eq_ignore_ascii_case("end") {
+            self.depth = self.depth.saturating_sub(1);
+        }
+    }
+}
+
+/// `CREATE [OR REPLACE] [TEMP|TEMPORARY] [CONSTRAINT] (TRIGGER|FUNCTION|PROCEDURE)`.
+fn is_block_capable(lead: &[String]) -> bool {
+    let mut words = lead.iter().map(String::as_str);
+    if words.next() != Some("CREATE") {
+        return false;
+    }
+    for word in words {
+        match word {
+            "OR" | "REPLACE" | "TEMP" | "TEMPORARY" | "CONSTRAINT" => {}
+            "TRIGGER" | "FUNCTION" | "PROCEDURE" => return true,
+            _ => return false,
+        }
+    }
+    false
+}
+
+fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric() || c == '_' || c == '$'
 }
 
 /// Splits SQL on top-level `;`, aware of quotes, comments, `$$` bodies and `BEGIN … END`.
 /// Statements that are empty or only comments are dropped.
 pub fn split_statements(sql: &str) -> Vec<Statement> {
-    let _ = sql;
-    todo!()
+    let mut out = Vec::new();
+    let mut cur = Current::default();
+    let mut prev_word_char = false; // the previous character continues a word
+    let mut i = 0;
+    while let Some(c) = sql[i..].chars().next() {
+        let rest = &sql[i..];
+        let len = c.len_utf8();
+        match c {
+            ';' if cur.depth == 0 => {
+                finish(sql, &mut cur, &mut out);
+                i += 1;
+                prev_word_char = false;
+                continue;
+            }
+            '-' if rest.starts_with("--") => {
+                i += rest.find('\n').unwrap_or(rest.len());
+                prev_word_char = false;
+                continue;
+            }
+            '/' if rest.starts_with("/*") => {
+                i += rest[2..].find("*/").map_or(rest.len(), |p| p + 4);
+                prev_word_char = false;
+                continue;
+            }
+            '\'' => {
+                let backslash = escape_string_prefix(sql, i);
+                let end = i + quoted_len(rest, '\'', backslash);
+                cur.mark(i, end);
+                i = end;
+            }
+            '"' | '`' => {
+                let end = i + quoted_len(rest, c, false);
+                cur.mark(i, end);
+                i = end;
+            }
+            '$' if !prev_word_char => match dollar_tag(rest) {
+                Some(tag) => {
+                    let body = &rest[tag.len()..];
+                    let end = i + tag.len() + body.find(tag).map_or(body.len(), |p| p + tag.len());
+                    cur.mark(i, end);
+                    i = end;
+                }
+                None => {
+                    cur.mark(i, i + 1);
+                    i += 1;
+                }
+            },
+            c if c.is_whitespace() => {
+                i += len;
+            }
+            c if is_word_char(c) => {
+                let word_len = rest
+                    .char_indices()
+                    .find(|(_, ch)| !is_word_char(*ch))
+                    .map_or(rest.len(), |(p, _)| p);
+                let word = &rest[..word_len];
+                cur.mark(i, i + word_len);
+                if !c.is_numeric() {
+                    cur.word(word);
+                }
+                i += word_len;
+                prev_word_char = true;
+                continue;
+            }
+            _ => {
+                cur.mark(i, i + len);
+                i += len;
+            }
+        }
+        prev_word_char = false;
+    }
+    finish(sql, &mut cur, &mut out);
+    out
+}
+
+/// Ends the current statement, keeping it when it has any significant text.
+fn finish(sql: &str, cur: &mut Current, out: &mut Vec<Statement>) {
+    if let Some(start) = cur.start {
+        let text = sql.get(start..cur.end).unwrap_or("");
+        let line_offset = sql
+            .get(..start)
+            .map_or(0, |before| before.bytes().filter(|b| *b == b'\n').count());
+        out.push(Statement {
+            sql: text.to_string(),
+            line_offset,
+        });
+    }
+    *cur = Current::default();
+}
+
+/// Whether the `'` at byte `quote` opens a PostgreSQL escape string (`E'…'`): preceded by a
+/// lone `E`/`e` that is not the end of a longer word.
+fn escape_string_prefix(sql: &str, quote: usize) -> bool {
+    let before = &sql[..quote];
+    let mut chars = before.chars().rev();
+    match chars.next() {
+        Some('E' | 'e') => !chars.next().is_some_and(is_word_char),
+        _ => false,
+    }
+}
+
+/// Byte length of a quoted run starting at `rest[0] == quote`, through the closing quote
+/// (doubled quotes are escapes), or to the end when unterminated.
+fn quoted_len(rest: &str, quote: char, backslash: bool) -> usize {
+    let mut chars = rest.char_indices().skip(1).peekable();
+    while let Some((p, c)) = chars.next() {
+        if backslash && c == '\\' {
+            chars.next();
+        } else if c == quote {
+            if chars.peek().is_some_and(|(_, next)| *next == quote) {
+                chars.next();
+            } else {
+                return p + c.len_utf8();
+            }
+        }
+    }
+    rest.len()
+}
+
+/// A dollar-quote tag at the start of `rest`: `$$` or `$name$` (name: a letter or `_`, then
+/// letters, digits or `_`).
+fn dollar_tag(rest: &str) -> Option<&str> {
+    let body = rest.strip_prefix('$')?;
+    let close = body.find('$')?;
+    let name = &body[..close];
+    let mut chars = name.chars();
+    let valid = match chars.next() {
+        None => true,
+        Some(first) => {
+            (first.is_alphabetic() || first == '_')
+                && chars.all(|c| c.is_alphanumeric() || c == '_')
+        }
+    };
+    valid.then(|| &rest[..close + 2])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn texts(sql: &str) -> Vec<String> {
+        split_statements(sql).into_iter().map(|s| s.sql).collect()
+    }
+
+    fn offsets(sql: &str) -> Vec<usize> {
+        split_statements(sql)
+            .into_iter()
+            .map(|s| s.line_offset)
+            .collect()
+    }
+
+    #[test]
+    fn simple_statements_and_offsets() {
+        let sql = "CREATE TABLE a (id INTEGER);\n\nCREATE TABLE b (\n  id INTEGER\n);\nDROP TABLE c";
+        assert_eq!(
+            texts(sql),
+            vec![
+                "CREATE TABLE a (id INTEGER)",
+                "CREATE TABLE b (\n  id INTEGER\n)",
+                "DROP TABLE c"
+            ]
+        );
+        assert_eq!(offsets(sql), vec![0, 2, 5]);
+    }
+
+    #[test]
+    fn empty_and_comment_only_input() {
+        assert!(texts("").is_empty());
+        assert!(texts("  \n\t ;;; \n").is_empty());
+        assert!(texts("-- just a comment;\n/* another; */\n;").is_empty());
+    }
+
+    #[test]
+    fn quotes_hide_semicolons() {
+        assert_eq!(
+            texts("INSERT INTO t VALUES ('a;b', 'it''s;'); SELECT \"we;ird\" FROM `x;y`"),
+            vec![
+                "INSERT INTO t VALUES ('a;b', 'it''s;')",
+                "SELECT \"we;ird\" FROM `x;y`"
+            ]
+        );
+        assert_eq!(
+            texts("SELECT E'it\\'s; fine'; SELECT 'a\\'; SELECT 2"),
+            vec!["SELECT E'it\\'s; fine'", "SELECT 'a\\'", "SELECT 2"]
+        );
+        // "e" at the end of a longer word is not an escape-string prefix.
+        assert_eq!(texts("SELECT some'a\\'; x"), vec!["SELECT some'a\\'", "x"]);
+    }
+
+    #[test]
+    fn comments_hide_semicolons_and_are_trimmed_from_the_ends() {
+        let sql = "-- leading; comment\nCREATE TABLE t (\n  a INT, -- a; note\n  b INT /* ; */\n) -- trailing;\n;\n/* tail; */";
+        let statements = split_statements(sql);
+        assert_eq!(statements.len(), 1);
+        assert_eq!(
+            statements[0].sql,
+            "CREATE TABLE t (\n  a INT, -- a; note\n  b INT /* ; */\n)"
+        );
+        assert_eq!(statements[0].line_offset, 1);
+        assert_eq!(texts("SELECT 1 -- no semicolon"), vec!["SELECT 1"]);
+        assert_eq!(texts("SELECT 1 /* unterminated ;"), vec!["SELECT 1"]);
+    }
+
+    #[test]
+    fn dollar_quotes() {
+        let sql = "CREATE FUNCTION f() RETURNS trigger AS $$\nBEGIN\n  NEW.x := 1;\n  RETURN NEW;\nEND;\n$$ LANGUAGE plpgsql;\nCREATE FUNCTION g() RETURNS int AS $body$ SELECT 1; $x$ $body$ LANGUAGE sql;\nSELECT $1, a$b$c; SELECT 3";
+        let got = texts(sql);
+        assert_eq!(got.len(), 4, "{got:?}");
+        assert!(got[0].starts_with("CREATE FUNCTION f()"));
+        assert!(got[0].ends_with("$$ LANGUAGE plpgsql"));
+        assert_eq!(
+            got[1],
+            "CREATE FUNCTION g() RETURNS int AS $body$ SELECT 1; $x$ $body$ LANGUAGE sql"
+        );
+        assert_eq!(got[2], "SELECT $1, a$b$c");
+        assert_eq!(got[3], "SELECT 3");
+        assert_eq!(offsets(sql), vec![0, 6, 7, 7]);
+        // Unterminated dollar quote runs to the end.
+        assert_eq!(texts("SELECT $$ a; b"), vec!["SELECT $$ a; b"]);
+    }
+
+    #[test]
+    fn sqlite_trigger_bodies() {
+        let sql = "\
+CREATE TRIGGER trg AFTER INSERT ON t
+BEGIN
+  UPDATE t SET n = CASE WHEN NEW.x > 0 THEN 1 ELSE 0 END WHERE id = NEW.id;
+  INSERT INTO log VALUES ('begin; end');
+END;
+CREATE TEMP TRIGGER IF NOT EXISTS t2 BEFORE DELETE ON t FOR EACH ROW
+WHEN (CASE WHEN OLD.a THEN 1 END) BEGIN SELECT RAISE(ABORT, 'no'); END;
+begin;
+SELECT 1;
+commit";
+        let got = texts(sql);
+        assert_eq!(got.len(), 5, "{got:?}");
+        assert!(got[0].starts_with("CREATE TRIGGER trg"));
+        assert!(got[0].ends_with("VALUES ('begin; end');\nEND"));
+        assert!(got[1].starts_with("CREATE TEMP TRIGGER IF NOT EXISTS t2"));
+        assert!(got[1].ends_with("SELECT RAISE(ABORT, 'no'); END"));
+        assert_eq!(&got[2..], ["begin", "SELECT 1", "commit"]);
+        assert_eq!(offsets(sql), vec![0, 5, 7, 8, 9]);
+    }
+
+    #[test]
+    fn postgres_begin_atomic() {
+        let sql = "CREATE OR REPLACE FUNCTION f() RETURNS int LANGUAGE sql BEGIN ATOMIC SELECT 1; SELECT 2; END; SELECT 3";
+        assert_eq!(
+            texts(sql),
+            vec![
+                "CREATE OR REPLACE FUNCTION f() RETURNS int LANGUAGE sql BEGIN ATOMIC SELECT 1; SELECT 2; END",
+                "SELECT 3"
+            ]
+        );
+    }
+
+    #[test]
+    fn begin_outside_triggers_does_not_nest() {
+        assert_eq!(
+            texts("CREATE TABLE begin_x (end_y INT); SELECT CASE WHEN 1 THEN 2 END; BEGIN; END"),
+            vec![
+                "CREATE TABLE begin_x (end_y INT)",
+                "SELECT CASE WHEN 1 THEN 2 END",
+                "BEGIN",
+                "END"
+            ]
+        );
+    }
+
+    #[test]
+    fn crlf_input() {
+        let sql = "CREATE TABLE a (id INT);\r\n\r\nINSERT INTO a VALUES (1);\r\n";
+        assert_eq!(
+            texts(sql),
+            vec!["CREATE TABLE a (id INT)", "INSERT INTO a VALUES (1)"]
+        );
+        assert_eq!(offsets(sql), vec![0, 2]);
+    }
+
+    #[test]
+    fn unicode_and_unterminated_quotes() {
+        assert_eq!(
+            texts("INSERT INTO t VALUES ('héllo; wörld'); SELECT 'ünterminated; x"),
+            vec![
+                "INSERT INTO t VALUES ('héllo; wörld')",
+                "SELECT 'ünterminated; x"
+            ]
+        );
+        assert_eq!(texts("SELECT \"x"), vec!["SELECT \"x"]);
+    }
+
+    proptest! {
+        #[test]
+        fn never_panics(s in any::<String>()) {
+            let statements = split_statements(&s);
+            for st in statements {
+                prop_assert!(!st.sql.is_empty());
+                prop_assert!(st.line_offset <= s.matches('\n').count());
+            }
+        }
+
+        #[test]
+        fn never_panics_on_sql_like_text(s in "[ a-z;'\"$`/*\\-\\n\\r\\\\E]{0,60}") {
+            let _ = split_statements(&s);
+        }
+
+        #[test]
+        fn joined_statements_round_trip(
+            statements in proptest::collection::vec(
+                "[fghjklm]{1,6}( [fghjklm0-9]{1,6}| '[a-z; ]{0,5}'| \"[a-z;]{0,4}\"){0,4}",
+                1..6,
+            ),
+            sep in "(;|;\n|;\r\n|; -- c;\n|;\n\n)",
+        ) {
+            let joined = statements.join(&sep);
+            let got: Vec<String> = split_statements(&joined).into_iter().map(|s| s.sql).collect();
+            prop_assert_eq!(got, statements);
+        }
+    }
 }
