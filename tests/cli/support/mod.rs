@@ -1,1 +1,270 @@
+//! Test support: a project in a temp dir, run through the real `alembic` binary, on SQLite or
+//! on the throwaway PostgreSQL server of [`pg`].
+//!
+//! [`engine_test!`] writes one test body once and runs it on both engines.
+
+#![allow(dead_code)]
+
 pub mod pg;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// Which database a test runs against.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Engine {
+    Sqlite,
+    Postgres,
+}
+
+/// What a run of the binary gave back.
+#[derive(Debug)]
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Run {
+    /// Panics with the whole output unless the run succeeded.
+    #[track_caller]
+    pub fn ok(self) -> Run {
+        assert_eq!(self.code, 0, "expected success\nstdout:\n{}\nstderr:\n{}", self.stdout, self.stderr);
+        self
+    }
+
+    /// Panics unless the run failed with status 1 and exactly one `FAILED:` line on stderr;
+    /// returns that line without the prefix.
+    #[track_caller]
+    pub fn failed(self) -> String {
+        assert_eq!(self.code, 1, "expected failure\nstdout:\n{}\nstderr:\n{}", self.stdout, self.stderr);
+        let failed: Vec<&str> = self
+            .stderr
+            .lines()
+            .filter(|l| l.starts_with("FAILED: "))
+            .collect();
+        assert_eq!(failed.len(), 1, "expected one FAILED line, stderr:\n{}", self.stderr);
+        assert!(!self.stderr.contains("panicked"), "panic: {}", self.stderr);
+        failed[0].trim_start_matches("FAILED: ").to_string()
+    }
+
+    /// The `Running ...` log lines, without the log prefix.
+    pub fn running(&self) -> Vec<String> {
+        self.stderr
+            .lines()
+            .filter_map(|l| l.strip_prefix("INFO  [alembic.runtime.migration] Running "))
+            .map(str::to_string)
+            .collect()
+    }
+}
+
+/// A migration project in a temp dir: `alembic.ini`, `migrations/versions/`, a database.
+pub struct Project {
+    pub dir: tempfile::TempDir,
+    pub engine: Engine,
+    pub url: String,
+}
+
+impl Project {
+    /// A fresh project and database on `engine`.
+    pub fn new(engine: Engine) -> Project {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let url = match engine {
+            Engine::Sqlite => format!("sqlite:///{}", dir.path().join("test.db").display()),
+            Engine::Postgres => pg::database_url(),
+        };
+        let project = Project { dir, engine, url };
+        project.write_ini("");
+        std::fs::create_dir_all(project.versions()).expect("versions dir");
+        project
+    }
+
+    /// Rewrites `alembic.ini` with extra `[alembic]` lines.
+    pub fn write_ini(&self, extra: &str) {
+        let ini = format!(
+            "[alembic]\nscript_location = %(here)s/migrations\nsqlalchemy.url = {}\n{extra}\n",
+            self.url
+        );
+        std::fs::write(self.path("alembic.ini"), ini).expect("write ini");
+    }
+
+    pub fn path(&self, rel: &str) -> PathBuf {
+        self.dir.path().join(rel)
+    }
+
+    pub fn versions(&self) -> PathBuf {
+        self.path("migrations/versions")
+    }
+
+    /// Writes a revision script; `down` is comma-separated, `downgrade` None = irreversible.
+    pub fn script(&self, rev: &str, down: &str, message: &str, upgrade: &str, downgrade: Option<&str>) {
+        self.script_with(rev, down, "", "", message, upgrade, downgrade);
+    }
+
+    /// Like [`Project::script`] with branch labels and depends_on.
+    #[allow(clippy::too_many_arguments)]
+    pub fn script_with(
+        &self,
+        rev: &str,
+        down: &str,
+        labels: &str,
+        depends_on: &str,
+        message: &str,
+        upgrade: &str,
+        downgrade: Option<&str>,
+    ) {
+        let mut text = format!(
+            "-- revision: {rev}\n-- down_revision: {down}\n-- branch_labels: {labels}\n-- depends_on: {depends_on}\n-- message: {message}\n-- create_date: 2026-11-24 05:53:53.500615\n\n-- +upgrade\n{upgrade}\n"
+        );
+        if let Some(down) = downgrade {
+            text.push_str(&format!("\n-- +downgrade\n{down}\n"));
+        }
+        std::fs::write(self.versions().join(format!("{rev}.sql")), text).expect("write script");
+    }
+
+    /// Runs the binary in the project directory.
+    pub fn alembic(&self, args: &[&str]) -> Run {
+        run_in(self.dir.path(), args)
+    }
+
+    /// The rows of the version table, sorted.
+    pub fn version_rows(&self) -> Vec<String> {
+        let mut rows = self.query_column("SELECT version_num FROM alembic_version");
+        rows.sort();
+        rows
+    }
+
+    /// User tables (not the version table), sorted.
+    pub fn tables(&self) -> Vec<String> {
+        let mut t = match self.engine {
+            Engine::Sqlite => self.query_column(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'",
+            ),
+            Engine::Postgres => pg::tables(&self.url),
+        };
+        t.retain(|n| n != "alembic_version");
+        t.sort();
+        t
+    }
+
+    /// Whether the version table exists.
+    pub fn has_version_table(&self) -> bool {
+        match self.engine {
+            Engine::Sqlite => !self
+                .query_column("SELECT name FROM sqlite_master WHERE name = 'alembic_version'")
+                .is_empty(),
+            Engine::Postgres => pg::tables(&self.url).iter().any(|t| t == "alembic_version"),
+        }
+    }
+
+    /// The first column of a query, as text.
+    pub fn query_column(&self, sql: &str) -> Vec<String> {
+        match self.engine {
+            Engine::Sqlite => {
+                let conn = rusqlite::Connection::open(self.path("test.db")).expect("open db");
+                let mut stmt = conn.prepare(sql).expect("prepare");
+                let rows = stmt
+                    .query_map([], |r| r.get::<_, rusqlite::types::Value>(0))
+                    .expect("query");
+                rows.map(|v| match v.expect("row") {
+                    rusqlite::types::Value::Text(t) => t,
+                    rusqlite::types::Value::Integer(i) => i.to_string(),
+                    other => format!("{other:?}"),
+                })
+                .collect()
+            }
+            Engine::Postgres => pg::query_column(&self.url, sql),
+        }
+    }
+
+    /// Runs SQL directly on the database.
+    pub fn execute(&self, sql: &str) {
+        match self.engine {
+            Engine::Sqlite => {
+                let conn = rusqlite::Connection::open(self.path("test.db")).expect("open db");
+                conn.execute_batch(sql).expect("execute");
+            }
+            Engine::Postgres => pg::execute(&self.url, sql),
+        }
+    }
+
+    /// Replaces the temp dir (and the database URL) in output with stable names.
+    pub fn normalize(&self, text: &str) -> String {
+        let dir = self.dir.path().display().to_string();
+        text.replace(&self.url, "$URL").replace(&dir, "$DIR")
+    }
+
+    /// The a1 fixture: three linear revisions (account table, a column, an index).
+    pub fn linear(&self) {
+        self.script(
+            "ae1027a6acf",
+            "",
+            "create account table",
+            "CREATE TABLE account (\n    id INTEGER PRIMARY KEY,\n    name VARCHAR(50) NOT NULL\n);",
+            Some("DROP TABLE account;"),
+        );
+        self.script(
+            "27c6a30d7c24",
+            "ae1027a6acf",
+            "Add a column",
+            "ALTER TABLE account ADD COLUMN last_transaction_date TIMESTAMP;",
+            Some("ALTER TABLE account DROP COLUMN last_transaction_date;"),
+        );
+        self.script(
+            "1975ea83b712",
+            "27c6a30d7c24",
+            "add third",
+            "CREATE INDEX ix_account_name ON account (name);",
+            Some("DROP INDEX ix_account_name;"),
+        );
+    }
+
+    /// The a2 fixture: a base, a branch point, two branches, and their merge.
+    pub fn branchy(&self, with_merge: bool) {
+        self.script("aaaa00000001", "", "base rev", "CREATE TABLE a (id INTEGER);", Some("DROP TABLE a;"));
+        self.script("bbbb00000002", "aaaa00000001", "rev b", "CREATE TABLE b (id INTEGER);", Some("DROP TABLE b;"));
+        self.script("cccc00000003", "bbbb00000002", "branch one", "CREATE TABLE c (id INTEGER);", Some("DROP TABLE c;"));
+        self.script("dddd00000004", "bbbb00000002", "branch two", "CREATE TABLE d (id INTEGER);", Some("DROP TABLE d;"));
+        if with_merge {
+            self.script("eeee00000005", "cccc00000003, dddd00000004", "merge c and d", "", Some(""));
+        }
+    }
+}
+
+/// Runs the binary in `dir` with a clean environment for the variables it reads.
+pub fn run_in(dir: &Path, args: &[&str]) -> Run {
+    let out = Command::new(env!("CARGO_BIN_EXE_alembic"))
+        .args(args)
+        .current_dir(dir)
+        .env_remove("DATABASE_URL")
+        .env_remove("ALEMBIC_CONFIG")
+        .env("TZ", "UTC")
+        .stdin(std::process::Stdio::null())
+        .output()
+        .expect("run alembic");
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+/// Defines `mod $name { fn sqlite(); fn postgres(); }` running one body on both engines.
+#[macro_export]
+macro_rules! engine_test {
+    ($name:ident, |$p:ident| $body:block) => {
+        mod $name {
+            #[allow(unused_imports)]
+            use super::*;
+            fn body($p: &$crate::support::Project) $body
+            #[test]
+            fn sqlite() {
+                body(&$crate::support::Project::new($crate::support::Engine::Sqlite));
+            }
+            #[test]
+            fn postgres() {
+                body(&$crate::support::Project::new($crate::support::Engine::Postgres));
+            }
+        }
+    };
+}
