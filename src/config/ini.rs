@@ -80,7 +80,11 @@ impl Config {
         let mut raw: BTreeMap<String, String> = BTreeMap::new();
         raw.insert("here".to_string(), here.replace('%', "%%"));
         raw.extend(ini.defaults);
-        match ini.sections.into_iter().find(|(name, _)| name == &self.section) {
+        match ini
+            .sections
+            .into_iter()
+            .find(|(name, _)| name == &self.section)
+        {
             Some((_, values)) => raw.extend(values),
             // An unknown section: nothing, not even the defaults (configparser's `has_option`
             // is false for every key of a missing section).
@@ -337,10 +341,7 @@ fn parse_ini(path: &Path, text: &str) -> Result<Ini, ConfigError> {
                 target = Target::Defaults;
             } else {
                 if ini.sections.iter().any(|(n, _)| n == name) {
-                    return Err(syntax(
-                        line_no,
-                        format!("section '{name}' already exists"),
-                    ));
+                    return Err(syntax(line_no, format!("section '{name}' already exists")));
                 }
                 ini.sections.push((name.to_string(), BTreeMap::new()));
                 target = Target::Section(ini.sections.len() - 1);
@@ -350,8 +351,7 @@ fn parse_ini(path: &Path, text: &str) -> Result<Ini, ConfigError> {
         if target == Target::None {
             return Err(syntax(
                 line_no,
-                "file contains no section headers; expected '[section]' before any key"
-                    .to_string(),
+                "file contains no section headers; expected '[section]' before any key".to_string(),
             ));
         }
         let Some(delim) = stripped.find(['=', ':']) else {
@@ -362,7 +362,10 @@ fn parse_ini(path: &Path, text: &str) -> Result<Ini, ConfigError> {
         };
         let key = stripped[..delim].trim_end().to_lowercase();
         if key.is_empty() {
-            return Err(syntax(line_no, "a key name is missing before '='".to_string()));
+            return Err(syntax(
+                line_no,
+                "a key name is missing before '='".to_string(),
+            ));
         }
         let value = stripped[delim + 1..].trim().to_string();
         if pending.iter().any(|(t, k, _)| *t == target && *k == key) {
@@ -669,7 +672,10 @@ datefmt = %H:%M:%S
     fn here_is_absolute_and_normalized() {
         let cwd = std::env::current_dir().unwrap_or_default();
         assert_eq!(here_of(Path::new("alembic.ini")), normalize(&cwd));
-        assert_eq!(here_of(Path::new("/a/./b/../c/x.ini")), PathBuf::from("/a/c"));
+        assert_eq!(
+            here_of(Path::new("/a/./b/../c/x.ini")),
+            PathBuf::from("/a/c")
+        );
     }
 
     #[test]

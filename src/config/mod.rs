@@ -42,7 +42,9 @@ pub enum ConfigError {
     #[error("bad value for '{key}' in configuration: {message}")]
     BadValue { key: String, message: String },
     /// No URL from any source.
-    #[error("no database URL: set sqlalchemy.url in the configuration, $DATABASE_URL, or -x url=...")]
+    #[error(
+        "no database URL: set sqlalchemy.url in the configuration, $DATABASE_URL, or -x url=..."
+    )]
     NoUrl,
     /// A URL that cannot be parsed; the password is already masked in `url`.
     #[error("can't parse database URL '{url}': {message}")]

@@ -82,7 +82,8 @@ pub struct DatabaseUrl {
     masked: String,
 }
 
-const SUPPORTED: &str = "sqlite://, postgresql:// (or postgres://), optionally with a +driver suffix";
+const SUPPORTED: &str =
+    "sqlite://, postgresql:// (or postgres://), optionally with a +driver suffix";
 
 impl DatabaseUrl {
     /// Parses a URL.
@@ -112,11 +113,9 @@ impl DatabaseUrl {
                 let start = trimmed.len() - rest.len();
                 let (params, password_span) = parse_postgres(rest).map_err(bad)?;
                 let masked = match password_span {
-                    Some((from, to)) => format!(
-                        "{}***{}",
-                        &trimmed[..start + from],
-                        &trimmed[start + to..]
-                    ),
+                    Some((from, to)) => {
+                        format!("{}***{}", &trimmed[..start + from], &trimmed[start + to..])
+                    }
                     None => trimmed.to_string(),
                 };
                 Ok(DatabaseUrl {
@@ -345,11 +344,7 @@ fn mask_loosely(raw: &str) -> String {
     };
     match rest.rfind('@') {
         Some(at) => match rest[..at].find(':') {
-            Some(colon) => format!(
-                "{scheme}://{}***{}",
-                &rest[..=colon],
-                &rest[at..]
-            ),
+            Some(colon) => format!("{scheme}://{}***{}", &rest[..=colon], &rest[at..]),
             None => raw.to_string(),
         },
         None => raw.to_string(),
@@ -473,10 +468,16 @@ mod tests {
         let url = parse("postgresql://scott:tiger@localhost/test");
         assert_eq!(url.to_string(), "postgresql://scott:***@localhost/test");
         assert_eq!(format!("{url:?}"), "postgresql://scott:***@localhost/test");
-        assert_eq!(url.as_unmasked_str(), "postgresql://scott:tiger@localhost/test");
+        assert_eq!(
+            url.as_unmasked_str(),
+            "postgresql://scott:tiger@localhost/test"
+        );
 
         let url = parse("postgresql+psycopg2://u:p%40s/s@h:1/d?sslmode=prefer");
-        assert_eq!(url.to_string(), "postgresql+psycopg2://u:***@h:1/d?sslmode=prefer");
+        assert_eq!(
+            url.to_string(),
+            "postgresql+psycopg2://u:***@h:1/d?sslmode=prefer"
+        );
 
         let url = parse("postgresql://scott@localhost/test");
         assert_eq!(url.to_string(), "postgresql://scott@localhost/test");
@@ -514,13 +515,29 @@ mod tests {
 
     #[test]
     fn precedence() {
-        let url = resolve_url(Some("sqlite:///x.db"), Some("sqlite:///y.db"), Some("sqlite://"));
-        assert_eq!(url.ok().map(|u| u.to_string()).as_deref(), Some("sqlite:///x.db"));
+        let url = resolve_url(
+            Some("sqlite:///x.db"),
+            Some("sqlite:///y.db"),
+            Some("sqlite://"),
+        );
+        assert_eq!(
+            url.ok().map(|u| u.to_string()).as_deref(),
+            Some("sqlite:///x.db")
+        );
         let url = resolve_url(Some(""), Some("sqlite:///y.db"), Some("sqlite://"));
-        assert_eq!(url.ok().map(|u| u.to_string()).as_deref(), Some("sqlite:///y.db"));
+        assert_eq!(
+            url.ok().map(|u| u.to_string()).as_deref(),
+            Some("sqlite:///y.db")
+        );
         let url = resolve_url(None, None, Some("sqlite://"));
-        assert_eq!(url.ok().map(|u| u.to_string()).as_deref(), Some("sqlite://"));
-        assert!(matches!(resolve_url(None, None, None), Err(ConfigError::NoUrl)));
+        assert_eq!(
+            url.ok().map(|u| u.to_string()).as_deref(),
+            Some("sqlite://")
+        );
+        assert!(matches!(
+            resolve_url(None, None, None),
+            Err(ConfigError::NoUrl)
+        ));
     }
 
     #[test]

@@ -1,4 +1,10 @@
-//! Reading and writing script files: the only file-system I/O of `script`. (stub)
+//! Reading and writing script files: the only file-system I/O of `script`.
+//!
+//! A version location is read non-recursively: its regular files (symlinks followed) whose
+//! names end in `.sql` and do not start with `.#` (editor lock files), in file-name order.
+//! A location that does not exist is an error (Alembic silently skips it; a typo in
+//! `version_locations` would then look like an empty history). A file reached twice through
+//! overlapping locations is loaded once, as Alembic does.
 
 use std::path::{Path, PathBuf};
 
@@ -7,12 +13,177 @@ use super::{Script, ScriptError};
 /// Loads every `*.sql` script of each location, sorted by file name within a location,
 /// locations in the order given.
 pub fn load_scripts(locations: &[PathBuf]) -> Result<Vec<Script>, ScriptError> {
-    let _ = locations;
-    todo!()
+    let mut scripts = Vec::new();
+    let mut seen: Vec<PathBuf> = Vec::new();
+    for location in locations {
+        for path in script_files(location)? {
+            let resolved = std::fs::canonicalize(&path).unwrap_or_else(|_| path.clone());
+            if seen.contains(&resolved) {
+                continue;
+            }
+            seen.push(resolved);
+            scripts.push(read_script(&path)?);
+        }
+    }
+    Ok(scripts)
+}
+
+/// The script files of one location, sorted by file name.
+pub fn script_files(location: &Path) -> Result<Vec<PathBuf>, ScriptError> {
+    let read_err = |source: std::io::Error| ScriptError::Read {
+        path: location.to_path_buf(),
+        source,
+    };
+    if !location.is_dir() {
+        return Err(ScriptError::MissingDir {
+            path: location.to_path_buf(),
+        });
+    }
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(location).map_err(read_err)? {
+        let entry = entry.map_err(read_err)?;
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        if !name.ends_with(".sql") || name.starts_with(".#") {
+            continue;
+        }
+        let path = entry.path();
+        // Follows symlinks; a dangling link or a directory named `x.sql` is skipped.
+        if std::fs::metadata(&path).is_ok_and(|m| m.is_file()) {
+            files.push(path);
+        }
+    }
+    files.sort_by(|a, b| a.file_name().cmp(&b.file_name()));
+    Ok(files)
+}
+
+/// Reads and parses one script file.
+pub fn read_script(path: &Path) -> Result<Script, ScriptError> {
+    let bytes = std::fs::read(path).map_err(|source| ScriptError::Read {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let text = String::from_utf8(bytes).map_err(|_| ScriptError::NotUtf8 {
+        path: path.to_path_buf(),
+    })?;
+    Script::parse(path, &text)
 }
 
 /// Writes a new script, creating the directory when missing; refuses to overwrite.
 pub fn write_new_script(path: &Path, text: &str) -> Result<(), ScriptError> {
-    let _ = (path, text);
-    todo!()
+    use std::io::Write;
+    let write_err = |path: &Path, source: std::io::Error| ScriptError::Write {
+        path: path.to_path_buf(),
+        source,
+    };
+    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent).map_err(|e| write_err(parent, e))?;
+    }
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)
+        .map_err(|e| write_err(path, e))?;
+    file.write_all(text.as_bytes())
+        .and_then(|()| file.sync_all())
+        .map_err(|e| write_err(path, e))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tempdir() -> tempfile::TempDir {
+        match tempfile::tempdir() {
+            Ok(dir) => dir,
+            Err(err) => panic!("{err}"),
+        }
+    }
+
+    fn write(path: &Path, text: &str) {
+        if let Err(err) = write_new_script(path, text) {
+            panic!("{err}");
+        }
+    }
+
+    fn script(rev: &str, down: &str) -> String {
+        format!("-- revision: {rev}\n-- down_revision: {down}\n\n-- +upgrade\nSELECT 1;\n")
+    }
+
+    #[test]
+    fn loads_sorted_filtered_scripts_in_location_order() {
+        let dir = tempdir();
+        let a = dir.path().join("a");
+        let b = dir.path().join("b");
+        write(&a.join("2_second.sql"), &script("r2", "r1"));
+        write(&a.join("1_first.sql"), &script("r1", ""));
+        write(&a.join(".#1_first.sql"), "garbage");
+        write(&a.join("notes.txt"), "garbage");
+        write(&a.join("README"), "garbage");
+        if let Err(err) = std::fs::create_dir_all(a.join("dir.sql")) {
+            panic!("{err}");
+        }
+        write(&b.join("0_other.sql"), &script("o1", "r2"));
+        let scripts = match load_scripts(&[a.clone(), b.clone(), a.clone()]) {
+            Ok(s) => s,
+            Err(err) => panic!("{err}"),
+        };
+        let ids: Vec<&str> = scripts.iter().map(|s| s.revision.as_str()).collect();
+        assert_eq!(ids, vec!["r1", "r2", "o1"]);
+        assert_eq!(scripts[0].path, a.join("1_first.sql"));
+    }
+
+    #[test]
+    fn missing_location_and_bad_files() {
+        let dir = tempdir();
+        let missing = dir.path().join("nowhere");
+        match load_scripts(std::slice::from_ref(&missing)) {
+            Err(err @ ScriptError::MissingDir { .. }) => assert_eq!(
+                err.to_string(),
+                format!(
+                    "Path doesn't exist: {}.  Please use the 'init' command to create a new scripts folder.",
+                    missing.display()
+                )
+            ),
+            other => panic!("{other:?}"),
+        }
+
+        let v = dir.path().join("v");
+        let file = v.join("bad.sql");
+        if let Err(err) =
+            std::fs::create_dir_all(&v).and_then(|()| std::fs::write(&file, b"-- revision: \xff\n"))
+        {
+            panic!("{err}");
+        }
+        match load_scripts(std::slice::from_ref(&v)) {
+            Err(ScriptError::NotUtf8 { path }) => assert_eq!(path, file),
+            other => panic!("{other:?}"),
+        }
+
+        if let Err(err) = std::fs::write(&file, "-- revision: a\n-- down_revision:\nSELECT 1;\n") {
+            panic!("{err}");
+        }
+        match load_scripts(std::slice::from_ref(&v)) {
+            Err(ScriptError::Syntax { path, line, .. }) => {
+                assert_eq!(path, file);
+                assert_eq!(line, 3);
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn write_creates_dirs_and_refuses_to_overwrite() {
+        let dir = tempdir();
+        let path = dir.path().join("deep/er/versions/x.sql");
+        write(&path, "one");
+        assert_eq!(std::fs::read_to_string(&path).ok().as_deref(), Some("one"));
+        match write_new_script(&path, "two") {
+            Err(err @ ScriptError::Write { .. }) => {
+                assert!(err.to_string().contains("x.sql"), "{err}");
+            }
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(std::fs::read_to_string(&path).ok().as_deref(), Some("one"));
+    }
 }

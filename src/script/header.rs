@@ -108,7 +108,7 @@ impl Script {
             .collect();
         // A final "\n" does not start another line.
         let lines = match lines.split_last() {
-            Some((last, init)) if last.is_empty() => init,
+            Some((&"", init)) => init,
             _ => &lines[..],
         };
 
@@ -170,17 +170,18 @@ impl Script {
                 }
                 ids
             }
-            None => {
-                return Err(syntax(
-                    header_end.min(lines.len().max(1)),
-                    "missing '-- down_revision:' in the header (leave it empty for a first revision)".to_string(),
-                ))
-            }
+            None => return Err(syntax(
+                header_end.min(lines.len().max(1)),
+                "missing '-- down_revision:' in the header (leave it empty for a first revision)"
+                    .to_string(),
+            )),
         };
         let list = |key: &str| get(key).map(|(v, _)| split_list(v)).unwrap_or_default();
         let branch_labels = list("branch_labels");
         let depends_on = list("depends_on");
-        let message = get("message").map(|(v, _)| v.to_string()).unwrap_or_default();
+        let message = get("message")
+            .map(|(v, _)| v.to_string())
+            .unwrap_or_default();
         let create_date = get("create_date")
             .map(|(v, _)| v.to_string())
             .filter(|v| !v.is_empty());
@@ -336,7 +337,10 @@ fn parse_marker(line: &str) -> Option<Result<Marker, String>> {
     let rest = rest.strip_prefix('+')?;
     let mut words = rest.split_whitespace();
     let first = words.next()?;
-    if !first.chars().all(|c| c.is_ascii_alphabetic() || c == '-' || c == '_') {
+    if !first
+        .chars()
+        .all(|c| c.is_ascii_alphabetic() || c == '-' || c == '_')
+    {
         return None;
     }
     let direction = match first.to_ascii_lowercase().as_str() {
@@ -511,15 +515,22 @@ DROP TABLE tags;
         assert_eq!(up_lite.map(|x| x.sql.as_str()), Some("C;\n"));
         let down_pg = s.section(SectionDirection::Downgrade, Dialect::Postgresql);
         assert_eq!(down_pg.map(|x| x.sql.as_str()), Some("D;\n"));
-        assert_eq!(s.section(SectionDirection::Downgrade, Dialect::Sqlite), None);
+        assert_eq!(
+            s.section(SectionDirection::Downgrade, Dialect::Sqlite),
+            None
+        );
         assert!(s.has_downgrade());
 
         let s = parse("-- revision: a\n-- down_revision:\n-- +upgrade\nA;\n");
         assert_eq!(
-            s.section(SectionDirection::Upgrade, Dialect::Sqlite).map(|x| x.sql.as_str()),
+            s.section(SectionDirection::Upgrade, Dialect::Sqlite)
+                .map(|x| x.sql.as_str()),
             Some("A;\n")
         );
-        assert_eq!(s.section(SectionDirection::Downgrade, Dialect::Sqlite), None);
+        assert_eq!(
+            s.section(SectionDirection::Downgrade, Dialect::Sqlite),
+            None
+        );
         assert!(!s.has_downgrade());
     }
 
@@ -527,7 +538,10 @@ DROP TABLE tags;
     fn header_errors() {
         let (line, msg) = error("-- revision: a\n-- down_revision:\n-- foo: bar\n-- +upgrade\n");
         assert_eq!(line, 3);
-        assert!(msg.starts_with("unknown header key 'foo'; expected one of revision, down_revision"), "{msg}");
+        assert!(
+            msg.starts_with("unknown header key 'foo'; expected one of revision, down_revision"),
+            "{msg}"
+        );
 
         let (line, msg) = error("-- revision: a\n-- revision: b\n-- down_revision:\n-- +upgrade\n");
         assert_eq!(line, 2);
@@ -550,13 +564,16 @@ DROP TABLE tags;
         assert_eq!(line, 2);
         assert!(msg.contains("'c d'"), "{msg}");
         let long = "a".repeat(33);
-        let (line, _) = error(&format!("-- revision: {long}\n-- down_revision:\n-- +upgrade\n"));
+        let (line, _) = error(&format!(
+            "-- revision: {long}\n-- down_revision:\n-- +upgrade\n"
+        ));
         assert_eq!(line, 1);
     }
 
     #[test]
     fn section_errors() {
-        let (line, msg) = error("-- revision: a\n-- down_revision:\n\nCREATE TABLE t (id int);\n-- +upgrade\n");
+        let (line, msg) =
+            error("-- revision: a\n-- down_revision:\n\nCREATE TABLE t (id int);\n-- +upgrade\n");
         assert_eq!(line, 4);
         assert_eq!(msg, "SQL outside of a section; start it with '-- +upgrade'");
 
@@ -564,19 +581,26 @@ DROP TABLE tags;
         assert_eq!(line, 3);
         assert!(msg.contains("unknown word 'mysql'"), "{msg}");
 
-        let (line, msg) = error("-- revision: a\n-- down_revision:\n-- +upgrade\nA;\n-- +downgrad\n");
+        let (line, msg) =
+            error("-- revision: a\n-- down_revision:\n-- +upgrade\nA;\n-- +downgrad\n");
         assert_eq!(line, 5);
-        assert!(msg.contains("unknown section marker '-- +downgrad'"), "{msg}");
+        assert!(
+            msg.contains("unknown section marker '-- +downgrad'"),
+            "{msg}"
+        );
 
-        let (line, msg) = error("-- revision: a\n-- down_revision:\n-- +upgrade\nA;\n-- +upgrade\nB;\n");
+        let (line, msg) =
+            error("-- revision: a\n-- down_revision:\n-- +upgrade\nA;\n-- +upgrade\nB;\n");
         assert_eq!(line, 5);
         assert!(msg.contains("(the first starts on line 3)"), "{msg}");
 
-        let (line, _) = error("-- revision: a\n-- down_revision:\n-- +upgrade sqlite\n-- +upgrade sqlite\n");
+        let (line, _) =
+            error("-- revision: a\n-- down_revision:\n-- +upgrade sqlite\n-- +upgrade sqlite\n");
         assert_eq!(line, 4);
         let (line, _) = error("-- revision: a\n-- down_revision:\n-- +upgrade sqlite postgresql\n");
         assert_eq!(line, 3);
-        let (line, _) = error("-- revision: a\n-- down_revision:\n-- +upgrade no-transaction no-transaction\n");
+        let (line, _) =
+            error("-- revision: a\n-- down_revision:\n-- +upgrade no-transaction no-transaction\n");
         assert_eq!(line, 3);
 
         let (_, msg) = error("-- revision: a\n-- down_revision:\n-- +downgrade\n");
@@ -585,13 +609,16 @@ DROP TABLE tags;
 
     #[test]
     fn non_marker_comments_inside_sections_are_sql() {
-        let s = parse("-- revision: a\n-- down_revision:\n-- +upgrade\n-- +1 for this\n--+\nSELECT 1;\n");
+        let s = parse(
+            "-- revision: a\n-- down_revision:\n-- +upgrade\n-- +1 for this\n--+\nSELECT 1;\n",
+        );
         assert_eq!(s.sections[0].sql, "-- +1 for this\n--+\nSELECT 1;\n");
     }
 
     #[test]
     fn doc_is_first_paragraph() {
-        let mut s = parse("-- revision: a\n-- down_revision:\n-- message: hello world\n-- +upgrade\n");
+        let mut s =
+            parse("-- revision: a\n-- down_revision:\n-- message: hello world\n-- +upgrade\n");
         assert_eq!(s.doc(), "hello world");
         s.message = "first\nstill first\n\nsecond".to_string();
         assert_eq!(s.doc(), "first\nstill first");

@@ -10,10 +10,13 @@ mod header;
 mod split;
 mod template;
 
-pub use dir::{load_scripts, write_new_script};
-pub use header::{Script, Section, SectionDirection, TransactionMode};
+pub use dir::{load_scripts, read_script, script_files, write_new_script};
+pub use header::{Script, Section, SectionDirection, TransactionMode, HEADER_KEYS};
 pub use split::{split_statements, Statement};
-pub use template::{file_name, render_script, slugify, NewScript, DEFAULT_TEMPLATE};
+pub use template::{
+    file_name, format_create_date, now_in_timezone, render_script, slugify, NewScript,
+    DEFAULT_TEMPLATE,
+};
 
 use std::path::PathBuf;
 
@@ -46,4 +49,7 @@ pub enum ScriptError {
     MissingDir { path: PathBuf },
     #[error("template error: {0}")]
     Template(String),
+    /// A `timezone` setting that names no known time zone (Alembic's wording).
+    #[error("Can't locate timezone: {0}")]
+    Timezone(String),
 }

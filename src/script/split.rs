@@ -245,7 +245,8 @@ mod tests {
 
     #[test]
     fn simple_statements_and_offsets() {
-        let sql = "CREATE TABLE a (id INTEGER);\n\nCREATE TABLE b (\n  id INTEGER\n);\nDROP TABLE c";
+        let sql =
+            "CREATE TABLE a (id INTEGER);\n\nCREATE TABLE b (\n  id INTEGER\n);\nDROP TABLE c";
         assert_eq!(
             texts(sql),
             vec![
