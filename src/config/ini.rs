@@ -30,6 +30,9 @@ use std::path::{Component, Path, PathBuf};
 
 use super::ConfigError;
 
+/// Python's `os.pathsep`.
+const OS_PATHSEP: char = if cfg!(windows) { ';' } else { ':' };
+
 /// configparser's `MAX_INTERPOLATION_DEPTH`.
 const MAX_INTERPOLATION_DEPTH: usize = 10;
 
@@ -115,8 +118,10 @@ impl Config {
     /// `version_locations`, or `<script_location>/versions` when unset.
     ///
     /// With `path_separator` (or the older `version_path_separator`) set to `os`, `:`, `;`,
-    /// `space` or `newline` the value is split on that; without either, on spaces and commas
-    /// (Alembic's legacy splitting; newlines count as spaces here).
+    /// `space` or `newline` the value is split on that; without either, on whitespace, commas
+    /// and the OS path separator (`:` on Unix). Alembic's legacy splitting is spaces and
+    /// commas only; the path separator is added so that the `a:b` example in `init`'s
+    /// `alembic.ini` works without `path_separator = os`.
     pub fn version_locations(&self) -> Result<Vec<PathBuf>, ConfigError> {
         let value = match self.get("version_locations") {
             Some(value) if !value.trim().is_empty() => value,
@@ -125,7 +130,7 @@ impl Config {
         let parts: Vec<&str> = match self.path_separator()? {
             Some(sep) => value.split(sep).map(str::trim).collect(),
             None => value
-                .split(|c: char| c == ',' || c.is_whitespace())
+                .split(|c: char| c == ',' || c == OS_PATHSEP || c.is_whitespace())
                 .collect(),
         };
         Ok(parts
@@ -146,13 +151,7 @@ impl Config {
             (None, None) => return Ok(None),
         };
         let sep = match value.trim() {
-            "os" => {
-                if cfg!(windows) {
-                    ';'
-                } else {
-                    ':'
-                }
-            }
+            "os" => OS_PATHSEP,
             ":" => ':',
             ";" => ';',
             "space" => ' ',
@@ -685,8 +684,14 @@ datefmt = %H:%M:%S
             c.version_locations().ok(),
             Some(vec![PathBuf::from("migrations/versions")])
         );
-        let c = cfg("[alembic]\nscript_location = m\nversion_locations = a, b c,d\n");
-        let want: Vec<PathBuf> = ["a", "b", "c", "d"].iter().map(PathBuf::from).collect();
+        let c = cfg("[alembic]\nscript_location = m\nversion_locations = a, b c,d\n  e\n");
+        let want: Vec<PathBuf> = ["a", "b", "c", "d", "e"]
+            .iter()
+            .map(PathBuf::from)
+            .collect();
+        assert_eq!(c.version_locations().ok(), Some(want));
+        let c = cfg("[alembic]\nversion_locations = %(here)s/a:%(here)s/b\n");
+        let want: Vec<PathBuf> = ["/proj/a", "/proj/b"].iter().map(PathBuf::from).collect();
         assert_eq!(c.version_locations().ok(), Some(want));
         let c = cfg("[alembic]\nversion_locations = a b;c d\npath_separator = ;\n");
         let want: Vec<PathBuf> = ["a b", "c d"].iter().map(PathBuf::from).collect();
