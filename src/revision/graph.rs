@@ -1,4 +1,9 @@
-//! The validated revision DAG. (stub: to be implemented)
+//! The validated revision DAG: construction (duplicates, missing parents, unknown
+//! `depends_on`, self-loops, cycles, duplicate branch labels), Alembic's derived data
+//! (children, heads, real heads, bases, normalised dependencies, propagated branch labels)
+//! and the simple public queries on it.
+
+use std::collections::{BTreeSet, HashMap};
 
 use super::RevisionError;
 
@@ -17,16 +22,230 @@ pub struct Revision {
     pub origin: String,
 }
 
-/// A validated revision graph.
+/// A validated revision graph. Revisions are addressed internally by their load-order index.
 #[derive(Clone, Debug, Default)]
 pub struct RevisionMap {
-    revisions: Vec<Revision>,
+    pub(super) revisions: Vec<Revision>,
+    /// Exact id -> index.
+    pub(super) index: HashMap<String, usize>,
+    /// Declared branch label -> index of the declaring revision.
+    pub(super) label_index: HashMap<String, usize>,
+    /// Versioned down revisions (`down_revision`), as declared.
+    pub(super) down: Vec<Vec<usize>>,
+    /// `depends_on`, resolved to revisions, as declared (deduplicated).
+    pub(super) deps: Vec<Vec<usize>>,
+    /// Alembic's `_normalized_down_revisions`: down revisions, then the dependencies that no
+    /// versioned ancestor already depends on.
+    pub(super) norm_down: Vec<Vec<usize>>,
+    /// Versioned children (`nextrev`), load order.
+    pub(super) next: Vec<Vec<usize>>,
+    /// Children including dependents (`_all_nextrev`), load order.
+    pub(super) all_next: Vec<Vec<usize>>,
+    /// Propagated branch labels (Alembic's `branch_labels` after `_add_branches`), sorted.
+    pub(super) label_sets: Vec<Vec<String>>,
+    pub(super) heads: Vec<usize>,
+    pub(super) real_heads: Vec<usize>,
+    pub(super) bases: Vec<usize>,
+}
+
+/// `id (origin)`, the way errors name a revision.
+fn named(rev: &Revision) -> String {
+    format!("{} ({})", rev.id, rev.origin)
+}
+
+fn push_unique(list: &mut Vec<usize>, item: usize) {
+    if !list.contains(&item) {
+        list.push(item);
+    }
 }
 
 impl RevisionMap {
-    /// Validates revisions into a graph.
+    /// Validates revisions into a graph. Errors name the revision and the file it came from.
     pub fn new(revisions: Vec<Revision>) -> Result<RevisionMap, RevisionError> {
-        Ok(RevisionMap { revisions })
+        let mut index = HashMap::new();
+        for (i, rev) in revisions.iter().enumerate() {
+            let bad: BTreeSet<char> = rev.id.chars().filter(|c| "@-+:".contains(*c)).collect();
+            if rev.id.is_empty() || !bad.is_empty() {
+                return Err(RevisionError::InvalidId {
+                    chars: bad
+                        .iter()
+                        .map(|c| c.to_string())
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                    id: rev.id.clone(),
+                    origin: rev.origin.clone(),
+                });
+            }
+            if rev.down_revisions.contains(&rev.id) {
+                return Err(RevisionError::SelfLoop {
+                    kind: "Self-loop",
+                    id: rev.id.clone(),
+                    origin: rev.origin.clone(),
+                });
+            }
+            if rev.depends_on.contains(&rev.id) {
+                return Err(RevisionError::SelfLoop {
+                    kind: "Dependency self-loop",
+                    id: rev.id.clone(),
+                    origin: rev.origin.clone(),
+                });
+            }
+            if let Some(&first) = index.get(&rev.id) {
+                let first: usize = first;
+                return Err(RevisionError::Duplicate {
+                    id: rev.id.clone(),
+                    first: revisions[first].origin.clone(),
+                    second: rev.origin.clone(),
+                });
+            }
+            index.insert(rev.id.clone(), i);
+        }
+
+        let mut label_index: HashMap<String, usize> = HashMap::new();
+        for (i, rev) in revisions.iter().enumerate() {
+            for label in &rev.branch_labels {
+                let other = index.get(label).or_else(|| label_index.get(label));
+                if let Some(&other) = other {
+                    return Err(RevisionError::DuplicateLabel {
+                        label: label.clone(),
+                        id: named(rev),
+                        other: named(&revisions[other]),
+                    });
+                }
+                label_index.insert(label.clone(), i);
+            }
+        }
+
+        let n = revisions.len();
+        let mut down = vec![Vec::new(); n];
+        let mut deps = vec![Vec::new(); n];
+        for (i, rev) in revisions.iter().enumerate() {
+            for d in &rev.down_revisions {
+                let Some(&p) = index.get(d) else {
+                    return Err(RevisionError::MissingParent {
+                        missing: d.clone(),
+                        from: named(rev),
+                    });
+                };
+                push_unique(&mut down[i], p);
+            }
+            for d in &rev.depends_on {
+                let p = resolve_dependency(&revisions, &index, &label_index, rev, d)?;
+                if p == i {
+                    return Err(RevisionError::SelfLoop {
+                        kind: "Dependency self-loop",
+                        id: rev.id.clone(),
+                        origin: rev.origin.clone(),
+                    });
+                }
+                push_unique(&mut deps[i], p);
+            }
+        }
+
+        let mut next = vec![Vec::new(); n];
+        let mut all_next = vec![Vec::new(); n];
+        for i in 0..n {
+            for &p in &down[i] {
+                push_unique(&mut next[p], i);
+                push_unique(&mut all_next[p], i);
+            }
+            for &p in &deps[i] {
+                push_unique(&mut all_next[p], i);
+            }
+        }
+
+        let all_down: Vec<Vec<usize>> = (0..n)
+            .map(|i| {
+                let mut v = down[i].clone();
+                for &d in &deps[i] {
+                    push_unique(&mut v, d);
+                }
+                v
+            })
+            .collect();
+        detect_cycle(&revisions, &down, &next, "Cycle")?;
+        detect_cycle(&revisions, &all_down, &all_next, "Dependency cycle")?;
+
+        let mut map = RevisionMap {
+            revisions,
+            index,
+            label_index,
+            down,
+            deps,
+            norm_down: Vec::new(),
+            next,
+            all_next,
+            label_sets: vec![Vec::new(); n],
+            heads: Vec::new(),
+            real_heads: Vec::new(),
+            bases: Vec::new(),
+        };
+        map.norm_down = (0..n).map(|i| map.normalized_down(i)).collect();
+        map.heads = (0..n).filter(|&i| map.next[i].is_empty()).collect();
+        map.real_heads = (0..n).filter(|&i| map.all_next[i].is_empty()).collect();
+        map.bases = (0..n).filter(|&i| map.down[i].is_empty()).collect();
+        map.label_sets = map.propagate_labels();
+        Ok(map)
+    }
+
+    /// Down revisions plus the dependencies not already depended on by a versioned ancestor.
+    fn normalized_down(&self, i: usize) -> Vec<usize> {
+        let mut out = self.down[i].clone();
+        if self.deps[i].is_empty() {
+            return out;
+        }
+        let inherited: BTreeSet<usize> = self
+            .ancestors(&[i], false)
+            .into_iter()
+            .filter(|&a| a != i)
+            .flat_map(|a| self.deps[a].iter().copied())
+            .collect();
+        for &d in &self.deps[i] {
+            if !inherited.contains(&d) {
+                push_unique(&mut out, d);
+            }
+        }
+        out
+    }
+
+    /// Alembic's `_add_branches`: a label spreads to every versioned descendant of the
+    /// revision that declares it, then down the straight line (no real branch point, no
+    /// merge point) below the last descendant visited.
+    fn propagate_labels(&self) -> Vec<Vec<String>> {
+        let mut sets: Vec<BTreeSet<String>> = vec![BTreeSet::new(); self.revisions.len()];
+        for (i, rev) in self.revisions.iter().enumerate() {
+            if rev.branch_labels.is_empty() {
+                continue;
+            }
+            let nodes = self.descendants(&[i], false);
+            for &node in &nodes {
+                sets[node].extend(rev.branch_labels.iter().cloned());
+            }
+            let mut parent = nodes.last().copied().unwrap_or(i);
+            loop {
+                if self.all_next[parent].len() > 1 || self.down[parent].len() > 1 {
+                    break;
+                }
+                sets[parent].extend(rev.branch_labels.iter().cloned());
+                match self.down[parent].first() {
+                    Some(&p) => parent = p,
+                    None => break,
+                }
+            }
+        }
+        sets.into_iter().map(|s| s.into_iter().collect()).collect()
+    }
+
+    pub(super) fn id_of(&self, i: usize) -> &str {
+        self.revisions.get(i).map_or("", |r| r.id.as_str())
+    }
+
+    pub(super) fn ids(&self, list: &[usize]) -> Vec<String> {
+        list.iter().map(|&i| self.id_of(i).to_string()).collect()
+    }
+
+    fn ids_ref(&self, list: &[usize]) -> Vec<&str> {
+        list.iter().map(|&i| self.id_of(i)).collect()
     }
 
     /// All revisions in load order.
@@ -36,6 +255,159 @@ impl RevisionMap {
 
     /// A revision by exact id.
     pub fn get(&self, id: &str) -> Option<&Revision> {
-        self.revisions.iter().find(|r| r.id == id)
+        self.index.get(id).and_then(|&i| self.revisions.get(i))
     }
+
+    /// Versioned heads (no `down_revision` child), load order: what `alembic heads` lists.
+    pub fn heads(&self) -> Vec<&str> {
+        self.ids_ref(&self.heads)
+    }
+
+    /// Heads with no child at all, dependents included: what `heads` resolves to.
+    pub fn real_heads(&self) -> Vec<&str> {
+        self.ids_ref(&self.real_heads)
+    }
+
+    /// Revisions without a `down_revision`, load order.
+    pub fn bases(&self) -> Vec<&str> {
+        self.ids_ref(&self.bases)
+    }
+
+    /// Versioned children, load order.
+    pub fn children(&self, id: &str) -> Vec<&str> {
+        self.index
+            .get(id)
+            .map_or_else(Vec::new, |&i| self.ids_ref(&self.next[i]))
+    }
+
+    /// Revisions that name `id` in `depends_on` (resolved), load order.
+    pub fn dependents(&self, id: &str) -> Vec<&str> {
+        let Some(&i) = self.index.get(id) else {
+            return Vec::new();
+        };
+        let list: Vec<usize> = self.all_next[i]
+            .iter()
+            .copied()
+            .filter(|c| !self.next[i].contains(c))
+            .collect();
+        self.ids_ref(&list)
+    }
+
+    /// No versioned child (`(head)` in `heads`, and `Rev: x (head)`).
+    pub fn is_head(&self, id: &str) -> bool {
+        self.index.get(id).is_some_and(|&i| self.next[i].is_empty())
+    }
+
+    /// No child at all, dependents included (`(head)` in history; a head that is not real
+    /// is an `(effective head)`).
+    pub fn is_real_head(&self, id: &str) -> bool {
+        self.index
+            .get(id)
+            .is_some_and(|&i| self.all_next[i].is_empty())
+    }
+
+    /// More than one versioned child.
+    pub fn is_branch_point(&self, id: &str) -> bool {
+        self.index.get(id).is_some_and(|&i| self.next[i].len() > 1)
+    }
+
+    /// More than one `down_revision`.
+    pub fn is_merge_point(&self, id: &str) -> bool {
+        self.index.get(id).is_some_and(|&i| self.down[i].len() > 1)
+    }
+
+    /// Branch labels for display, propagated as Alembic does (alembic-behavior §3.1), sorted
+    /// (Alembic prints a set in hash order).
+    pub fn labels(&self, id: &str) -> Vec<String> {
+        self.index
+            .get(id)
+            .map_or_else(Vec::new, |&i| self.label_sets[i].clone())
+    }
+
+    /// `depends_on` resolved to full ids, in declared order.
+    pub fn resolved_depends_on(&self, id: &str) -> Vec<String> {
+        self.index
+            .get(id)
+            .map_or_else(Vec::new, |&i| self.ids(&self.deps[i]))
+    }
+
+    /// Down revisions plus the dependencies that the upgrade step really waits for
+    /// (Alembic's `_normalized_down_revisions`).
+    pub fn normalized_down_revisions(&self, id: &str) -> Vec<String> {
+        self.index
+            .get(id)
+            .map_or_else(Vec::new, |&i| self.ids(&self.norm_down[i]))
+    }
+}
+
+/// A `depends_on` entry: exact id, branch label, or unique prefix of an id (candidates
+/// longer than three characters, as in target resolution).
+fn resolve_dependency(
+    revisions: &[Revision],
+    index: &HashMap<String, usize>,
+    labels: &HashMap<String, usize>,
+    rev: &Revision,
+    dep: &str,
+) -> Result<usize, RevisionError> {
+    if let Some(&i) = index.get(dep).or_else(|| labels.get(dep)) {
+        return Ok(i);
+    }
+    let mut matches: Vec<&Revision> = revisions
+        .iter()
+        .filter(|r| !dep.is_empty() && r.id.len() > 3 && r.id.starts_with(dep))
+        .collect();
+    matches.sort_by(|a, b| a.id.cmp(&b.id));
+    match matches.as_slice() {
+        [one] => Ok(index.get(&one.id).copied().unwrap_or_default()),
+        [] => Err(RevisionError::MissingParent {
+            missing: dep.to_string(),
+            from: named(rev),
+        }),
+        many => Err(RevisionError::AmbiguousDependency {
+            dep: dep.to_string(),
+            from: named(rev),
+            matches: many.iter().map(|r| r.id.clone()).collect(),
+        }),
+    }
+}
+
+/// Kahn's algorithm from both ends; whatever survives sits on or between cycles.
+fn detect_cycle(
+    revisions: &[Revision],
+    parents: &[Vec<usize>],
+    children: &[Vec<usize>],
+    kind: &'static str,
+) -> Result<(), RevisionError> {
+    let n = revisions.len();
+    let mut alive = vec![true; n];
+    for (edges, other) in [(parents, children), (children, parents)] {
+        let mut count: Vec<usize> = (0..n)
+            .map(|i| edges[i].iter().filter(|&&p| alive[p]).count())
+            .collect();
+        let mut todo: Vec<usize> = (0..n).filter(|&i| alive[i] && count[i] == 0).collect();
+        while let Some(i) = todo.pop() {
+            alive[i] = false;
+            for &c in &other[i] {
+                if alive[c] && count[c] > 0 {
+                    count[c] -= 1;
+                    if count[c] == 0 {
+                        todo.push(c);
+                    }
+                }
+            }
+        }
+    }
+    let mut stuck: Vec<&Revision> = (0..n)
+        .filter(|&i| alive[i])
+        .map(|i| &revisions[i])
+        .collect();
+    if stuck.is_empty() {
+        return Ok(());
+    }
+    stuck.sort_by(|a, b| a.id.cmp(&b.id));
+    Err(RevisionError::Cycle {
+        kind,
+        revisions: stuck.iter().map(|r| r.id.clone()).collect(),
+        origins: stuck.iter().map(|r| r.origin.clone()).collect(),
+    })
 }

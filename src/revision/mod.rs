@@ -4,16 +4,32 @@
 //! (duplicates, missing parents, cycles, unknown `depends_on`), then answers Alembic's
 //! questions: heads, bases, branch and merge points, what a symbol such as `label@head` or
 //! `ae10+2` names, and which steps (with their version-table updates) take the database from
-//! its current heads to a target. Semantics follow Alembic's `RevisionMap`.
+//! its current heads to a target. Semantics follow Alembic's `RevisionMap`, with these
+//! deliberate departures (DESIGN §7):
+//!
+//! - an ambiguous prefix is [`RevisionError::AmbiguousPrefix`], listing the matches;
+//! - walking past the ends of the graph (`REV+5` past head, `head-5` in upgrade) is
+//!   [`RevisionError::Overwalk`] rather than a crash;
+//! - `stamp A B` with `A` an ancestor of `B` is [`RevisionError::StampOverlap`];
+//! - wherever Alembic iterates a hash set (unmerge order, labels, `current`), the order is
+//!   fixed: load order or sorted, as each function documents.
+//!
+//! Files: `graph.rs` (the validated DAG and its queries), `target.rs` (symbol grammar and
+//! resolution), `walk.rs` (ancestor/descendant iteration, topological order, range
+//! collection, history), `plan.rs` (upgrade/downgrade/stamp plans with version-table ops).
 
 mod graph;
 mod id;
 mod plan;
 mod target;
+mod walk;
+
+#[cfg(test)]
+mod tests;
 
 pub use graph::{Revision, RevisionMap};
 pub use id::{is_valid_revision_id, random_revision_id};
-pub use plan::{Plan, Step, StepKind, VersionOp};
+pub use plan::{plan_downgrade, plan_stamp, plan_upgrade, Plan, Step, StepKind, VersionOp};
 
 /// A graph or target problem. The messages are Alembic's where Alembic has one.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -23,7 +39,10 @@ pub enum RevisionError {
     NotFound(String),
     /// A prefix that matches several revisions (Alembic hides this behind `NotFound`).
     #[error("Ambiguous revision prefix '{prefix}' matches {}", .matches.join(", "))]
-    AmbiguousPrefix { prefix: String, matches: Vec<String> },
+    AmbiguousPrefix {
+        prefix: String,
+        matches: Vec<String>,
+    },
     #[error("Multiple head revisions are present for given argument '{0}'; please specify a specific target revision, '<branchname>@{0}' to narrow to a specific head, or 'heads' for all heads")]
     MultipleHeads(String),
     #[error("Revision {id} is present more than once ({first} and {second})")]
@@ -32,21 +51,54 @@ pub enum RevisionError {
         first: String,
         second: String,
     },
+    /// A `down_revision` or `depends_on` entry that names no revision. `from` is
+    /// `id (origin)` of the referring revision.
     #[error("Revision {missing} referenced from {from} is not present")]
     MissingParent { missing: String, from: String },
-    #[error("Cycle is detected in revisions ({})", .0.join(", "))]
-    Cycle(Vec<String>),
+    /// A `depends_on` prefix matching several revisions.
+    #[error("Revision {dep} referenced from {from} is ambiguous; it matches {}", .matches.join(", "))]
+    AmbiguousDependency {
+        dep: String,
+        from: String,
+        matches: Vec<String>,
+    },
+    /// `kind` is `Cycle` (through `down_revision`) or `Dependency cycle` (through `depends_on`).
+    #[error("{kind} is detected in revisions ({}) [{}]", .revisions.join(", "), .origins.join(", "))]
+    Cycle {
+        kind: &'static str,
+        revisions: Vec<String>,
+        origins: Vec<String>,
+    },
+    /// `kind` is `Self-loop` or `Dependency self-loop`.
+    #[error("{kind} is detected in revisions ({id}) [{origin}]")]
+    SelfLoop {
+        kind: &'static str,
+        id: String,
+        origin: String,
+    },
+    /// An id that Alembic's grammar cannot address (`@`, `-`, `+`, `:`), or an empty one.
+    #[error("Character(s) '{chars}' not allowed in revision identifier '{id}' ({origin})")]
+    InvalidId {
+        chars: String,
+        id: String,
+        origin: String,
+    },
+    /// `id` is `revision (origin)` when raised while building the map.
     #[error("Branch name '{label}' in revision {id} already used by revision {other}")]
     DuplicateLabel {
         label: String,
         id: String,
         other: String,
     },
+    /// `Relative revision {0} didn't produce {1} migrations`.
     #[error("Relative revision {0} didn't produce {1} migrations")]
-    RelativeShort(String, usize),
-    /// Walking past the head or below the base (Alembic: "Walked too far" or an assertion).
-    #[error("Walked too far: {0} goes beyond the ends of the revision graph")]
-    WalkedTooFar(String),
+    RelativeShort(String, u64),
+    /// Alembic's downgrade overwalk (`downgrade head-5`).
+    #[error("Walked too far")]
+    WalkedTooFar,
+    /// An overwalk where Alembic crashes (`upgrade head-5`, `upgrade REV+5`, `show -9`).
+    #[error("Relative revision {0} walks past the ends of the revision graph")]
+    Overwalk(String),
     #[error("Ambiguous walk")]
     AmbiguousWalk,
     #[error("Ambiguous upgrade from multiple current revisions")]
@@ -62,9 +114,13 @@ pub enum RevisionError {
     /// `stamp A B` where one target is an ancestor of another (Alembic inserts both).
     #[error("Stamp targets {0} and {1} overlap: {1} is an ancestor of {0}")]
     StampOverlap(String, String),
-    #[error("Requested range {0} does not refer to ancestor/descendant revisions along the same branch")]
+    #[error(
+        "Requested range {0} does not refer to ancestor/descendant revisions along the same branch"
+    )]
     BadRange(String),
-    /// `downgrade` to a revision that is a descendant of the current heads, or similar.
+    #[error("History range requires [start]:[end], [start]:, or :[end]")]
+    HistoryRange,
+    /// Any other problem, worded for the user.
     #[error("{0}")]
     Other(String),
 }

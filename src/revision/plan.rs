@@ -1,4 +1,21 @@
-//! Migration plans. (stub: to be implemented)
+//! Migration plans: `upgrade`, `downgrade` and `stamp` as ordered steps, each with the
+//! version-table operations Alembic's `HeadMaintainer.update_to_step` performs
+//! (alembic-behavior §6): delete branch, create branch, merge, unmerge, update.
+//!
+//! Where Alembic picks from a hash set, the choice here is fixed: a merge deletes all but
+//! the last of its parents (down revisions, then dependencies) that are rows and updates the
+//! last; an unmerge inserts all but the first parent and updates the row to the first (the
+//! order of Alembic's observed real run). `stamp` with several targets moves, for each
+//! target, only the rows related to that target (Alembic moves every row related to any
+//! target, which can fail half-way); targets where one is an ancestor of another are refused.
+
+use std::collections::BTreeSet;
+
+use super::graph::RevisionMap;
+use super::target::{Node, Spec};
+use super::RevisionError;
+
+type Result<T> = std::result::Result<T, RevisionError>;
 
 /// What a step does.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -15,7 +32,10 @@ pub enum StepKind {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum VersionOp {
     Insert(String),
-    Update { from: String, to: String },
+    Update {
+        from: String,
+        to: String,
+    },
     Delete(String),
     /// `stamp --purge`: empty the table first.
     DeleteAll,
@@ -34,8 +54,472 @@ pub struct Step {
     pub version_ops: Vec<VersionOp>,
 }
 
+impl Step {
+    /// The leading step of `stamp --purge`: only `DeleteAll`, nothing to log (Alembic prints
+    /// no `Running stamp_revision` line for it).
+    pub fn is_purge(&self) -> bool {
+        self.kind == StepKind::Stamp && self.version_ops == [VersionOp::DeleteAll]
+    }
+}
+
 /// An ordered list of steps; computing it never touches a database.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Plan {
     pub steps: Vec<Step>,
+}
+
+impl Plan {
+    /// The version-table rows after the plan, starting from `rows` (sorted).
+    pub fn apply_to(&self, rows: &[String]) -> Result<Vec<String>> {
+        let mut table: BTreeSet<String> = rows.iter().cloned().collect();
+        for step in &self.steps {
+            for op in &step.version_ops {
+                apply_op(&mut table, op)?;
+            }
+        }
+        Ok(table.into_iter().collect())
+    }
+}
+
+fn inconsistent(detail: String) -> RevisionError {
+    RevisionError::Other(format!("Version table update is inconsistent: {detail}"))
+}
+
+/// Applies one op to simulated rows, refusing what would fail online (Alembic's "expected to
+/// match one row" and its assertions).
+fn apply_op(table: &mut BTreeSet<String>, op: &VersionOp) -> Result<()> {
+    match op {
+        VersionOp::Insert(id) => {
+            if !table.insert(id.clone()) {
+                return Err(inconsistent(format!("{id} is already present")));
+            }
+        }
+        VersionOp::Delete(id) => {
+            if !table.remove(id) {
+                return Err(inconsistent(format!("{id} is not present to delete")));
+            }
+        }
+        VersionOp::Update { from, to } => {
+            if table.contains(to) {
+                return Err(inconsistent(format!("{to} is already present")));
+            }
+            if !table.remove(from) {
+                return Err(inconsistent(format!(
+                    "{from} is not present to update to {to}"
+                )));
+            }
+            table.insert(to.clone());
+        }
+        VersionOp::DeleteAll => table.clear(),
+    }
+    Ok(())
+}
+
+/// Simulated version table over revision indices.
+struct Maintainer<'a> {
+    map: &'a RevisionMap,
+    heads: BTreeSet<usize>,
+}
+
+impl Maintainer<'_> {
+    fn id(&self, i: usize) -> String {
+        self.map.id_of(i).to_string()
+    }
+
+    fn others_ancestors(&self, except: &[usize]) -> BTreeSet<usize> {
+        let others: Vec<usize> = self
+            .heads
+            .iter()
+            .copied()
+            .filter(|h| !except.contains(h))
+            .collect();
+        self.map.ancestors(&others, true).into_iter().collect()
+    }
+
+    /// Alembic `_unmerge_to_revisions`: the parents that become rows when `rev` goes down.
+    fn unmerge_to(&self, rev: usize) -> Vec<usize> {
+        let downs = &self.map.norm_down[rev];
+        let implied: BTreeSet<usize> = if self.heads.iter().any(|&h| h != rev) {
+            self.others_ancestors(&[rev])
+        } else {
+            downs
+                .iter()
+                .flat_map(|&d| {
+                    self.map
+                        .ancestors(&[d], true)
+                        .into_iter()
+                        .filter(move |&a| a != d)
+                })
+                .collect()
+        };
+        downs
+            .iter()
+            .copied()
+            .filter(|d| !implied.contains(d))
+            .collect()
+    }
+
+    fn single_down(&self, rev: usize) -> Result<usize> {
+        let downs = &self.map.norm_down[rev];
+        if let [one] = downs.as_slice() {
+            return Ok(*one);
+        }
+        let present: Vec<usize> = downs
+            .iter()
+            .copied()
+            .filter(|d| self.heads.contains(d))
+            .collect();
+        match present.as_slice() {
+            [one] => Ok(*one),
+            _ => Err(inconsistent(format!(
+                "can't do an UPDATE for {} because its down revision is ambiguous",
+                self.id(rev)
+            ))),
+        }
+    }
+
+    fn upgrade_ops(&self, rev: usize) -> Result<Vec<VersionOp>> {
+        let downs = &self.map.norm_down[rev];
+        let present: Vec<usize> = downs
+            .iter()
+            .copied()
+            .filter(|d| self.heads.contains(d))
+            .collect();
+        if present.is_empty() {
+            return Ok(vec![VersionOp::Insert(self.id(rev))]);
+        }
+        if downs.len() > 1 && present.len() > 1 {
+            let has_others = self.heads.iter().any(|h| !downs.contains(h));
+            let implied = if has_others {
+                self.others_ancestors(downs)
+            } else {
+                BTreeSet::new()
+            };
+            let from: Vec<usize> = present
+                .into_iter()
+                .filter(|d| !implied.contains(d))
+                .collect();
+            let Some((&last, rest)) = from.split_last() else {
+                return Err(inconsistent(format!(
+                    "nothing to merge into {}",
+                    self.id(rev)
+                )));
+            };
+            let mut ops: Vec<VersionOp> = rest
+                .iter()
+                .map(|&d| VersionOp::Delete(self.id(d)))
+                .collect();
+            ops.push(VersionOp::Update {
+                from: self.id(last),
+                to: self.id(rev),
+            });
+            return Ok(ops);
+        }
+        Ok(vec![VersionOp::Update {
+            from: self.id(self.single_down(rev)?),
+            to: self.id(rev),
+        }])
+    }
+
+    fn downgrade_ops(&self, rev: usize) -> Result<Vec<VersionOp>> {
+        let downs = &self.map.norm_down[rev];
+        if self.heads.contains(&rev) {
+            let to = if downs.is_empty() {
+                Vec::new()
+            } else {
+                self.unmerge_to(rev)
+            };
+            if to.is_empty() {
+                return Ok(vec![VersionOp::Delete(self.id(rev))]);
+            }
+            if downs.len() > 1 {
+                let mut ops: Vec<VersionOp> = to[1..]
+                    .iter()
+                    .map(|&d| VersionOp::Insert(self.id(d)))
+                    .collect();
+                ops.push(VersionOp::Update {
+                    from: self.id(rev),
+                    to: self.id(to[0]),
+                });
+                return Ok(ops);
+            }
+        }
+        Ok(vec![VersionOp::Update {
+            from: self.id(rev),
+            to: self.id(self.single_down(rev)?),
+        }])
+    }
+
+    /// Applies ops to the simulated rows.
+    fn apply(&mut self, ops: &[VersionOp]) -> Result<()> {
+        let mut table: BTreeSet<String> = self.heads.iter().map(|&h| self.id(h)).collect();
+        for op in ops {
+            apply_op(&mut table, op)?;
+        }
+        self.heads = self
+            .map
+            .rows(&table.into_iter().collect::<Vec<_>>())?
+            .into_iter()
+            .collect();
+        Ok(())
+    }
+
+    fn revision_steps(&mut self, order: &[usize], kind: StepKind) -> Result<Plan> {
+        let mut steps = Vec::new();
+        for &rev in order {
+            let ops = match kind {
+                StepKind::Upgrade => self.upgrade_ops(rev)?,
+                _ => self.downgrade_ops(rev)?,
+            };
+            self.apply(&ops)?;
+            let (id, downs) = (self.id(rev), self.map.ids(&self.map.down[rev]));
+            let (from, to) = match kind {
+                StepKind::Upgrade => (downs, vec![id.clone()]),
+                _ => (vec![id.clone()], downs),
+            };
+            steps.push(Step {
+                kind,
+                revision: Some(id),
+                from,
+                to,
+                version_ops: ops,
+            });
+        }
+        Ok(Plan { steps })
+    }
+}
+
+fn rename_heads(err: RevisionError, target: &str) -> RevisionError {
+    match err {
+        RevisionError::MultipleHeads(_) => RevisionError::MultipleHeads(target.to_string()),
+        other => other,
+    }
+}
+
+/// `alembic upgrade TARGET` from the version-table rows `current`.
+///
+/// Targets: `head`, `heads`, `base`, ids, unique prefixes, labels, `label@head`, `+N`,
+/// `label@+N`, `REV+N`, `REV-N`, `head-N`. Upgrading to a revision at or below the current
+/// state is an empty plan, as in Alembic. Walking past the graph's ends with `REV+N` /
+/// `head-N` is [`RevisionError::Overwalk`] (Alembic crashes).
+pub fn plan_upgrade(map: &RevisionMap, current: &[String], target: &str) -> Result<Plan> {
+    if target.contains(':') {
+        return Err(RevisionError::RangeNotAllowed);
+    }
+    let rows = map.rows(current)?;
+    let (needs, targets) = map
+        .collect_upgrade(Spec::Symbol(target), Spec::Rows(&rows), false, true, true)
+        .map_err(|e| rename_heads(e, target))?;
+    let mut order = map.topo_sort(&needs, &targets);
+    order.reverse();
+    let mut maintainer = Maintainer {
+        map,
+        heads: rows.into_iter().collect(),
+    };
+    maintainer.revision_steps(&order, StepKind::Upgrade)
+}
+
+/// `alembic downgrade TARGET` from the version-table rows `current`.
+///
+/// Targets: `base`, ids, prefixes, labels, `X@Y` (only the branch of X goes down), `-N`,
+/// `label@-N`, `REV-N`, `REV+N`, `head-N`. `-N` with several rows walks from the first row
+/// in sorted order (Alembic: the first row the database returns).
+pub fn plan_downgrade(map: &RevisionMap, current: &[String], target: &str) -> Result<Plan> {
+    if target.contains(':') {
+        return Err(RevisionError::RangeNotAllowed);
+    }
+    let rows = map.rows(current)?;
+    let (drop, heads) = map
+        .collect_downgrade(&rows, target, true)
+        .map_err(|e| rename_heads(e, target))?;
+    let order = map.topo_sort(&drop, &heads);
+    let mut maintainer = Maintainer {
+        map,
+        heads: rows.into_iter().collect(),
+    };
+    maintainer.revision_steps(&order, StepKind::Downgrade)
+}
+
+/// One stamp movement before its version ops are known.
+struct StampMove {
+    from: Vec<usize>,
+    to: Option<usize>,
+    upgrade: bool,
+    branch_move: bool,
+}
+
+/// `alembic stamp TARGETS...` (`--purge`: empty the table first and ignore `current`).
+///
+/// Each target is compared with the rows: already present, nothing; rows above it, a
+/// downgrade move; rows below it, an upgrade move; unrelated, a new row; `base`, delete the
+/// rows. `head` with several heads is `StampMultipleHeads`; targets where one is an ancestor
+/// of another are `StampOverlap`.
+pub fn plan_stamp(
+    map: &RevisionMap,
+    current: &[String],
+    targets: &[String],
+    purge: bool,
+) -> Result<Plan> {
+    stamp_inner(map, current, targets, purge).map_err(|e| match e {
+        RevisionError::MultipleHeads(_) => RevisionError::StampMultipleHeads,
+        other => other,
+    })
+}
+
+fn stamp_inner(
+    map: &RevisionMap,
+    current: &[String],
+    targets: &[String],
+    purge: bool,
+) -> Result<Plan> {
+    if targets.iter().any(|t| t.contains(':')) {
+        return Err(RevisionError::RangeNotAllowed);
+    }
+    let mut rows = if purge {
+        Vec::new()
+    } else {
+        map.rows(current)?
+    };
+    rows.sort_by(|a, b| map.id_of(*a).cmp(map.id_of(*b)));
+    let base = ["base".to_string()];
+    let targets: &[String] = if targets.is_empty() { &base } else { targets };
+
+    let mut related: Vec<usize> = Vec::new();
+    for t in targets.iter().filter(|t| !t.is_empty()) {
+        for r in map.filter_for_lineage(&rows, t, true)? {
+            if !related.contains(&r) {
+                related.push(r);
+            }
+        }
+    }
+    let mut dests: Vec<usize> = Vec::new();
+    for t in targets {
+        for node in map.get_revisions(t)? {
+            match node {
+                None => return Err(RevisionError::Overwalk(t.clone())),
+                Some(Node::Base) => {}
+                Some(Node::Rev(r)) if !dests.contains(&r) => dests.push(r),
+                Some(Node::Rev(_)) => {}
+            }
+        }
+    }
+    for &a in &dests {
+        let below = map.ancestors(&[a], true);
+        if let Some(&b) = dests.iter().find(|&&b| b != a && below.contains(&b)) {
+            return Err(RevisionError::StampOverlap(
+                map.id_of(a).to_string(),
+                map.id_of(b).to_string(),
+            ));
+        }
+    }
+
+    let mut moves = Vec::new();
+    if dests.is_empty() {
+        for &h in &related {
+            moves.push(StampMove {
+                from: vec![h],
+                to: None,
+                upgrade: false,
+                branch_move: true,
+            });
+        }
+    }
+    for &dest in &dests {
+        if related.contains(&dest) {
+            continue;
+        }
+        let above: BTreeSet<usize> = map.descendants(&[dest], true).into_iter().collect();
+        let below: BTreeSet<usize> = map.ancestors(&[dest], true).into_iter().collect();
+        let rows_above: Vec<usize> = related
+            .iter()
+            .copied()
+            .filter(|r| above.contains(r))
+            .collect();
+        let rows_below: Vec<usize> = related
+            .iter()
+            .copied()
+            .filter(|r| below.contains(r))
+            .collect();
+        let mv = match (rows_above.is_empty(), rows_below.is_empty()) {
+            (false, false) => {
+                return Err(RevisionError::Overlap(
+                    map.id_of(rows_above[0]).to_string(),
+                    map.ids(&rows_below).join(", "),
+                ))
+            }
+            (false, true) => StampMove {
+                from: rows_above,
+                to: Some(dest),
+                upgrade: false,
+                branch_move: false,
+            },
+            (true, false) => StampMove {
+                from: rows_below,
+                to: Some(dest),
+                upgrade: true,
+                branch_move: false,
+            },
+            (true, true) => StampMove {
+                from: Vec::new(),
+                to: Some(dest),
+                upgrade: true,
+                branch_move: true,
+            },
+        };
+        moves.push(mv);
+    }
+
+    let mut steps = Vec::new();
+    if purge {
+        steps.push(Step {
+            kind: StepKind::Stamp,
+            revision: None,
+            from: Vec::new(),
+            to: Vec::new(),
+            version_ops: vec![VersionOp::DeleteAll],
+        });
+    }
+    let mut maintainer = Maintainer {
+        map,
+        heads: rows.into_iter().collect(),
+    };
+    for mv in moves {
+        let ops = stamp_ops(&maintainer, &mv)?;
+        maintainer.apply(&ops)?;
+        steps.push(Step {
+            kind: StepKind::Stamp,
+            revision: None,
+            from: map.ids(&mv.from),
+            to: mv
+                .to
+                .map(|t| vec![map.id_of(t).to_string()])
+                .unwrap_or_default(),
+            version_ops: ops,
+        });
+    }
+    Ok(Plan { steps })
+}
+
+/// `HeadMaintainer.update_to_step` for Alembic's `StampStep`.
+fn stamp_ops(m: &Maintainer<'_>, mv: &StampMove) -> Result<Vec<VersionOp>> {
+    let id = |i: usize| m.id(i);
+    let from_missing = mv.from.iter().any(|f| !m.heads.contains(f));
+    let to_missing = mv.to.is_some_and(|t| !m.heads.contains(&t));
+    match (mv.from.split_last(), mv.to) {
+        (Some((&only, [])), None) if !mv.upgrade && mv.branch_move => {
+            Ok(vec![VersionOp::Delete(id(only))])
+        }
+        (_, Some(to)) if mv.upgrade && (mv.branch_move || from_missing) && to_missing => {
+            Ok(vec![VersionOp::Insert(id(to))])
+        }
+        (Some((&last, rest)), Some(to)) => {
+            let mut ops: Vec<VersionOp> = rest.iter().map(|&r| VersionOp::Delete(id(r))).collect();
+            ops.push(VersionOp::Update {
+                from: id(last),
+                to: id(to),
+            });
+            Ok(ops)
+        }
+        _ => Ok(Vec::new()),
+    }
 }

@@ -1,0 +1,399 @@
+//! Walking the graph: Alembic's ancestor/descendant iteration (with its overlap check), its
+//! topological sort (the order of history, upgrade and downgrade), the collection of the
+//! revisions between two states (`_collect_upgrade_revisions`,
+//! `_collect_downgrade_revisions`), `history -r` and `current`.
+
+use std::collections::BTreeSet;
+
+use super::graph::RevisionMap;
+use super::target::{Node, Spec};
+use super::RevisionError;
+
+type Result<T> = std::result::Result<T, RevisionError>;
+
+/// Which edges a walk follows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Edge {
+    /// Down revisions plus normalised dependencies.
+    NormDown,
+    /// `down_revision` only.
+    Down,
+    /// Children including dependents.
+    AllNext,
+    /// Versioned children only.
+    Next,
+}
+
+impl RevisionMap {
+    fn edges(&self, i: usize, edge: Edge) -> &[usize] {
+        let list = match edge {
+            Edge::NormDown => &self.norm_down,
+            Edge::Down => &self.down,
+            Edge::AllNext => &self.all_next,
+            Edge::Next => &self.next,
+        };
+        list.get(i).map_or(&[], Vec::as_slice)
+    }
+
+    /// Alembic `_iterate_related_revisions`: targets and everything reachable, each once, in
+    /// Alembic's depth-first order. With `check`, a target reached from another target is
+    /// `Requested revision X overlaps with other requested revisions Y`.
+    pub(super) fn iterate(&self, targets: &[usize], edge: Edge, check: bool) -> Result<Vec<usize>> {
+        let mut seen = vec![false; self.revisions.len()];
+        let mut out = Vec::new();
+        for &target in targets {
+            let mut todo = vec![target];
+            let mut per_target = BTreeSet::new();
+            while let Some(rev) = todo.pop() {
+                if check {
+                    per_target.insert(rev);
+                }
+                if seen.get(rev).copied().unwrap_or(true) {
+                    continue;
+                }
+                seen[rev] = true;
+                todo.extend_from_slice(self.edges(rev, edge));
+                out.push(rev);
+            }
+            if check {
+                let mut overlaps: Vec<String> = targets
+                    .iter()
+                    .filter(|&&t| t != target && per_target.contains(&t))
+                    .map(|&t| self.id_of(t).to_string())
+                    .collect();
+                overlaps.sort();
+                overlaps.dedup();
+                if !overlaps.is_empty() {
+                    return Err(RevisionError::Overlap(
+                        self.id_of(target).to_string(),
+                        overlaps.join(", "),
+                    ));
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// Targets and all their ancestors (through dependencies too when `deps`).
+    pub(super) fn ancestors(&self, targets: &[usize], deps: bool) -> Vec<usize> {
+        let edge = if deps { Edge::NormDown } else { Edge::Down };
+        self.iterate(targets, edge, false).unwrap_or_default()
+    }
+
+    /// Targets and all their descendants (through dependents too when `deps`).
+    pub(super) fn descendants(&self, targets: &[usize], deps: bool) -> Vec<usize> {
+        let edge = if deps { Edge::AllNext } else { Edge::Next };
+        self.iterate(targets, edge, false).unwrap_or_default()
+    }
+
+    /// Alembic `_topological_sort`: `revisions` ordered from the `heads` downwards (each
+    /// revision before its down revisions and dependencies), tie-broken by load order.
+    /// Where Alembic asserts (revisions not reachable from the heads, §13.2), the walk goes on
+    /// from the remaining tips instead.
+    pub(super) fn topo_sort(&self, revisions: &BTreeSet<usize>, heads: &[usize]) -> Vec<usize> {
+        let mut todo = revisions.clone();
+        let mut output = Vec::new();
+        let mut start: Vec<usize> = heads.iter().copied().filter(|h| todo.contains(h)).collect();
+        start.sort_unstable();
+        start.dedup();
+        while !todo.is_empty() {
+            let before = todo.len();
+            self.topo_pass(&mut todo, start, &mut output);
+            if todo.len() == before {
+                // Cannot happen on a validated DAG; never loop, never drop a revision.
+                output.extend(todo.iter().rev().copied());
+                break;
+            }
+            start = todo
+                .iter()
+                .copied()
+                .filter(|&r| {
+                    !todo
+                        .iter()
+                        .any(|&o| o != r && self.ancestors(&[o], true).contains(&r))
+                })
+                .collect();
+        }
+        output
+    }
+
+    fn topo_pass(&self, todo: &mut BTreeSet<usize>, start: Vec<usize>, output: &mut Vec<usize>) {
+        let ancestors_of =
+            |r: usize| -> BTreeSet<usize> { self.ancestors(&[r], true).into_iter().collect() };
+        let mut current = start;
+        let mut ancestors: Vec<BTreeSet<usize>> =
+            current.iter().map(|&h| ancestors_of(h)).collect();
+        let mut idx = 0usize;
+        let n = self.revisions.len() + 1;
+        let mut budget = n.saturating_mul(n).saturating_mul(4).saturating_add(16);
+        while let Some(&candidate) = current.get(idx) {
+            if budget == 0 {
+                return;
+            }
+            budget -= 1;
+            if let Some(j) =
+                (0..ancestors.len()).find(|&j| j != idx && ancestors[j].contains(&candidate))
+            {
+                idx = j;
+                continue;
+            }
+            if todo.remove(&candidate) {
+                output.push(candidate);
+            }
+            let to_add: Vec<usize> = self.norm_down[candidate]
+                .iter()
+                .copied()
+                .filter(|r| todo.contains(r) && !current.contains(r))
+                .collect();
+            match to_add.split_first() {
+                None => {
+                    current.remove(idx);
+                    ancestors.remove(idx);
+                    idx = idx.saturating_sub(1);
+                }
+                Some((&first, rest)) => {
+                    let simple = self.norm_down[candidate].len() == self.down[candidate].len()
+                        && self.down[candidate].len() == 1;
+                    current[idx] = first;
+                    if simple {
+                        ancestors[idx].remove(&candidate);
+                    } else {
+                        ancestors[idx] = ancestors_of(first);
+                        current.extend_from_slice(rest);
+                        ancestors.extend(rest.iter().map(|&r| ancestors_of(r)));
+                    }
+                }
+            }
+        }
+    }
+
+    /// Version-table rows to revisions (exact ids; unknown -> `NotFound`).
+    pub(super) fn rows(&self, current: &[String]) -> Result<Vec<usize>> {
+        let mut out = Vec::new();
+        for id in current {
+            match self.index.get(id) {
+                Some(&i) if !out.contains(&i) => out.push(i),
+                Some(_) => {}
+                None => return Err(RevisionError::NotFound(id.clone())),
+            }
+        }
+        Ok(out)
+    }
+
+    /// Alembic `_collect_upgrade_revisions`: the revisions needed to go from `lower` to
+    /// `upper`, and the targets (the heads of the topological sort).
+    pub(super) fn collect_upgrade(
+        &self,
+        upper: Spec<'_>,
+        lower: Spec<'_>,
+        inclusive: bool,
+        implicit_base: bool,
+        assert_length: bool,
+    ) -> Result<(BTreeSet<usize>, Vec<usize>)> {
+        let mut targets: Vec<usize> = Vec::new();
+        for node in self.parse_upgrade_target(lower, upper, assert_length)? {
+            match node {
+                None => return Err(RevisionError::Overwalk(upper.text())),
+                Some(Node::Base) => {}
+                Some(Node::Rev(r)) if !targets.contains(&r) => targets.push(r),
+                Some(Node::Rev(_)) => {}
+            }
+        }
+        if let Spec::Symbol(l) = lower {
+            if let Some((branch, _)) = l.split_once('@') {
+                let mut branch = branch.to_string();
+                if let Some(r) = self.get_revision(&branch)? {
+                    if self.id_of(r) == branch {
+                        match self.label_sets[r].as_slice() {
+                            [one] => branch = one.clone(),
+                            _ => {
+                                return Err(RevisionError::Other(format!(
+                                    "Revision {branch} is used as a branch name but does not carry exactly one branch label"
+                                )))
+                            }
+                        }
+                    }
+                }
+                targets.retain(|&t| self.label_sets[t].contains(&branch));
+            }
+        }
+        let mut required: BTreeSet<usize> = self
+            .iterate(&targets, Edge::NormDown, true)?
+            .into_iter()
+            .collect();
+        required.extend(targets.iter().copied());
+
+        let current: Vec<Option<Node>> = match lower {
+            Spec::Rows(rows) => rows.iter().map(|&r| Some(Node::Rev(r))).collect(),
+            Spec::Symbol(s) => self.get_revisions(s)?,
+        };
+        if !implicit_base {
+            for node in current.iter().flatten() {
+                if !matches!(node, Node::Rev(r) if required.contains(r)) {
+                    return Err(RevisionError::BadRange(format!(
+                        "{}:{}",
+                        lower.text(),
+                        upper.text()
+                    )));
+                }
+            }
+        }
+        let current_revs: Vec<usize> = match (current.first(), lower) {
+            (Some(None), Spec::Symbol(s)) => {
+                let upper_syms = match upper {
+                    Spec::Symbol(u) => vec![u.to_string()],
+                    Spec::Rows(rows) => self.ids(rows),
+                };
+                match self
+                    .parse_downgrade_target(&upper_syms, s, assert_length)?
+                    .1
+                {
+                    Some(Node::Rev(r)) => vec![r],
+                    _ => Vec::new(),
+                }
+            }
+            _ => current
+                .iter()
+                .filter_map(|n| match n {
+                    Some(Node::Rev(r)) => Some(*r),
+                    _ => None,
+                })
+                .collect(),
+        };
+        let mut current_set: BTreeSet<usize> = self
+            .iterate(&current_revs, Edge::NormDown, true)?
+            .into_iter()
+            .collect();
+        current_set.extend(current_revs.iter().copied());
+        let mut needs: BTreeSet<usize> = required.difference(&current_set).copied().collect();
+        if inclusive {
+            needs.extend(current_revs.iter().copied());
+        }
+        if !current_revs.is_empty() && !implicit_base {
+            let below: BTreeSet<usize> = self
+                .iterate(&current_revs, Edge::Next, true)?
+                .into_iter()
+                .collect();
+            needs.retain(|r| below.contains(r));
+        }
+        Ok((needs, targets))
+    }
+
+    /// Alembic `_collect_downgrade_revisions`: the revisions to drop to reach `target` from
+    /// the `rows`, and the heads of the topological sort.
+    pub(super) fn collect_downgrade(
+        &self,
+        rows: &[usize],
+        target: &str,
+        assert_length: bool,
+    ) -> Result<(BTreeSet<usize>, Vec<usize>)> {
+        let (label, dest) = self.parse_downgrade_target(&self.ids(rows), target, assert_length)?;
+        let dest = match dest {
+            Some(Node::Rev(r)) => Some(r),
+            _ => None,
+        };
+        let mut roots: Vec<usize> = match dest {
+            None => self.bases.clone(),
+            Some(r) => self.next[r].clone(),
+        };
+        if let Some(l) = &label {
+            if roots.len() > 1 {
+                let branch = self.resolve_branch(l)?;
+                let on_branch: BTreeSet<usize> =
+                    self.ancestors(&[branch], false).into_iter().collect();
+                roots.retain(|r| on_branch.contains(r));
+                if roots.is_empty() {
+                    return Err(RevisionError::Other(
+                        "Not a valid downgrade target from current heads".to_string(),
+                    ));
+                }
+            }
+        }
+        let active: BTreeSet<usize> = self.ancestors(rows, true).into_iter().collect();
+        let drop: BTreeSet<usize> = self
+            .descendants(&roots, true)
+            .into_iter()
+            .filter(|r| active.contains(r))
+            .collect();
+        if let Some(d) = dest {
+            if drop.is_empty() && !rows.contains(&d) {
+                return Err(RevisionError::NotValidDowngradeTarget(target.to_string()));
+            }
+        }
+        Ok((drop, rows.to_vec()))
+    }
+
+    /// Alembic `_get_all_current`: the rows, their ancestors and dependencies, reduced to
+    /// the revisions with no versioned descendant among them.
+    pub(super) fn all_current(&self, rows: &[usize]) -> Vec<usize> {
+        let all: BTreeSet<usize> = self
+            .ancestors(rows, true)
+            .into_iter()
+            .chain(rows.iter().copied())
+            .collect();
+        all.iter()
+            .copied()
+            .filter(|&r| {
+                !self
+                    .descendants(&[r], false)
+                    .iter()
+                    .any(|d| *d != r && all.contains(d))
+            })
+            .collect()
+    }
+
+    /// What `alembic current` lists for these version-table rows: the rows plus the
+    /// revisions they depend on, reduced to tips. Sorted by id (Alembic: hash order).
+    pub fn current_tips(&self, db_heads: &[String]) -> Result<Vec<String>> {
+        let rows = self.rows(db_heads)?;
+        let mut out = self.ids(&self.all_current(&rows));
+        out.sort();
+        Ok(out)
+    }
+
+    /// `history -r RANGE` (alembic-behavior §2.6): revision ids newest first, in Alembic's
+    /// order. `None` is the whole graph. `start:end`, either side empty (base / heads) and
+    /// both inclusive; `current` on either side means the `current` rows (none: the default
+    /// for that side, as in Alembic). Relative `X+N` only works on the right side, `-N` on
+    /// both, as in Alembic.
+    pub fn history(&self, range: Option<&str>, current: &[String]) -> Result<Vec<String>> {
+        let (base, head) = match range {
+            None => ("", ""),
+            Some(r) => match r.trim().split(':').collect::<Vec<_>>().as_slice() {
+                [b, h] => (*b, *h),
+                _ => return Err(RevisionError::HistoryRange),
+            },
+        };
+        let base = if base.is_empty() { "base" } else { base };
+        let head = if head.is_empty() { "heads" } else { head };
+        let rows = if head == "current" || base == "current" {
+            self.rows(current)?
+        } else {
+            Vec::new()
+        };
+        let (lower, upper) = if head == "current" {
+            let upper = if rows.is_empty() {
+                Spec::Symbol("heads")
+            } else {
+                Spec::Rows(&rows)
+            };
+            (Spec::Symbol(base), upper)
+        } else if base == "current" {
+            let lower = if rows.is_empty() {
+                Spec::Symbol("base")
+            } else {
+                Spec::Rows(&rows)
+            };
+            (lower, Spec::Symbol(head))
+        } else {
+            (Spec::Symbol(base), Spec::Symbol(head))
+        };
+        let (needs, targets) = self
+            .collect_upgrade(upper, lower, true, false, false)
+            .map_err(|e| match e {
+                RevisionError::MultipleHeads(_) => RevisionError::MultipleHeads(head.to_string()),
+                other => other,
+            })?;
+        Ok(self.ids(&self.topo_sort(&needs, &targets)))
+    }
+}
