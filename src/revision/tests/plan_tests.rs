@@ -346,3 +346,66 @@ fn merges_of_merges_and_several_bases() {
     );
     assert_eq!(up_err(&m, &[], "+1"), "Ambiguous walk");
 }
+
+#[test]
+fn two_roots_with_dependencies_full_cycle() {
+    let m = a3();
+    assert_eq!(
+        up(&m, &[], "heads"),
+        vec![
+            step("upgrade", &[], &[N1], &["INSERT 2b2b2b2b0001"]),
+            u(N1, N2, "UPDATE 2b2b2b2b0001->2b2b2b2b0002"),
+            step("upgrade", &[], &[M1], &["INSERT 1a1a1a1a0001"]),
+            u(M1, M2, "UPDATE 1a1a1a1a0001->1a1a1a1a0002"),
+            u(M2, M3, "UPDATE 1a1a1a1a0002->1a1a1a1a0003"),
+            u(M3, M4, "UPDATE 1a1a1a1a0003->1a1a1a1a0004"),
+            step(
+                "upgrade",
+                &[M4],
+                &[M5],
+                &["DELETE 1a1a1a1a0004", "UPDATE 2b2b2b2b0002->1a1a1a1a0005"]
+            ),
+        ]
+    );
+    let back = down(&m, &[M5], "base");
+    assert_eq!(
+        back[0],
+        step(
+            "downgrade",
+            &[M5],
+            &[M4],
+            &["INSERT 2b2b2b2b0002", "UPDATE 1a1a1a1a0005->1a1a1a1a0004"]
+        )
+    );
+    assert_eq!(back.len(), 7);
+    assert_eq!(
+        down(&m, &[M5], "main@-2"),
+        vec![
+            step(
+                "downgrade",
+                &[M5],
+                &[M4],
+                &["INSERT 2b2b2b2b0002", "UPDATE 1a1a1a1a0005->1a1a1a1a0004"]
+            ),
+            step(
+                "downgrade",
+                &[M4],
+                &[M3],
+                &["UPDATE 1a1a1a1a0004->1a1a1a1a0003"]
+            ),
+        ]
+    );
+    // label@+N off the current branch starts from that branch's base.
+    assert_eq!(
+        up(&m, &[M2], "networking@+1"),
+        vec![step("upgrade", &[], &[N1], &["INSERT 2b2b2b2b0001"])]
+    );
+    assert_eq!(
+        stamp(&m, &[], &["heads"], false),
+        vec![step("stamp", &[], &[M5], &["INSERT 1a1a1a1a0005"])]
+    );
+    assert_eq!(
+        m.history(None, &[]).unwrap(),
+        strings(&[M5, M4, M3, M2, M1, N2, N1])
+    );
+}

@@ -14,7 +14,7 @@ fn shape() -> impl Strategy<Value = Shape> {
             prop::collection::vec(0usize..100, 0..2),
             prop::bool::weighted(0.2),
         ),
-        1..9,
+        1..12,
     )
 }
 
@@ -68,6 +68,7 @@ fn symbol() -> impl Strategy<Value = String> {
         (0usize..9, "(head|heads|base|[+-][0-9])").prop_map(|(l, t)| format!("lab{l}@{t}")),
         "[+-][0-9]{1,3}",
         Just("-99999999999999999999999".to_string()),
+        any::<String>(),
     ]
 }
 
