@@ -17,7 +17,7 @@ pub mod config;
 pub mod db;
 pub mod dialect;
 pub mod error;
-// pub mod migrate; (enabled once revision plans land)
+pub mod migrate;
 pub mod project;
 pub mod revision;
 pub mod runner;

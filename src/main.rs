@@ -1,3 +1,54 @@
-//! The `alembic` binary. (stub)
+//! The `alembic` binary: parses arguments, runs the command, reports failure on one line.
 
-fn main() {}
+#![allow(clippy::print_stderr)]
+
+mod cli;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+fn main() -> ExitCode {
+    let cli = match cli::args::Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(err) => return usage_error(err),
+    };
+    let raiseerr = cli.raiseerr;
+    match cli::run(cli) {
+        Ok(code) => code,
+        Err(err) => {
+            if raiseerr {
+                eprintln!("{err:#?}");
+            }
+            eprintln!("FAILED: {err}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Help and version go to stdout with status 0; a usage error is one `FAILED:` line, status 1.
+fn usage_error(err: clap::Error) -> ExitCode {
+    use clap::error::ErrorKind;
+    match err.kind() {
+        ErrorKind::DisplayHelp
+        | ErrorKind::DisplayVersion
+        | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+            let _ = err.print();
+            if err.kind() == ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand {
+                ExitCode::FAILURE
+            } else {
+                ExitCode::SUCCESS
+            }
+        }
+        _ => {
+            let rendered = err.render().to_string();
+            let first = rendered
+                .lines()
+                .next()
+                .unwrap_or("invalid arguments")
+                .trim_start_matches("error: ");
+            eprintln!("FAILED: {first} (see 'alembic --help')");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -41,7 +41,9 @@ pub fn apply_online(
     op: Operation<'_>,
     observe: &mut dyn FnMut(Event<'_>),
 ) -> Result<Plan> {
-    db.lock(project.lock_timeout()?, &mut || observe(Event::WaitingForLock))?;
+    db.lock(project.lock_timeout()?, &mut || {
+        observe(Event::WaitingForLock)
+    })?;
     let result = apply_locked(project, db, op, observe);
     // A failed unlock is harmless: the lock goes with the connection.
     let _ = db.unlock();
@@ -99,4 +101,21 @@ pub fn ensure_version_table(project: &Project, db: &mut dyn Database) -> Result<
         db.commit()?;
     }
     Ok(())
+}
+
+/// Upgrades the database of the project described by `ini` to `target` (usually `"head"`),
+/// as `alembic -c ini upgrade target` does: the URL comes from `$DATABASE_URL` or the ini's
+/// `sqlalchemy.url`. For a service that migrates at start-up without shelling out.
+pub fn upgrade(ini: &std::path::Path, target: &str) -> Result<Plan> {
+    let config = crate::config::Config::load(ini, "alembic")?;
+    let env_url = std::env::var("DATABASE_URL").ok();
+    let url = crate::config::resolve_url(None, env_url.as_deref(), config.sqlalchemy_url())?;
+    let project = Project::load(config)?;
+    let mut db = crate::db::connect(&url)?;
+    apply_online(
+        &project,
+        db.as_mut(),
+        Operation::Upgrade(target),
+        &mut |_| {},
+    )
 }

@@ -87,7 +87,7 @@ pub struct CurrentArgs {
 #[derive(Debug, Args)]
 pub struct MigrateArgs {
     /// Revision target (head, base, +1, -1, ae10, label@head, FROM:TO with --sql ...).
-    #[arg(allow_hyphen_values = true)]
+    #[arg(allow_negative_numbers = true)]
     pub revision: Option<String>,
     /// Don't emit SQL to database - dump to standard output instead.
     #[arg(long)]
@@ -100,7 +100,7 @@ pub struct MigrateArgs {
 #[derive(Debug, Args)]
 pub struct RevArg {
     /// Revision identifier.
-    #[arg(allow_hyphen_values = true)]
+    #[arg(allow_negative_numbers = true)]
     pub rev: String,
 }
 
@@ -210,7 +210,7 @@ pub struct RevisionArgs {
 #[derive(Debug, Args)]
 pub struct StampArgs {
     /// Revision identifier(s).
-    #[arg(required = true, allow_hyphen_values = true)]
+    #[arg(required = true, allow_negative_numbers = true)]
     pub revisions: Vec<String>,
     /// Don't emit SQL to database - dump to standard output instead.
     #[arg(long)]

@@ -33,14 +33,6 @@ impl Printer {
             "INFO  [alembic.runtime.migration] {message}"
         );
     }
-
-    /// A warning on stderr.
-    pub fn warn(&self, message: &str) {
-        let _ = writeln!(
-            std::io::stderr().lock(),
-            "WARNI [alembic.runtime.migration] {message}"
-        );
-    }
 }
 
 /// Which decorations a short line carries.

@@ -30,7 +30,9 @@ pub enum DbError {
     #[error("timed out after {0:?} waiting for the migration lock held by another process")]
     LockTimeout(Duration),
     /// An UPDATE or DELETE of the version table matched the wrong number of rows.
-    #[error("Online migration expected to match one row when {action} in '{table}'; {found} found")]
+    #[error(
+        "Online migration expected to match one row when {action} in '{table}'; {found} found"
+    )]
     VersionRowMismatch {
         action: String,
         table: String,

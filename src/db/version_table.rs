@@ -66,7 +66,10 @@ impl VersionTable {
                 lit(from)
             ),
             VersionOp::Delete(rev) => {
-                format!("DELETE FROM {table} WHERE {table}.version_num = {}", lit(rev))
+                format!(
+                    "DELETE FROM {table} WHERE {table}.version_num = {}",
+                    lit(rev)
+                )
             }
             VersionOp::DeleteAll => format!("DELETE FROM {table}"),
         }
@@ -82,7 +85,13 @@ mod tests {
         let vt = VersionTable::default();
         let d = Dialect::Sqlite;
         assert_eq!(
-            vt.op_sql(&VersionOp::Update { from: "a1".into(), to: "b2".into() }, d),
+            vt.op_sql(
+                &VersionOp::Update {
+                    from: "a1".into(),
+                    to: "b2".into()
+                },
+                d
+            ),
             "UPDATE alembic_version SET version_num='b2' WHERE alembic_version.version_num = 'a1'"
         );
         assert_eq!(
@@ -97,7 +106,10 @@ mod tests {
 
     #[test]
     fn schema_is_qualified() {
-        let vt = VersionTable { name: "alembic_version".into(), schema: Some("App".into()) };
+        let vt = VersionTable {
+            name: "alembic_version".into(),
+            schema: Some("App".into()),
+        };
         assert_eq!(vt.qualified(Dialect::Postgresql), "\"App\".alembic_version");
     }
 }

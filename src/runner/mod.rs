@@ -91,14 +91,20 @@ pub fn step_summary(step: &Step) -> String {
 }
 
 /// Checks that every step can run: scripts exist and downgrades are reversible.
-pub fn check_plan(plan: &Plan, scripts: &HashMap<String, Script>, dialect: Dialect) -> Result<(), RunError> {
+pub fn check_plan(
+    plan: &Plan,
+    scripts: &HashMap<String, Script>,
+    dialect: Dialect,
+) -> Result<(), RunError> {
     for step in &plan.steps {
         let Some(rev) = &step.revision else { continue };
         let script = scripts
             .get(rev)
             .ok_or_else(|| RunError::MissingScript(rev.clone()))?;
         if step.kind == StepKind::Downgrade
-            && script.section(SectionDirection::Downgrade, dialect).is_none()
+            && script
+                .section(SectionDirection::Downgrade, dialect)
+                .is_none()
         {
             return Err(RunError::Irreversible {
                 revision: rev.clone(),
@@ -132,8 +138,10 @@ pub fn run_plan(
         let started = Instant::now();
         let script = step.revision.as_ref().and_then(|r| ctx.scripts.get(r));
         let doc = script.map(|s| first_paragraph(&s.message)).unwrap_or("");
-        observe(Event::StepStarted { step, doc });
-        sink.comment(&format!("Running {}", step_summary(step)))?;
+        if !step.is_purge() {
+            observe(Event::StepStarted { step, doc });
+            sink.comment(&format!("Running {}", step_summary(step)))?;
+        }
         let result = run_step(step, script, ctx, sink, whole);
         if let Err(err) = result {
             sink.rollback();
@@ -178,13 +186,14 @@ fn run_step(
     }
     if let Some((script, section)) = section {
         for stmt in split_statements(&section.sql) {
-            sink.statement(&stmt.sql).map_err(|message| RunError::Statement {
-                revision: script.revision.clone(),
-                path: script.path.clone(),
-                line: section.first_line + stmt.line_offset,
-                message,
-                outcome: String::new(),
-            })?;
+            sink.statement(&stmt.sql)
+                .map_err(|message| RunError::Statement {
+                    revision: script.revision.clone(),
+                    path: script.path.clone(),
+                    line: section.first_line + stmt.line_offset,
+                    message,
+                    outcome: String::new(),
+                })?;
         }
     }
     if autocommit {
@@ -255,3 +264,6 @@ pub fn first_paragraph(message: &str) -> &str {
         None => trimmed,
     }
 }
+
+#[cfg(test)]
+mod tests;

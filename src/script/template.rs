@@ -157,7 +157,7 @@ pub fn format_create_date(now: &jiff::Zoned, with_offset: bool) -> String {
         let sign = if seconds < 0 { '-' } else { '+' };
         let abs = seconds.unsigned_abs();
         text.push_str(&format!("{sign}{:02}:{:02}", abs / 3600, abs % 3600 / 60));
-        if abs % 60 != 0 {
+        if !abs.is_multiple_of(60) {
             text.push_str(&format!(":{:02}", abs % 60));
         }
     }

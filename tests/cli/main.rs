@@ -1,2 +1,13 @@
-mod pg;
+//! Integration tests: the real `alembic` binary on real SQLite files and a real PostgreSQL
+//! server started for the run (see `support::pg`). One test binary, grouped by theme.
+
 mod support;
+
+mod errors;
+mod inspect;
+mod offline;
+mod pg;
+mod revision;
+mod seed;
+mod stamp;
+mod upgrade;

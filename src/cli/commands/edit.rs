@@ -44,11 +44,7 @@ pub fn edit(settings: &Settings, args: &RevArg) -> Result<ExitCode> {
                     path.display()
                 )))
             }
-            Err(e) => {
-                return Err(usage(format!(
-                    "Error executing editor ({editor}: {e})"
-                )))
-            }
+            Err(e) => return Err(usage(format!("Error executing editor ({editor}: {e})"))),
         }
     }
     Ok(ExitCode::SUCCESS)

@@ -56,12 +56,17 @@ pub fn init(settings: &Settings, args: &InitArgs) -> Result<ExitCode> {
     let versions = abs_dir.join("versions");
     for d in [&abs_dir, &versions] {
         if !d.exists() {
-            generate(settings, "Creating directory", d, |path| std::fs::create_dir_all(path))?;
+            generate(settings, "Creating directory", d, |path| {
+                std::fs::create_dir_all(path)
+            })?;
         }
     }
-    generate(settings, "Generating", &abs_dir.join("script.sql.j2"), |path| {
-        std::fs::write(path, DEFAULT_TEMPLATE)
-    })?;
+    generate(
+        settings,
+        "Generating",
+        &abs_dir.join("script.sql.j2"),
+        |path| std::fs::write(path, DEFAULT_TEMPLATE),
+    )?;
     generate(settings, "Generating", &abs_dir.join("README"), |path| {
         std::fs::write(path, README)
     })?;
@@ -70,7 +75,9 @@ pub fn init(settings: &Settings, args: &InitArgs) -> Result<ExitCode> {
         p.line(&format!("File {} already exists, skipping", ini.display()));
     } else {
         let text = ini_text(&script_location_value(&ini, dir, &abs_dir));
-        generate(settings, "Generating", &ini, |path| std::fs::write(path, &text))?;
+        generate(settings, "Generating", &ini, |path| {
+            std::fs::write(path, &text)
+        })?;
     }
     p.line(&format!(
         "Please edit configuration/connection/logging settings in {} before proceeding.",

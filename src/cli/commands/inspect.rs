@@ -23,7 +23,12 @@ pub fn current(settings: &Settings, args: &CurrentArgs) -> Result<ExitCode> {
         p.line(&format!("Current revision(s) for {url}:"));
     }
     if args.check_heads {
-        let mut heads: Vec<String> = project.map.real_heads().iter().map(|s| s.to_string()).collect();
+        let mut heads: Vec<String> = project
+            .map
+            .real_heads()
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
         heads.sort();
         if rows != heads {
             return Err(usage("Database is not on all head revisions"));

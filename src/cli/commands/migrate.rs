@@ -41,7 +41,9 @@ pub fn upgrade(settings: &Settings, args: &MigrateArgs) -> Result<ExitCode> {
 /// `downgrade TARGET` (`--sql` needs `FROM:TO`).
 pub fn downgrade(settings: &Settings, args: &MigrateArgs) -> Result<ExitCode> {
     let Some(target) = args.revision.as_deref() else {
-        return Err(usage("downgrade needs a target revision, such as '-1' or 'base'"));
+        return Err(usage(
+            "downgrade needs a target revision, such as '-1' or 'base'",
+        ));
     };
     if args.sql && !target.contains(':') {
         return Err(usage("downgrade with --sql requires <fromrev>:<torev>"));
@@ -132,7 +134,11 @@ pub fn pending(settings: &Settings, args: &PendingArgs) -> Result<ExitCode> {
             } else {
                 step.from.join(", ")
             };
-            let doc = project.scripts.get(id).map(|s| first_paragraph(&s.message)).unwrap_or("");
+            let doc = project
+                .scripts
+                .get(id)
+                .map(|s| first_paragraph(&s.message))
+                .unwrap_or("");
             p.line(&format!("{from} -> {id}, {doc}"));
         }
     }
@@ -187,7 +193,12 @@ fn log_event(printer: Printer, event: Event<'_>) {
     }
 }
 
-fn online(settings: &Settings, project: &Project, url: &DatabaseUrl, op: Operation<'_>) -> Result<ExitCode> {
+fn online(
+    settings: &Settings,
+    project: &Project,
+    url: &DatabaseUrl,
+    op: Operation<'_>,
+) -> Result<ExitCode> {
     let printer = settings.printer;
     let mut db = connect(printer, url)?;
     apply_online(project, db.as_mut(), op, &mut |e| log_event(printer, e))?;
@@ -208,7 +219,9 @@ fn offline(
     printer.info("Generating static SQL");
     printer.info("Will assume transactional DDL.");
     let mut buf = Vec::new();
-    apply_offline(project, dialect, start, op, &mut buf, &mut |e| log_event(printer, e))?;
+    apply_offline(project, dialect, start, op, &mut buf, &mut |e| {
+        log_event(printer, e)
+    })?;
     printer.out(&String::from_utf8_lossy(&buf));
     Ok(ExitCode::SUCCESS)
 }

@@ -15,5 +15,8 @@ use crate::cli::settings::Settings;
 pub fn inspect_current_rows(settings: &Settings, project: &Project) -> Result<Vec<String>> {
     let url = settings.url(&project.config)?;
     let mut db = migrate::connect(settings.printer, &url)?;
-    Ok(litekb_migrations::db::read_heads(db.as_mut(), &project.version_table)?)
+    Ok(litekb_migrations::db::read_heads(
+        db.as_mut(),
+        &project.version_table,
+    )?)
 }

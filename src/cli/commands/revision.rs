@@ -6,7 +6,8 @@ use std::process::ExitCode;
 use litekb_migrations::project::{absolute, Project};
 use litekb_migrations::revision::{random_revision_id, RevisionError};
 use litekb_migrations::script::{
-    file_name, render_script, slugify, write_new_script, NewScript, DEFAULT_TEMPLATE,
+    file_name, format_create_date, now_in_timezone, render_script, slugify, write_new_script,
+    NewScript, DEFAULT_TEMPLATE,
 };
 use litekb_migrations::Result;
 
@@ -88,9 +89,14 @@ pub fn merge(settings: &Settings, args: &MergeArgs) -> Result<ExitCode> {
 }
 
 /// Renders and writes a new script, printing Alembic's `Generating … done` line.
-fn write(settings: &Settings, project: &Project, dir: &std::path::Path, mut new: NewScript) -> Result<ExitCode> {
-    let now = now(project)?;
-    new.create_date = python_datetime(&now, project.config.timezone().is_some());
+fn write(
+    settings: &Settings,
+    project: &Project,
+    dir: &std::path::Path,
+    mut new: NewScript,
+) -> Result<ExitCode> {
+    let now = now_in_timezone(project.config.timezone())?;
+    new.create_date = format_create_date(&now, project.config.timezone().is_some());
     let slug = slugify(&new.message, project.config.truncate_slug_length()?);
     if new.message.trim().is_empty() {
         new.message = "empty message".into();
@@ -102,7 +108,10 @@ fn write(settings: &Settings, project: &Project, dir: &std::path::Path, mut new:
         Ok(text) => text,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => DEFAULT_TEMPLATE.to_string(),
         Err(e) => {
-            return Err(usage(format!("can't read {}: {e}", template_path.display())));
+            return Err(usage(format!(
+                "can't read {}: {e}",
+                template_path.display()
+            )));
         }
     };
     let text = render_script(&template, &new)?;
@@ -219,10 +228,14 @@ fn check_label_free(project: &Project, label: &str, new_id: &str) -> Result<()> 
 
 /// The directory for the new file: `--version-path`, else the first parent's, else the only one.
 fn version_dir(project: &Project, given: Option<&PathBuf>, parents: &[String]) -> Result<PathBuf> {
-    let locations: Vec<PathBuf> = project.version_locations.iter().map(|p| absolute(p)).collect();
+    let locations: Vec<PathBuf> = project
+        .version_locations
+        .iter()
+        .map(|p| absolute(p))
+        .collect();
     if let Some(path) = given {
         let wanted = absolute(path);
-        return if locations.iter().any(|l| *l == wanted) {
+        return if locations.contains(&wanted) {
             Ok(wanted)
         } else {
             Err(usage(format!(
@@ -235,42 +248,11 @@ fn version_dir(project: &Project, given: Option<&PathBuf>, parents: &[String]) -
         return Ok(locations[0].clone());
     }
     for parent in parents {
-        if let Some(dir) = project
-            .scripts
-            .get(parent)
-            .and_then(|s| s.path.parent())
-        {
+        if let Some(dir) = project.scripts.get(parent).and_then(|s| s.path.parent()) {
             return Ok(absolute(dir));
         }
     }
     Err(usage(
         "Multiple version locations present, please specify --version-path",
     ))
-}
-
-/// Now, in the configured timezone (or the local one).
-fn now(project: &Project) -> Result<jiff::Zoned> {
-    let now = jiff::Timestamp::now();
-    match project.config.timezone() {
-        None => Ok(now.to_zoned(jiff::tz::TimeZone::system())),
-        Some(name) => {
-            let tz = jiff::tz::TimeZone::get(name)
-                .or_else(|_| jiff::tz::TimeZone::get(&name.to_uppercase()))
-                .map_err(|_| usage(format!("Can't locate timezone: {name}")))?;
-            Ok(now.to_zoned(tz))
-        }
-    }
-}
-
-/// Python's `str(datetime)`: microseconds only when non-zero, offset only when aware.
-fn python_datetime(now: &jiff::Zoned, aware: bool) -> String {
-    let mut text = now.strftime("%Y-%m-%d %H:%M:%S").to_string();
-    let micros = now.subsec_nanosecond() / 1000;
-    if micros != 0 {
-        text.push_str(&format!(".{micros:06}"));
-    }
-    if aware {
-        text.push_str(&now.strftime("%:z").to_string());
-    }
-    text
 }

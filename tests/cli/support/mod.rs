@@ -29,7 +29,11 @@ impl Run {
     /// Panics with the whole output unless the run succeeded.
     #[track_caller]
     pub fn ok(self) -> Run {
-        assert_eq!(self.code, 0, "expected success\nstdout:\n{}\nstderr:\n{}", self.stdout, self.stderr);
+        assert_eq!(
+            self.code, 0,
+            "expected success\nstdout:\n{}\nstderr:\n{}",
+            self.stdout, self.stderr
+        );
         self
     }
 
@@ -37,13 +41,22 @@ impl Run {
     /// returns that line without the prefix.
     #[track_caller]
     pub fn failed(self) -> String {
-        assert_eq!(self.code, 1, "expected failure\nstdout:\n{}\nstderr:\n{}", self.stdout, self.stderr);
+        assert_eq!(
+            self.code, 1,
+            "expected failure\nstdout:\n{}\nstderr:\n{}",
+            self.stdout, self.stderr
+        );
         let failed: Vec<&str> = self
             .stderr
             .lines()
             .filter(|l| l.starts_with("FAILED: "))
             .collect();
-        assert_eq!(failed.len(), 1, "expected one FAILED line, stderr:\n{}", self.stderr);
+        assert_eq!(
+            failed.len(),
+            1,
+            "expected one FAILED line, stderr:\n{}",
+            self.stderr
+        );
         assert!(!self.stderr.contains("panicked"), "panic: {}", self.stderr);
         failed[0].trim_start_matches("FAILED: ").to_string()
     }
@@ -97,7 +110,14 @@ impl Project {
     }
 
     /// Writes a revision script; `down` is comma-separated, `downgrade` None = irreversible.
-    pub fn script(&self, rev: &str, down: &str, message: &str, upgrade: &str, downgrade: Option<&str>) {
+    pub fn script(
+        &self,
+        rev: &str,
+        down: &str,
+        message: &str,
+        upgrade: &str,
+        downgrade: Option<&str>,
+    ) {
         self.script_with(rev, down, "", "", message, upgrade, downgrade);
     }
 
@@ -129,6 +149,9 @@ impl Project {
 
     /// The rows of the version table, sorted.
     pub fn version_rows(&self) -> Vec<String> {
+        if !self.has_version_table() {
+            return Vec::new();
+        }
         let mut rows = self.query_column("SELECT version_num FROM alembic_version");
         rows.sort();
         rows
@@ -136,6 +159,9 @@ impl Project {
 
     /// User tables (not the version table), sorted.
     pub fn tables(&self) -> Vec<String> {
+        if self.engine == Engine::Sqlite && !self.path("test.db").exists() {
+            return Vec::new();
+        }
         let mut t = match self.engine {
             Engine::Sqlite => self.query_column(
                 "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'",
@@ -150,9 +176,14 @@ impl Project {
     /// Whether the version table exists.
     pub fn has_version_table(&self) -> bool {
         match self.engine {
-            Engine::Sqlite => !self
-                .query_column("SELECT name FROM sqlite_master WHERE name = 'alembic_version'")
-                .is_empty(),
+            Engine::Sqlite => {
+                self.path("test.db").exists()
+                    && !self
+                        .query_column(
+                            "SELECT name FROM sqlite_master WHERE name = 'alembic_version'",
+                        )
+                        .is_empty()
+            }
             Engine::Postgres => pg::tables(&self.url).iter().any(|t| t == "alembic_version"),
         }
     }
@@ -221,12 +252,42 @@ impl Project {
 
     /// The a2 fixture: a base, a branch point, two branches, and their merge.
     pub fn branchy(&self, with_merge: bool) {
-        self.script("aaaa00000001", "", "base rev", "CREATE TABLE a (id INTEGER);", Some("DROP TABLE a;"));
-        self.script("bbbb00000002", "aaaa00000001", "rev b", "CREATE TABLE b (id INTEGER);", Some("DROP TABLE b;"));
-        self.script("cccc00000003", "bbbb00000002", "branch one", "CREATE TABLE c (id INTEGER);", Some("DROP TABLE c;"));
-        self.script("dddd00000004", "bbbb00000002", "branch two", "CREATE TABLE d (id INTEGER);", Some("DROP TABLE d;"));
+        self.script(
+            "aaaa00000001",
+            "",
+            "base rev",
+            "CREATE TABLE a (id INTEGER);",
+            Some("DROP TABLE a;"),
+        );
+        self.script(
+            "bbbb00000002",
+            "aaaa00000001",
+            "rev b",
+            "CREATE TABLE b (id INTEGER);",
+            Some("DROP TABLE b;"),
+        );
+        self.script(
+            "cccc00000003",
+            "bbbb00000002",
+            "branch one",
+            "CREATE TABLE c (id INTEGER);",
+            Some("DROP TABLE c;"),
+        );
+        self.script(
+            "dddd00000004",
+            "bbbb00000002",
+            "branch two",
+            "CREATE TABLE d (id INTEGER);",
+            Some("DROP TABLE d;"),
+        );
         if with_merge {
-            self.script("eeee00000005", "cccc00000003, dddd00000004", "merge c and d", "", Some(""));
+            self.script(
+                "eeee00000005",
+                "cccc00000003, dddd00000004",
+                "merge c and d",
+                "",
+                Some(""),
+            );
         }
     }
 }

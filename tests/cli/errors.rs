@@ -1,0 +1,187 @@
+//! Bad input: each a one-line `FAILED:` message on stderr, exit status 1, no panic, the
+//! database untouched.
+
+use crate::support::{run_in, Engine, Project};
+
+/// Runs a command that must fail, and checks it left the version table and the schema as they
+/// were. (Like Alembic, opening a SQLite URL creates an empty file where there was none.)
+#[track_caller]
+fn fails(p: &Project, args: &[&str]) -> String {
+    let before = (p.version_rows(), p.tables());
+    let msg = p.alembic(args).failed();
+    assert_eq!(
+        before,
+        (p.version_rows(), p.tables()),
+        "a failing command changed the database"
+    );
+    msg
+}
+
+#[test]
+fn malformed_header() {
+    let p = Project::new(Engine::Sqlite);
+    std::fs::write(
+        p.versions().join("bad.sql"),
+        "-- revision: abc\n-- colour: blue\n-- +upgrade\n",
+    )
+    .expect("write");
+    let msg = fails(&p, &["heads"]);
+    assert!(msg.contains("bad.sql") && msg.contains("colour"), "{msg}");
+}
+
+#[test]
+fn duplicate_revision_id() {
+    let p = Project::new(Engine::Sqlite);
+    p.linear();
+    std::fs::copy(
+        p.versions().join("ae1027a6acf.sql"),
+        p.versions().join("copy.sql"),
+    )
+    .expect("copy");
+    let msg = fails(&p, &["upgrade", "head"]);
+    assert!(
+        msg.contains("ae1027a6acf") && msg.contains("more than once"),
+        "{msg}"
+    );
+}
+
+#[test]
+fn cycle() {
+    let p = Project::new(Engine::Sqlite);
+    p.script("aaaa", "bbbb", "a", "", Some(""));
+    p.script("bbbb", "aaaa", "b", "", Some(""));
+    let msg = fails(&p, &["history"]);
+    assert!(msg.contains("ycle"), "{msg}");
+}
+
+#[test]
+fn missing_parent() {
+    let p = Project::new(Engine::Sqlite);
+    p.script("aaaa1111", "ffff9999", "a", "", Some(""));
+    let msg = fails(&p, &["upgrade", "head"]);
+    assert!(
+        msg.contains("ffff9999") && msg.contains("aaaa1111"),
+        "{msg}"
+    );
+}
+
+#[test]
+fn ambiguous_prefix_names_the_choices() {
+    let p = Project::new(Engine::Sqlite);
+    p.script("2b2b2b2b0001", "", "one", "", Some(""));
+    p.script("2b2b2b2b0002", "2b2b2b2b0001", "two", "", Some(""));
+    let msg = fails(&p, &["upgrade", "2b2b"]);
+    assert!(
+        msg.contains("2b2b2b2b0001") && msg.contains("2b2b2b2b0002"),
+        "{msg}"
+    );
+    assert!(!p.has_version_table());
+}
+
+#[test]
+fn downgrade_below_base() {
+    let p = Project::new(Engine::Sqlite);
+    p.linear();
+    p.alembic(&["upgrade", "+1"]).ok();
+    let msg = fails(&p, &["downgrade", "-2"]);
+    assert_eq!(msg, "Relative revision -2 didn't produce 2 migrations");
+    assert_eq!(p.version_rows(), ["ae1027a6acf"]);
+}
+
+#[test]
+fn missing_config() {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    assert_eq!(
+        run_in(tmp.path(), &["heads"]).failed(),
+        "No 'script_location' key found in configuration."
+    );
+    assert_eq!(
+        run_in(tmp.path(), &["-c", "nowhere.ini", "upgrade", "head"]).failed(),
+        "No 'script_location' key found in configuration."
+    );
+}
+
+#[test]
+fn missing_script_directory() {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    std::fs::write(
+        tmp.path().join("alembic.ini"),
+        "[alembic]\nscript_location = %(here)s/nowhere\n",
+    )
+    .expect("ini");
+    let msg = run_in(tmp.path(), &["heads"]).failed();
+    assert!(
+        msg.starts_with("Path doesn't exist: ") && msg.contains("nowhere"),
+        "{msg}"
+    );
+}
+
+#[test]
+fn unreadable_url_never_shows_the_password() {
+    let p = Project::new(Engine::Sqlite);
+    p.linear();
+    let msg = fails(
+        &p,
+        &[
+            "-x",
+            "url=mysql://scott:tiger@localhost/test",
+            "upgrade",
+            "head",
+        ],
+    );
+    assert!(msg.contains("mysql") && !msg.contains("tiger"), "{msg}");
+    let msg = fails(
+        &p,
+        &[
+            "-x",
+            "url=postgresql://scott:tiger@127.0.0.1:1/test",
+            "upgrade",
+            "head",
+        ],
+    );
+    assert!(msg.contains("***") && !msg.contains("tiger"), "{msg}");
+}
+
+#[test]
+fn a_file_that_is_not_a_database() {
+    let p = Project::new(Engine::Sqlite);
+    p.linear();
+    std::fs::write(
+        p.path("test.db"),
+        b"this is not a database, just text padded out to be long enough to matter",
+    )
+    .expect("write");
+    let msg = p.alembic(&["upgrade", "head"]).failed();
+    assert!(msg.contains("not a database"), "{msg}");
+}
+
+#[test]
+fn unknown_command_and_bad_option_exit_1() {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let msg = run_in(tmp.path(), &["frobnicate"]).failed();
+    assert!(msg.contains("frobnicate"), "{msg}");
+    let msg = run_in(tmp.path(), &["upgrade", "--bogus"]).failed();
+    assert!(msg.contains("--bogus"), "{msg}");
+}
+
+#[test]
+fn database_url_precedence() {
+    let p = Project::new(Engine::Sqlite);
+    p.linear();
+    let other = p.path("other.db");
+    let url = format!("sqlite:///{}", other.display());
+    p.alembic(&["-x", &format!("url={url}"), "upgrade", "head"])
+        .ok();
+    assert!(other.is_file());
+    assert!(!p.path("test.db").exists());
+    let env_db = p.path("env.db");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_alembic"))
+        .args(["upgrade", "+1"])
+        .current_dir(p.dir.path())
+        .env("DATABASE_URL", format!("sqlite:///{}", env_db.display()))
+        .output()
+        .expect("run");
+    assert!(out.status.success());
+    assert!(env_db.is_file());
+    assert!(!p.path("test.db").exists());
+}

@@ -1,0 +1,200 @@
+//! `init`, `list_templates`, `revision`, `merge`: the files they write and their refusals.
+
+use crate::support::{run_in, Engine, Project};
+
+#[test]
+fn init_writes_the_project_and_refuses_a_non_empty_directory() {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let run = run_in(tmp.path(), &["init", "migrations"]).ok();
+    let d = tmp.path().display().to_string();
+    assert_eq!(
+        run.stdout.replace(&d, "$DIR"),
+        "Creating directory $DIR/migrations ...  done\n\
+Creating directory $DIR/migrations/versions ...  done\n\
+Generating $DIR/migrations/script.sql.j2 ...  done\n\
+Generating $DIR/migrations/README ...  done\n\
+Generating $DIR/alembic.ini ...  done\n\
+Please edit configuration/connection/logging settings in $DIR/alembic.ini before proceeding.\n"
+    );
+    let ini = std::fs::read_to_string(tmp.path().join("alembic.ini")).expect("ini");
+    assert!(
+        ini.contains("script_location = %(here)s/migrations\n"),
+        "{ini}"
+    );
+    assert_eq!(
+        run_in(tmp.path(), &["init", "migrations"]).failed(),
+        "Directory migrations already exists and is not empty"
+    );
+    // A second directory with the ini already present: skipped, the rest created.
+    let again = run_in(tmp.path(), &["init", "other"]).ok();
+    assert!(again
+        .stdout
+        .contains(&format!("File {d}/alembic.ini already exists, skipping")));
+}
+
+#[test]
+fn list_templates_names_the_generic_template() {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let run = run_in(tmp.path(), &["list_templates"]).ok();
+    assert!(
+        run.stdout.starts_with("Available templates:\n\ngeneric - "),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn revision_writes_a_script_that_loads_back() {
+    let p = Project::new(Engine::Sqlite);
+    let run = p
+        .alembic(&[
+            "revision",
+            "-m",
+            "Create account table!",
+            "--rev-id",
+            "ae1027a6acf",
+        ])
+        .ok();
+    assert_eq!(
+        p.normalize(&run.stdout),
+        "Generating $DIR/migrations/versions/ae1027a6acf_create_account_table.sql ...  done\n"
+    );
+    let text = std::fs::read_to_string(p.versions().join("ae1027a6acf_create_account_table.sql"))
+        .expect("script");
+    assert!(
+        text.starts_with("-- revision: ae1027a6acf\n-- down_revision:\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("-- message: Create account table!\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("-- +upgrade\n") && text.contains("-- +downgrade\n"),
+        "{text}"
+    );
+    p.alembic(&["revision", "-m", "second", "--rev-id", "27c6a30d7c24"])
+        .ok();
+    assert_eq!(
+        p.alembic(&["history"]).ok().stdout,
+        "ae1027a6acf -> 27c6a30d7c24 (head), second\n<base> -> ae1027a6acf, Create account table!\n"
+    );
+    // No message: Alembic's "empty message" and an empty slug.
+    p.alembic(&["revision", "--rev-id", "0000aaaa"]).ok();
+    assert!(p.versions().join("0000aaaa_.sql").is_file());
+}
+
+#[test]
+fn revision_refusals() {
+    let p = Project::new(Engine::Sqlite);
+    p.branchy(false);
+    assert_eq!(
+        p.alembic(&["revision", "-m", "x"]).failed(),
+        "Multiple heads are present; please specify the head revision on which the new revision should be based, or perform a merge."
+    );
+    assert_eq!(
+        p.alembic(&["revision", "-m", "x", "--head", "bbbb00000002"]).failed(),
+        "Revision bbbb00000002 is not a head revision; please specify --splice to create a new branch from this revision"
+    );
+    assert_eq!(
+        p.alembic(&["revision", "-m", "x", "--head", "cccc", "--rev-id", "ab:cd@+"])
+            .failed(),
+        "Character(s) '+, :, @' not allowed in revision identifier 'ab:cd@+'"
+    );
+    let msg = p
+        .alembic(&[
+            "revision",
+            "-m",
+            "x",
+            "--head",
+            "cccc",
+            "--rev-id",
+            "dddd00000004",
+        ])
+        .failed();
+    assert!(
+        msg.starts_with("Revision dddd00000004 already exists"),
+        "{msg}"
+    );
+    let msg = p
+        .alembic(&[
+            "revision",
+            "-m",
+            "x",
+            "--head",
+            "cccc",
+            "--rev-id",
+            &"a".repeat(33),
+        ])
+        .failed();
+    assert!(msg.contains("VARCHAR(32)"), "{msg}");
+    assert_eq!(
+        p.alembic(&["merge", "cccc00000003", "cccc00000003"])
+            .failed(),
+        "Duplicate head revisions specified"
+    );
+    // None of the refusals wrote a file.
+    assert_eq!(std::fs::read_dir(p.versions()).expect("dir").count(), 4);
+}
+
+#[test]
+fn revision_with_branch_label_depends_on_and_new_root() {
+    let p = Project::new(Engine::Sqlite);
+    p.alembic(&[
+        "revision",
+        "-m",
+        "main one",
+        "--rev-id",
+        "1a1a1a1a0001",
+        "--branch-label",
+        "main",
+    ])
+    .ok();
+    p.alembic(&[
+        "revision",
+        "-m",
+        "networking",
+        "--rev-id",
+        "2b2b2b2b0001",
+        "--head",
+        "base",
+        "--branch-label",
+        "networking",
+    ])
+    .ok();
+    p.alembic(&[
+        "revision",
+        "-m",
+        "uses net",
+        "--rev-id",
+        "1a1a1a1a0002",
+        "--head",
+        "main@head",
+        "--depends-on",
+        "networking",
+    ])
+    .ok();
+    let text =
+        std::fs::read_to_string(p.versions().join("1a1a1a1a0002_uses_net.sql")).expect("script");
+    assert!(
+        text.contains("-- down_revision: 1a1a1a1a0001\n")
+            && text.contains("-- depends_on: networking\n"),
+        "{text}"
+    );
+    let msg = p
+        .alembic(&[
+            "revision",
+            "-m",
+            "dup",
+            "--head",
+            "main@head",
+            "--branch-label",
+            "networking",
+        ])
+        .failed();
+    assert!(msg.starts_with("Branch name 'networking'"), "{msg}");
+    p.alembic(&["upgrade", "main@head"]).ok();
+    let mut rows = p.version_rows();
+    rows.sort();
+    assert_eq!(rows, ["1a1a1a1a0002"]);
+}
