@@ -5,6 +5,11 @@
 //! file itself: SQLite's own locks are POSIX `fcntl` locks, which `flock` does not touch on
 //! Linux, so the two never interfere; the kernel drops the lock when the process dies, so a
 //! killed run never leaves a stale lock behind. An in-memory database needs no lock.
+//!
+//! One POSIX rule shapes the lock's lifetime: closing *any* descriptor of a file drops every
+//! `fcntl` lock the process holds on it, SQLite's included. So the lock's descriptor is opened
+//! before the first transaction and closed only after the last one has committed (see
+//! [`crate::migrate::apply_online`]), never while SQLite holds a lock.
 
 use std::fs::File;
 use std::path::{Path, PathBuf};

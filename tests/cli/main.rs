@@ -5,8 +5,10 @@ mod support;
 
 mod errors;
 mod inspect;
+mod lock;
 mod offline;
 mod pg;
+mod postgres;
 mod revision;
 mod seed;
 mod stamp;
