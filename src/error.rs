@@ -20,6 +20,13 @@ pub enum Error {
     Db(#[from] DbError),
     #[error(transparent)]
     Run(#[from] RunError),
+    /// The version table names a revision that no script defines.
+    #[error("Can't locate revision identified by '{id}': the version table '{table}' names it, but no script in {locations} has that id (deleted, renamed, or from another branch?); `alembic stamp --purge <revision>` resets the table")]
+    UnknownVersionRow {
+        id: String,
+        table: String,
+        locations: String,
+    },
     /// A usage problem found by a command (wrong combination of options, and so on).
     #[error("{0}")]
     Usage(String),

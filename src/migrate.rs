@@ -5,12 +5,15 @@
 //! create the version table if it is missing, run. Offline, the starting heads come from the
 //! caller (the left side of `FROM:TO`) and the same runner writes SQL text.
 
+use std::collections::HashMap;
 use std::io::Write;
 
 use crate::db::{read_heads, Database};
+use crate::history::{checksum, HistoryTable};
 use crate::project::Project;
-use crate::revision::{plan_downgrade, plan_stamp, plan_upgrade, Plan};
+use crate::revision::{plan_downgrade, plan_stamp, plan_upgrade, Plan, StepKind};
 use crate::runner::{run_plan, Event, OfflineSink, OnlineSink, RunContext};
+use crate::script::ScriptError;
 use crate::{Dialect, Result};
 
 /// What to do to the version table.
@@ -58,12 +61,21 @@ fn apply_locked(
 ) -> Result<Plan> {
     let exists = db.table_exists(&project.version_table)?;
     let current = read_heads(db, &project.version_table)?;
+    // `stamp --purge` exists to repair a table that names unknown revisions.
+    if !matches!(op, Operation::Stamp { purge: true, .. }) {
+        project.check_rows(&current)?;
+    }
     let plan = op.plan(project, &current)?;
+    let checksums = script_checksums(project, &plan)?;
+    let history = HistoryTable::beside(&project.version_table);
+    let create_history_table = !checksums.is_empty() && !db.table_exists(history.location())?;
     let ctx = RunContext {
         scripts: &project.scripts,
         version_table: &project.version_table,
         scope: project.transaction_scope()?,
         create_version_table: !exists,
+        checksums: &checksums,
+        create_history_table,
     };
     run_plan(&plan, &ctx, &mut OnlineSink::new(db), observe)?;
     Ok(plan)
@@ -79,14 +91,37 @@ pub fn apply_offline(
     observe: &mut dyn FnMut(Event<'_>),
 ) -> Result<Plan> {
     let plan = op.plan(project, start)?;
+    let checksums = script_checksums(project, &plan)?;
     let ctx = RunContext {
         scripts: &project.scripts,
         version_table: &project.version_table,
         scope: project.transaction_scope()?,
         create_version_table: start.is_empty(),
+        // `IF NOT EXISTS`: the SQL may be run against a database that already has it.
+        create_history_table: !checksums.is_empty(),
+        checksums: &checksums,
     };
     run_plan(&plan, &ctx, &mut OfflineSink::new(out, dialect), observe)?;
     Ok(plan)
+}
+
+/// The checksums of the scripts the plan runs (upgrade and downgrade steps), read from disk
+/// before anything runs, for the history table.
+fn script_checksums(project: &Project, plan: &Plan) -> Result<HashMap<String, String>> {
+    let mut sums = HashMap::new();
+    for step in &plan.steps {
+        let Some(rev) = &step.revision else { continue };
+        if step.kind == StepKind::Stamp || sums.contains_key(rev) {
+            continue;
+        }
+        let path = &project.script(rev)?.path;
+        let bytes = std::fs::read(path).map_err(|source| ScriptError::Read {
+            path: path.clone(),
+            source,
+        })?;
+        sums.insert(rev.clone(), checksum(&bytes));
+    }
+    Ok(sums)
 }
 
 /// Creates the version table when it is missing (`ensure_version`).

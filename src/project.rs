@@ -67,6 +67,23 @@ impl Project {
             .ok_or_else(|| RevisionError::NotFound(id.to_string()))
     }
 
+    /// Checks that every row of the version table names a known revision.
+    pub fn check_rows(&self, rows: &[String]) -> Result<()> {
+        match rows.iter().find(|id| self.map.get(id).is_none()) {
+            None => Ok(()),
+            Some(id) => Err(crate::Error::UnknownVersionRow {
+                id: id.clone(),
+                table: self.version_table.name.clone(),
+                locations: self
+                    .version_locations
+                    .iter()
+                    .map(|p| absolute(p).display().to_string())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            }),
+        }
+    }
+
     /// Per-migration transactions unless `transaction_per_migration = false`.
     pub fn transaction_scope(&self) -> std::result::Result<TransactionScope, ConfigError> {
         Ok(if self.config.transaction_per_migration()? {

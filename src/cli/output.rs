@@ -21,6 +21,11 @@ impl Printer {
         }
     }
 
+    /// Writes generated SQL to stdout; `-q` does not silence it (it is the command's product).
+    pub fn sql(&self, text: &str) {
+        let _ = std::io::stdout().lock().write_all(text.as_bytes());
+    }
+
     /// Writes one line to stdout (unless quiet).
     pub fn line(&self, text: &str) {
         self.out(&format!("{text}\n"));

@@ -34,6 +34,7 @@ pub fn current(settings: &Settings, args: &CurrentArgs) -> Result<ExitCode> {
             return Err(usage("Database is not on all head revisions"));
         }
     }
+    project.check_rows(&rows)?;
     for id in project.map.current_tips(&rows)? {
         if args.verbose {
             p.out(&log_entry(&project, &id, false));

@@ -108,7 +108,7 @@ pub fn ensure_version(settings: &Settings, args: &SqlArgs) -> Result<ExitCode> {
     let url = settings.url(&project.config)?;
     if args.sql {
         let sql = project.version_table.create_sql(url.dialect());
-        settings.printer.out(&format!("{sql};\n\n"));
+        settings.printer.sql(&format!("{sql};\n\n"));
         return Ok(ExitCode::SUCCESS);
     }
     let mut db = connect(settings.printer, &url)?;
@@ -222,6 +222,6 @@ fn offline(
     apply_offline(project, dialect, start, op, &mut buf, &mut |e| {
         log_event(printer, e)
     })?;
-    printer.out(&String::from_utf8_lossy(&buf));
+    printer.sql(&String::from_utf8_lossy(&buf));
     Ok(ExitCode::SUCCESS)
 }
