@@ -1,0 +1,106 @@
+//! Smaller commands and global options: `edit`, `ensure_version`, `check`, `-n`, `-q`.
+
+use std::process::Command;
+
+use crate::engine_test;
+use crate::support::{Engine, Project};
+
+#[test]
+fn edit_opens_each_resolved_script_in_the_editor() {
+    let p = Project::new(Engine::Sqlite);
+    p.branchy(false);
+    let out = Command::new(env!("CARGO_BIN_EXE_alembic"))
+        .args(["edit", "heads"])
+        .current_dir(p.dir.path())
+        .env("EDITOR", "echo")
+        .output()
+        .expect("run");
+    assert!(out.status.success());
+    assert_eq!(
+        p.normalize(&String::from_utf8_lossy(&out.stdout)),
+        "$DIR/migrations/versions/cccc00000003.sql\n$DIR/migrations/versions/dddd00000004.sql\n"
+    );
+    assert_eq!(
+        p.alembic(&["edit", "base"]).failed(),
+        "No revision files indicated by symbol 'base'"
+    );
+    let failing = Command::new(env!("CARGO_BIN_EXE_alembic"))
+        .args(["edit", "cccc"])
+        .current_dir(p.dir.path())
+        .env("EDITOR", "false")
+        .output()
+        .expect("run");
+    assert_eq!(failing.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&failing.stderr).starts_with("FAILED: Error executing editor"));
+}
+
+engine_test!(ensure_version_creates_only_the_version_table, |p| {
+    p.linear();
+    p.alembic(&["ensure_version"]).ok();
+    assert!(p.has_version_table());
+    assert!(p.version_rows().is_empty());
+    assert!(p.tables().is_empty());
+    // Twice is fine.
+    p.alembic(&["ensure_version"]).ok();
+    let sql = p.alembic(&["ensure_version", "--sql"]).ok().stdout;
+    assert_eq!(
+        sql,
+        "CREATE TABLE alembic_version (\n    version_num VARCHAR(32) NOT NULL, \n    CONSTRAINT alembic_version_pkc PRIMARY KEY (version_num)\n);\n\n"
+    );
+});
+
+#[test]
+fn check_says_it_is_not_available_yet() {
+    let p = Project::new(Engine::Sqlite);
+    let msg = p.alembic(&["check"]).failed();
+    assert!(msg.starts_with("check is not available yet"), "{msg}");
+}
+
+#[test]
+fn name_selects_another_ini_section() {
+    let p = Project::new(Engine::Sqlite);
+    p.linear();
+    let other_db = p.path("other.db");
+    let ini = std::fs::read_to_string(p.path("alembic.ini")).expect("ini");
+    let extra = format!(
+        "{ini}\n[staging]\nscript_location = %(here)s/migrations\nsqlalchemy.url = sqlite:///{}\n",
+        other_db.display()
+    );
+    std::fs::write(p.path("alembic.ini"), extra).expect("write ini");
+    p.alembic(&["-n", "staging", "upgrade", "head"]).ok();
+    assert!(other_db.is_file());
+    assert!(!p.path("test.db").exists());
+    assert_eq!(
+        p.alembic(&["-n", "nosuch", "heads"]).failed(),
+        "No 'script_location' key found in configuration."
+    );
+}
+
+#[test]
+fn quiet_silences_results_but_not_sql_or_errors() {
+    let p = Project::new(Engine::Sqlite);
+    p.linear();
+    assert_eq!(p.alembic(&["-q", "heads"]).ok().stdout, "");
+    assert!(p.alembic(&["-q", "upgrade", "--sql"]).ok().stdout.contains("CREATE TABLE account"));
+    assert_eq!(
+        p.alembic(&["-q", "upgrade", "zzzz"]).failed(),
+        "Can't locate revision identified by 'zzzz'"
+    );
+}
+
+#[test]
+fn pending_check_gates_ci() {
+    let p = Project::new(Engine::Sqlite);
+    p.linear();
+    let run = p.alembic(&["pending", "--check"]);
+    assert_eq!(
+        run.stdout,
+        "<base> -> ae1027a6acf, create account table\n\
+ae1027a6acf -> 27c6a30d7c24, Add a column\n\
+27c6a30d7c24 -> 1975ea83b712, add third\n"
+    );
+    assert_eq!(run.failed(), "3 migrations are pending");
+    p.alembic(&["upgrade", "head"]).ok();
+    let done = p.alembic(&["pending", "--check"]).ok();
+    assert_eq!(done.stdout, "");
+}
