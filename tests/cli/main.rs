@@ -3,6 +3,7 @@
 
 mod support;
 
+mod backend;
 mod commands;
 mod errors;
 mod inspect;
