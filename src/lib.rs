@@ -17,6 +17,7 @@ pub mod config;
 pub mod db;
 pub mod dialect;
 pub mod error;
+pub mod history;
 pub mod migrate;
 pub mod project;
 pub mod revision;

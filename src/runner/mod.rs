@@ -18,6 +18,7 @@ use std::time::{Duration, Instant};
 pub use sink::{OfflineSink, OnlineSink, Sink};
 
 use crate::db::VersionTable;
+use crate::history::{Direction, HistoryTable, Record};
 use crate::revision::{Plan, Step, StepKind, VersionOp};
 use crate::script::{split_statements, Script, SectionDirection, TransactionMode};
 use crate::Dialect;
@@ -78,6 +79,11 @@ pub struct RunContext<'a> {
     pub scope: TransactionScope,
     /// Emit the version table's `CREATE TABLE` first.
     pub create_version_table: bool,
+    /// Checksums (see [`crate::history::checksum`]) of the scripts of the plan's upgrade and
+    /// downgrade steps, by revision, recorded in the history table.
+    pub checksums: &'a HashMap<String, String>,
+    /// Emit the history table's `CREATE TABLE IF NOT EXISTS` before the first step.
+    pub create_history_table: bool,
 }
 
 /// The line Alembic logs for a step, without the doc: `upgrade a -> b`, `stamp_revision  -> c`.
@@ -129,6 +135,15 @@ pub fn run_plan(
         sink.statement(&ctx.version_table.create_sql(dialect))
             .map_err(|e| RunError::VersionTable(format!("can't create the version table: {e}")))?;
     }
+    if ctx.create_history_table {
+        let history = HistoryTable::beside(ctx.version_table);
+        sink.statement(&history.create_sql(dialect)).map_err(|e| {
+            RunError::VersionTable(format!(
+                "can't create the history table {}: {e}",
+                history.name()
+            ))
+        })?;
+    }
     let whole = ctx.scope == TransactionScope::Whole && !plan.steps.is_empty();
     if whole {
         sink.begin()?;
@@ -167,6 +182,7 @@ fn run_step(
     sink: &mut dyn Sink,
     whole: bool,
 ) -> Result<(), RunError> {
+    let started = Instant::now();
     let dialect = sink.dialect();
     let direction = match step.kind {
         StepKind::Downgrade => SectionDirection::Downgrade,
@@ -204,9 +220,48 @@ fn run_step(
         let changed = sink.statement(&sql).map_err(RunError::VersionTable)?;
         check_row_count(op, changed, &ctx.version_table.name)?;
     }
+    record_history(step, ctx, sink, started)?;
     if autocommit || !whole {
         sink.commit()?;
     }
+    Ok(())
+}
+
+/// Inserts the history row of an upgrade or downgrade step (stamps record nothing), in the
+/// transaction of its version-table update. Offline, the duration is unknown: `NULL`.
+fn record_history(
+    step: &Step,
+    ctx: &RunContext<'_>,
+    sink: &mut dyn Sink,
+    started: Instant,
+) -> Result<(), RunError> {
+    let direction = match step.kind {
+        StepKind::Upgrade => Direction::Upgrade,
+        StepKind::Downgrade => Direction::Downgrade,
+        StepKind::Stamp => return Ok(()),
+    };
+    let Some(revision) = &step.revision else {
+        return Ok(());
+    };
+    let checksum = ctx.checksums.get(revision).ok_or_else(|| {
+        RunError::VersionTable(format!("no checksum of the script of revision {revision}"))
+    })?;
+    let record = Record {
+        revision,
+        direction,
+        checksum,
+        duration_ms: sink
+            .is_live()
+            .then(|| u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX)),
+    };
+    let history = HistoryTable::beside(ctx.version_table);
+    sink.statement(&history.insert_sql(&record, sink.dialect()))
+        .map_err(|e| {
+            RunError::VersionTable(format!(
+                "can't record revision {revision} in the history table {}: {e}",
+                history.name()
+            ))
+        })?;
     Ok(())
 }
 

@@ -11,6 +11,8 @@ use super::RunError;
 pub trait Sink {
     /// The dialect statements are written for.
     fn dialect(&self) -> Dialect;
+    /// Whether statements run now (online), so that timings mean something.
+    fn is_live(&self) -> bool;
     /// A comment naming the step that follows (offline only).
     fn comment(&mut self, text: &str) -> Result<(), RunError>;
     /// Starts a transaction.
@@ -37,6 +39,10 @@ impl<'a> OnlineSink<'a> {
 impl Sink for OnlineSink<'_> {
     fn dialect(&self) -> Dialect {
         self.db.dialect()
+    }
+
+    fn is_live(&self) -> bool {
+        true
     }
 
     fn comment(&mut self, _text: &str) -> Result<(), RunError> {
@@ -87,6 +93,10 @@ impl<W: Write> OfflineSink<W> {
 impl<W: Write> Sink for OfflineSink<W> {
     fn dialect(&self) -> Dialect {
         self.dialect
+    }
+
+    fn is_live(&self) -> bool {
+        false
     }
 
     fn comment(&mut self, text: &str) -> Result<(), RunError> {

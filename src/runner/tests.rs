@@ -46,11 +46,18 @@ fn render(
     create: bool,
 ) -> Result<String, RunError> {
     let vt = VersionTable::default();
+    // Stand-ins for the checksums `migrate` reads from the script files.
+    let checksums: HashMap<String, String> = scripts
+        .keys()
+        .map(|rev| (rev.clone(), format!("sum-{rev}")))
+        .collect();
     let ctx = RunContext {
         scripts,
         version_table: &vt,
         scope: TransactionScope::PerMigration,
         create_version_table: create,
+        checksums: &checksums,
+        create_history_table: create && !checksums.is_empty(),
     };
     let mut out = Vec::new();
     let mut events = Vec::new();
@@ -102,12 +109,19 @@ fn no_transaction_sections_run_outside_and_update_the_version_after() {
         ],
     };
     let text = render(&plan, &scripts, false).expect("runs");
+    let v = crate::history::TOOL_VERSION;
     assert_eq!(
         text,
-        "-- Running upgrade  -> a1\n\nBEGIN;\n\nCREATE TABLE t (id INT);\n\n\
-INSERT INTO alembic_version (version_num) VALUES ('a1');\n\nCOMMIT;\n\n\
+        format!(
+            "-- Running upgrade  -> a1\n\nBEGIN;\n\nCREATE TABLE t (id INT);\n\n\
+INSERT INTO alembic_version (version_num) VALUES ('a1');\n\n\
+INSERT INTO alembic_version_history (revision, direction, checksum, applied_at, duration_ms, tool_version) \
+VALUES ('a1', 'upgrade', 'sum-a1', CURRENT_TIMESTAMP, NULL, '{v}');\n\nCOMMIT;\n\n\
 -- Running upgrade a1 -> b2\n\nCREATE INDEX CONCURRENTLY ix ON t (id);\n\nBEGIN;\n\n\
-UPDATE alembic_version SET version_num='b2' WHERE alembic_version.version_num = 'a1';\n\nCOMMIT;\n\n"
+UPDATE alembic_version SET version_num='b2' WHERE alembic_version.version_num = 'a1';\n\n\
+INSERT INTO alembic_version_history (revision, direction, checksum, applied_at, duration_ms, tool_version) \
+VALUES ('b2', 'upgrade', 'sum-b2', CURRENT_TIMESTAMP, NULL, '{v}');\n\nCOMMIT;\n\n"
+        )
     );
 }
 

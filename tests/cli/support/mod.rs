@@ -157,7 +157,7 @@ impl Project {
         rows
     }
 
-    /// User tables (not the version table), sorted.
+    /// User tables (not the version table or the history table beside it), sorted.
     pub fn tables(&self) -> Vec<String> {
         if self.engine == Engine::Sqlite && !self.path("test.db").exists() {
             return Vec::new();
@@ -168,7 +168,7 @@ impl Project {
             ),
             Engine::Postgres => pg::tables(&self.url),
         };
-        t.retain(|n| n != "alembic_version");
+        t.retain(|n| n != "alembic_version" && n != "alembic_version_history");
         t.sort();
         t
     }

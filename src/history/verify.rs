@@ -1,0 +1,68 @@
+//! Verification: which applied scripts changed on disk since they ran.
+//!
+//! The applied revisions are the version table's heads and everything below them (what a
+//! downgrade to `base` would undo). Each is compared with the checksum of its most recent
+//! `upgrade` row in the history table. A revision with no row — applied by Python Alembic,
+//! by a version of this tool before the history table, or stamped — is reported as such,
+//! not as changed.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+
+use super::{checksum, HistoryTable};
+use crate::db::{read_heads, Database};
+use crate::project::Project;
+use crate::revision::plan_downgrade;
+use crate::script::ScriptError;
+use crate::Result;
+
+/// What [`verify`] found, each list oldest revision first.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Verification {
+    /// Applied revisions whose script differs from the one that ran, with its path.
+    pub changed: Vec<(String, PathBuf)>,
+    /// Applied revisions with no recorded checksum.
+    pub unrecorded: Vec<String>,
+    /// Applied revisions whose script is the one that ran.
+    pub unchanged: Vec<String>,
+}
+
+/// Compares every applied revision's script with the checksum recorded when it ran.
+pub fn verify(project: &Project, db: &mut dyn Database) -> Result<Verification> {
+    let heads = read_heads(db, &project.version_table)?;
+    let mut applied: Vec<String> = plan_downgrade(&project.map, &heads, "base")?
+        .steps
+        .into_iter()
+        .filter_map(|step| step.revision)
+        .collect();
+    applied.reverse();
+
+    let table = HistoryTable::beside(&project.version_table);
+    let mut recorded: HashMap<String, String> = HashMap::new();
+    if db.table_exists(table.location())? {
+        for row in db.query_column(&table.select_upgrades_sql(db.dialect()))? {
+            if let Some((rev, sum)) = row.split_once(' ') {
+                recorded.insert(rev.to_string(), sum.trim().to_string());
+            }
+        }
+    }
+
+    let mut found = Verification::default();
+    for rev in applied {
+        let script = project.script(&rev)?;
+        let Some(expected) = recorded.get(&rev) else {
+            found.unrecorded.push(rev);
+            continue;
+        };
+        let bytes = std::fs::read(&script.path).map_err(|source| ScriptError::Read {
+            path: script.path.clone(),
+            source,
+        })?;
+        if &checksum(&bytes) == expected {
+            found.unchanged.push(rev);
+        } else {
+            found.changed.push((rev, script.path.clone()));
+        }
+    }
+    Ok(found)
+}
