@@ -65,6 +65,8 @@ pub enum Command {
     Stamp(StampArgs),
     /// Upgrade to a later version.
     Upgrade(MigrateArgs),
+    /// List applied scripts that changed since they ran (exit 1 if any did).
+    Verify,
 }
 
 #[derive(Debug, Args)]

@@ -35,5 +35,6 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Show(args) => commands::inspect::show(&settings, &args),
         Command::Edit(args) => commands::edit::edit(&settings, &args),
         Command::Check => commands::edit::check(&settings),
+        Command::Verify => commands::verify::verify(&settings),
     }
 }

@@ -30,6 +30,7 @@ pub struct Verification {
 /// Compares every applied revision's script with the checksum recorded when it ran.
 pub fn verify(project: &Project, db: &mut dyn Database) -> Result<Verification> {
     let heads = read_heads(db, &project.version_table)?;
+    project.check_rows(&heads)?;
     let mut applied: Vec<String> = plan_downgrade(&project.map, &heads, "base")?
         .steps
         .into_iter()

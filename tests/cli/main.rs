@@ -14,4 +14,5 @@ mod postgres;
 mod revision;
 mod seed;
 mod stamp;
+mod tamper;
 mod upgrade;

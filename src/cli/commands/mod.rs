@@ -5,6 +5,7 @@ pub mod init;
 pub mod inspect;
 pub mod migrate;
 pub mod revision;
+pub mod verify;
 
 use litekb_migrations::project::Project;
 use litekb_migrations::Result;

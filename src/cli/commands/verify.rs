@@ -1,0 +1,48 @@
+//! `verify`: lists applied scripts that changed on disk since they ran.
+//!
+//! A dedicated command rather than part of `check`, which compares `models.sql` with the
+//! database (Alembic's meaning): the two answer different questions and a CI gate may want
+//! one without the other. Each applied revision whose script's checksum differs from the one
+//! recorded in the history table is listed on stdout, and the command fails (exit 1). Applied
+//! revisions with no recorded checksum — applied by Python Alembic or stamped — are listed
+//! too, but are not a failure: nothing says they changed.
+
+use std::process::ExitCode;
+
+use litekb_migrations::history::verify as verify_applied;
+use litekb_migrations::project::absolute;
+use litekb_migrations::Result;
+
+use super::migrate::connect;
+use crate::cli::settings::{usage, Settings};
+
+/// `verify`.
+pub fn verify(settings: &Settings) -> Result<ExitCode> {
+    let project = settings.project()?;
+    let url = settings.url(&project.config)?;
+    let mut db = connect(settings.printer, &url)?;
+    let found = verify_applied(&project, db.as_mut())?;
+    let p = settings.printer;
+    for rev in &found.unrecorded {
+        p.line(&format!(
+            "{rev} has no recorded checksum (applied by Python Alembic or stamped)"
+        ));
+    }
+    for (rev, path) in &found.changed {
+        p.line(&format!(
+            "{rev} changed since it was applied: {}",
+            absolute(path).display()
+        ));
+    }
+    if found.changed.is_empty() {
+        return Ok(ExitCode::SUCCESS);
+    }
+    let ids: Vec<&str> = found.changed.iter().map(|(rev, _)| rev.as_str()).collect();
+    Err(usage(format!(
+        "{} applied script{} changed since {} ran: {}",
+        ids.len(),
+        if ids.len() == 1 { "" } else { "s" },
+        if ids.len() == 1 { "it" } else { "they" },
+        ids.join(", ")
+    )))
+}
