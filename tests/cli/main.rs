@@ -5,6 +5,7 @@ mod support;
 
 mod backend;
 mod commands;
+mod concurrency;
 mod crash;
 mod errors;
 mod inspect;
