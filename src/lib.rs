@@ -22,6 +22,7 @@ pub mod migrate;
 pub mod project;
 pub mod revision;
 pub mod runner;
+pub mod schema;
 pub mod script;
 
 pub use dialect::Dialect;
