@@ -4,6 +4,7 @@
 mod support;
 
 mod backend;
+mod bad_input;
 mod commands;
 mod concurrency;
 mod crash;
