@@ -74,6 +74,19 @@ impl Config {
         Ok(config)
     }
 
+    /// Reads `section` of `text`, as if it were the contents of `file` (which is not read; it
+    /// gives `%(here)s` and the name in messages). No I/O: for tests and fuzzing.
+    pub fn from_text(file: &Path, section: &str, text: &str) -> Result<Config, ConfigError> {
+        let mut config = Config {
+            file: file.to_path_buf(),
+            here: here_of(file),
+            section: section.to_string(),
+            values: BTreeMap::new(),
+        };
+        config.values = config.read_section(text)?;
+        Ok(config)
+    }
+
     /// Parses `text` as the contents of `self.file` and returns the interpolated values of
     /// `self.section` (with `[DEFAULT]` keys and `here`).
     fn read_section(&self, text: &str) -> Result<BTreeMap<String, String>, ConfigError> {

@@ -15,6 +15,7 @@ mod offline;
 mod pg;
 mod postgres;
 mod revision;
+mod robustness;
 mod seed;
 mod stamp;
 mod tamper;
