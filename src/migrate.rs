@@ -13,6 +13,7 @@ use crate::history::{checksum, HistoryTable};
 use crate::project::Project;
 use crate::revision::{plan_downgrade, plan_stamp, plan_upgrade, Plan, StepKind};
 use crate::runner::{run_plan, Event, OfflineSink, OnlineSink, RunContext};
+use crate::schema::Schema;
 use crate::script::ScriptError;
 use crate::{Dialect, Result};
 
@@ -101,8 +102,23 @@ pub fn apply_offline(
         create_history_table: !checksums.is_empty(),
         checksums: &checksums,
     };
-    run_plan(&plan, &ctx, &mut OfflineSink::new(out, dialect), observe)?;
+    let before = schema_at(project, start, dialect)?;
+    let mut sink = OfflineSink::new(out, dialect).with_schema(before);
+    run_plan(&plan, &ctx, &mut sink, observe)?;
     Ok(plan)
+}
+
+/// The schema the history builds up to the `heads` (for offline SQLite rebuilds): the upgrade
+/// sections of every revision before them, in plan order.
+fn schema_at(project: &Project, heads: &[String], dialect: Dialect) -> Result<Schema> {
+    let mut rows: Vec<String> = Vec::new();
+    let mut schema = Schema::default();
+    for head in heads {
+        let plan = plan_upgrade(&project.map, &rows, head)?;
+        crate::runner::replay(&mut schema, &plan, &project.scripts, dialect);
+        rows = plan.apply_to(&rows)?;
+    }
+    Ok(schema)
 }
 
 /// The checksums of the scripts the plan runs (upgrade and downgrade steps), read from disk

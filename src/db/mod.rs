@@ -5,6 +5,7 @@
 //! also what offline mode prints) lives in [`version_table`]. Nothing here decides *what* to
 //! run; that is the plan's job.
 
+pub mod introspect;
 mod postgres;
 mod sqlite;
 pub mod version_table;
@@ -71,6 +72,9 @@ pub trait Database {
 
     /// Releases the migration lock.
     fn unlock(&mut self) -> Result<(), DbError>;
+
+    /// Reads the live schema into the portable model (inside the open transaction, if any).
+    fn introspect(&mut self) -> Result<crate::schema::Schema, DbError>;
 }
 
 /// Opens a connection for `url`.

@@ -241,6 +241,11 @@ impl Database for PgDatabase {
         }
     }
 
+    fn introspect(&mut self) -> Result<crate::schema::Schema, DbError> {
+        super::introspect::postgres::introspect(&mut self.client)
+            .map_err(|e| self.statement_error(&e))
+    }
+
     fn unlock(&mut self) -> Result<(), DbError> {
         if !self.locked {
             return Ok(());

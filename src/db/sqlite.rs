@@ -185,6 +185,10 @@ impl Database for SqliteDatabase {
         Ok(())
     }
 
+    fn introspect(&mut self) -> Result<crate::schema::Schema, DbError> {
+        super::introspect::sqlite::introspect(&self.conn).map_err(statement_error)
+    }
+
     fn unlock(&mut self) -> Result<(), DbError> {
         if let Some(file) = self.lock.take() {
             file.unlock().map_err(|e| DbError::Statement {

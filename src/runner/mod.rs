@@ -9,12 +9,14 @@
 //! without a downgrade section fails with nothing done. The runner never prints; it reports
 //! [`Event`]s to an observer.
 
+mod portable;
 mod sink;
 
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
+pub use portable::replay;
 pub use sink::{OfflineSink, OnlineSink, Sink};
 
 use crate::db::VersionTable;
@@ -197,19 +199,22 @@ fn run_step(
         // Like Alembic's autocommit_block: end the open transaction, run outside it.
         sink.commit()?;
     }
+    let foreign_keys =
+        portable::before_transaction(sink, section.map(|(_, s)| s), whole && !autocommit)?;
     if !autocommit && !whole {
         sink.begin()?;
     }
     if let Some((script, section)) = section {
         for stmt in split_statements(&section.sql) {
-            sink.statement(&stmt.sql)
-                .map_err(|message| RunError::Statement {
+            portable::statement(sink, &stmt.sql, section).map_err(|message| {
+                RunError::Statement {
                     revision: script.revision.clone(),
                     path: script.path.clone(),
                     line: section.first_line + stmt.line_offset,
                     message,
                     outcome: String::new(),
-                })?;
+                }
+            })?;
         }
     }
     if autocommit {
@@ -224,7 +229,7 @@ fn run_step(
     if autocommit || !whole {
         sink.commit()?;
     }
-    Ok(())
+    portable::after_transaction(sink, foreign_keys)
 }
 
 /// Inserts the history row of an upgrade or downgrade step (stamps record nothing), in the

@@ -3,6 +3,7 @@
 use std::io::Write;
 
 use crate::db::Database;
+use crate::schema::{apply_sql, Schema};
 use crate::Dialect;
 
 use super::RunError;
@@ -23,6 +24,14 @@ pub trait Sink {
     fn rollback(&mut self);
     /// Runs (or writes) one statement; online, returns the number of rows it changed.
     fn statement(&mut self, sql: &str) -> Result<Option<u64>, String>;
+    /// Online, runs a query and returns its first column; offline, writes nothing and
+    /// returns `None`.
+    fn query(&mut self, _sql: &str) -> Result<Option<Vec<String>>, String> {
+        Ok(None)
+    }
+    /// The schema as it stands: online, read from the database; offline, the model that the
+    /// SQL written so far builds.
+    fn schema(&mut self) -> Result<Schema, String>;
 }
 
 /// Runs statements against a database.
@@ -70,17 +79,40 @@ impl Sink for OnlineSink<'_> {
     fn statement(&mut self, sql: &str) -> Result<Option<u64>, String> {
         self.db.execute(sql).map(Some).map_err(|e| e.to_string())
     }
+
+    fn query(&mut self, sql: &str) -> Result<Option<Vec<String>>, String> {
+        self.db
+            .query_column(sql)
+            .map(Some)
+            .map_err(|e| e.to_string())
+    }
+
+    fn schema(&mut self) -> Result<Schema, String> {
+        self.db.introspect().map_err(|e| e.to_string())
+    }
 }
 
 /// Writes statements as SQL text, each followed by `;` and a blank line, as Alembic does.
 pub struct OfflineSink<W: Write> {
     out: W,
     dialect: Dialect,
+    /// The schema the SQL written so far builds (for SQLite rebuilds).
+    schema: Schema,
 }
 
 impl<W: Write> OfflineSink<W> {
     pub fn new(out: W, dialect: Dialect) -> Self {
-        OfflineSink { out, dialect }
+        OfflineSink {
+            out,
+            dialect,
+            schema: Schema::default(),
+        }
+    }
+
+    /// Starts from `schema` (the history before the run) instead of an empty database.
+    pub fn with_schema(mut self, schema: Schema) -> Self {
+        self.schema = schema;
+        self
     }
 
     fn write(&mut self, text: &str) -> Result<(), RunError> {
@@ -116,6 +148,29 @@ impl<W: Write> Sink for OfflineSink<W> {
     fn statement(&mut self, sql: &str) -> Result<Option<u64>, String> {
         self.write(&format!("{};\n\n", sql.trim_end()))
             .map_err(|e| e.to_string())?;
+        if is_ddl(sql) {
+            apply_sql(&mut self.schema, sql);
+        }
         Ok(None)
     }
+
+    fn schema(&mut self) -> Result<Schema, String> {
+        Ok(self.schema.clone())
+    }
+}
+
+/// Whether a statement starts with `CREATE`, `ALTER` or `DROP` (after comments): the ones
+/// that can change the offline schema model.
+fn is_ddl(sql: &str) -> bool {
+    let code = sql
+        .lines()
+        .map(str::trim_start)
+        .find(|l| !l.is_empty() && !l.starts_with("--"))
+        .unwrap_or("");
+    let word: String = code
+        .chars()
+        .take_while(|c| c.is_ascii_alphabetic())
+        .collect::<String>()
+        .to_ascii_uppercase();
+    matches!(word.as_str(), "CREATE" | "ALTER" | "DROP")
 }

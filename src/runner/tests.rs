@@ -110,6 +110,7 @@ fn no_transaction_sections_run_outside_and_update_the_version_after() {
     };
     let text = render(&plan, &scripts, false).expect("runs");
     let v = crate::history::TOOL_VERSION;
+    // b2's section is plain, so the schema layer renders it for SQLite: no CONCURRENTLY there.
     assert_eq!(
         text,
         format!(
@@ -117,7 +118,7 @@ fn no_transaction_sections_run_outside_and_update_the_version_after() {
 INSERT INTO alembic_version (version_num) VALUES ('a1');\n\n\
 INSERT INTO alembic_version_history (revision, direction, checksum, applied_at, duration_ms, tool_version) \
 VALUES ('a1', 'upgrade', 'sum-a1', CURRENT_TIMESTAMP, NULL, '{v}');\n\nCOMMIT;\n\n\
--- Running upgrade a1 -> b2\n\nCREATE INDEX CONCURRENTLY ix ON t (id);\n\nBEGIN;\n\n\
+-- Running upgrade a1 -> b2\n\nCREATE INDEX ix ON t (id);\n\nBEGIN;\n\n\
 UPDATE alembic_version SET version_num='b2' WHERE alembic_version.version_num = 'a1';\n\n\
 INSERT INTO alembic_version_history (revision, direction, checksum, applied_at, duration_ms, tool_version) \
 VALUES ('b2', 'upgrade', 'sum-b2', CURRENT_TIMESTAMP, NULL, '{v}');\n\nCOMMIT;\n\n"

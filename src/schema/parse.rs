@@ -188,6 +188,91 @@ pub fn unnest(mut e: &Expr) -> &Expr {
     e
 }
 
+/// Normalises an expression as an engine prints it back towards what a script says: casts
+/// PostgreSQL adds are removed (`'x'::character varying` → `'x'`, `'-1'::integer` → `-1`), and
+/// parentheses around a whole expression or a single term are dropped. Text that doesn't
+/// parse is returned as it is.
+pub fn normalize_expr(text: &str) -> String {
+    let dialect = sqlparser::dialect::PostgreSqlDialect {};
+    let parsed = Parser::new(&dialect)
+        .try_with_sql(text)
+        .and_then(|mut p| p.parse_expr());
+    match parsed {
+        Ok(e) => expr_sql(unnest(&strip_casts(e))),
+        Err(_) => text.to_string(),
+    }
+}
+
+fn strip_casts(e: Expr) -> Expr {
+    use sqlparser::ast::{CastKind, Value};
+    let b = |e: Box<Expr>| Box::new(strip_casts(*e));
+    match e {
+        Expr::Cast {
+            kind: CastKind::DoubleColon,
+            expr,
+            data_type,
+            ..
+        } => {
+            let inner = strip_casts(*expr);
+            let numeric = spelled_type(&data_type).is_some_and(|t| {
+                t.ty.is_integer()
+                    || matches!(
+                        t.ty,
+                        crate::schema::ColumnType::Numeric(_)
+                            | crate::schema::ColumnType::Real
+                            | crate::schema::ColumnType::Double
+                    )
+            });
+            match &inner {
+                Expr::Value(v) if numeric => match &v.value {
+                    Value::SingleQuotedString(s) if s.parse::<f64>().is_ok() => {
+                        Parser::new(&GenericDialect {})
+                            .try_with_sql(s)
+                            .and_then(|mut p| p.parse_expr())
+                            .unwrap_or(inner)
+                    }
+                    _ => inner,
+                },
+                _ => inner,
+            }
+        }
+        Expr::Nested(inner) => match strip_casts(*inner) {
+            atom @ (Expr::Value(_) | Expr::Identifier(_) | Expr::Function(_)) => atom,
+            other => Expr::Nested(Box::new(other)),
+        },
+        Expr::BinaryOp { left, op, right } => Expr::BinaryOp {
+            left: b(left),
+            op,
+            right: b(right),
+        },
+        Expr::UnaryOp { op, expr } => Expr::UnaryOp { op, expr: b(expr) },
+        Expr::IsNull(e) => Expr::IsNull(b(e)),
+        Expr::IsNotNull(e) => Expr::IsNotNull(b(e)),
+        Expr::Between {
+            expr,
+            negated,
+            low,
+            high,
+        } => Expr::Between {
+            expr: b(expr),
+            negated,
+            low: b(low),
+            high: b(high),
+        },
+        Expr::Function(mut f) => {
+            if let ast::FunctionArguments::List(list) = &mut f.args {
+                for arg in &mut list.args {
+                    if let ast::FunctionArg::Unnamed(ast::FunctionArgExpr::Expr(e)) = arg {
+                        *e = strip_casts(e.clone());
+                    }
+                }
+            }
+            Expr::Function(f)
+        }
+        other => other,
+    }
+}
+
 struct Lower {
     native: Vec<(Dialect, String)>,
 }
@@ -549,7 +634,9 @@ impl Lower {
             alter_options,
         } = ci;
         if concurrently {
-            return only_on(Dialect::Postgresql, "CREATE INDEX CONCURRENTLY");
+            // How PostgreSQL builds the index, not what the index is: SQLite builds it plainly.
+            self.native
+                .push((Dialect::Postgresql, "CREATE INDEX CONCURRENTLY".into()));
         }
         if using.is_some() {
             return only_on(Dialect::Postgresql, "CREATE INDEX … USING");
@@ -597,7 +684,7 @@ impl Lower {
                 table: object_name(&table_name)?,
                 unique,
                 columns: parts,
-                predicate: predicate.as_ref().map(expr_sql),
+                predicate: predicate.as_ref().map(|p| expr_sql(unnest(p))),
             },
             if_not_exists,
         })

@@ -16,6 +16,7 @@ mod pg;
 mod postgres;
 mod revision;
 mod robustness;
+mod schema;
 mod seed;
 mod stamp;
 mod tamper;

@@ -1,0 +1,156 @@
+//! The runner's hook into the portable schema layer ([`crate::schema`]).
+//!
+//! Each statement of a plain (non-dialect) section goes through the translator, which returns
+//! what to run on the sink's dialect (the statement itself unless it must change); a
+//! dialect-specific section runs verbatim. When a step's plain section may rebuild a SQLite
+//! table, foreign keys are switched off *before* its transaction (inside one, `PRAGMA
+//! foreign_keys` is a no-op, and dropping the old table would cascade deletes into the tables
+//! that reference it) and switched back on after it; every rebuild ends with `PRAGMA
+//! foreign_key_check` on the rebuilt table and its children, and a violation fails the
+//! migration, which rolls it back. Online, the translator reads the schema from the live
+//! database (inside the transaction); offline, from the model the SQL written so far builds,
+//! starting from [`replay`] of the history before the run.
+
+use super::{RunError, Sink};
+use crate::revision::{Plan, StepKind};
+use crate::schema::{apply_sql, may_rebuild, translate, Emit, Schema};
+use crate::script::{split_statements, Script, Section, SectionDirection};
+use crate::Dialect;
+
+/// Whether foreign keys were switched off for a step, to switch them on again after it.
+#[must_use]
+pub(super) struct ForeignKeys {
+    restore: bool,
+}
+
+/// Before the step's transaction: switches SQLite's foreign keys off when the step may
+/// rebuild a table. `in_transaction`: a transaction is already open (one around the whole
+/// run), where the switch can't be made.
+pub(super) fn before_transaction(
+    sink: &mut dyn Sink,
+    section: Option<&Section>,
+    in_transaction: bool,
+) -> Result<ForeignKeys, RunError> {
+    let none = ForeignKeys { restore: false };
+    let Some(section) = section.filter(|s| s.dialect.is_none()) else {
+        return Ok(none);
+    };
+    if sink.dialect() != Dialect::Sqlite || !rebuilds(sink, section)? {
+        return Ok(none);
+    }
+    let on = match sink.query("PRAGMA foreign_keys").map_err(RunError::Sink)? {
+        Some(rows) => rows.first().is_some_and(|v| v == "1"),
+        None => true, // offline: as SQLite's procedure assumes
+    };
+    if !on {
+        return Ok(none);
+    }
+    if in_transaction {
+        if sink.query("SELECT 1").map_err(RunError::Sink)?.is_none() {
+            return Ok(none);
+        }
+        return Err(RunError::Sink(
+            "a table rebuild needs foreign keys off, which SQLite can't switch inside the \
+             transaction that transaction_per_migration = false opens; set it to true"
+                .into(),
+        ));
+    }
+    sink.statement("PRAGMA foreign_keys = OFF")
+        .map_err(RunError::Sink)?;
+    Ok(ForeignKeys { restore: true })
+}
+
+/// Whether the section will rebuild a table: a dry run of its translation on a copy of the
+/// schema as it stands (read outside the transaction; nothing is written). A statement the
+/// dry run can't translate counts as a rebuild, to stay on the safe side.
+fn rebuilds(sink: &mut dyn Sink, section: &Section) -> Result<bool, RunError> {
+    let statements = split_statements(&section.sql);
+    if !statements
+        .iter()
+        .any(|s| may_rebuild(&s.sql, Dialect::Sqlite))
+    {
+        return Ok(false);
+    }
+    let mut model = sink.schema().map_err(RunError::Sink)?;
+    for stmt in &statements {
+        let Ok(emits) = translate(&stmt.sql, Dialect::Sqlite, &mut || Ok(model.clone())) else {
+            return Ok(true);
+        };
+        for emit in emits {
+            match emit {
+                Emit::ForeignKeyCheck { .. } => return Ok(true),
+                Emit::Sql(sql) => {
+                    apply_sql(&mut model, &sql);
+                }
+            }
+        }
+    }
+    Ok(false)
+}
+
+/// After the step's transaction: switches foreign keys back on if they were switched off.
+pub(super) fn after_transaction(sink: &mut dyn Sink, fk: ForeignKeys) -> Result<(), RunError> {
+    if fk.restore {
+        sink.statement("PRAGMA foreign_keys = ON")
+            .map_err(RunError::Sink)?;
+    }
+    Ok(())
+}
+
+/// Runs one statement of `section`, translated for the sink's dialect when the section is
+/// plain.
+pub(super) fn statement(sink: &mut dyn Sink, sql: &str, section: &Section) -> Result<(), String> {
+    if section.dialect.is_some() {
+        return sink.statement(sql).map(drop);
+    }
+    let dialect = sink.dialect();
+    let emits = translate(sql, dialect, &mut || sink.schema())?;
+    for emit in emits {
+        match emit {
+            Emit::Sql(sql) => {
+                sink.statement(&sql)?;
+            }
+            Emit::ForeignKeyCheck { rebuilt, tables } => {
+                for table in tables {
+                    let check =
+                        format!("PRAGMA foreign_key_check({})", dialect.quote_ident(&table));
+                    match sink.query(&check)? {
+                        Some(rows) if !rows.is_empty() => {
+                            return Err(format!(
+                                "foreign key violation after rebuilding table '{rebuilt}': \
+                                 {} row(s) of table '{table}' reference rows that don't exist \
+                                 (PRAGMA foreign_key_check)",
+                                rows.len()
+                            ))
+                        }
+                        Some(_) => {}
+                        None => {
+                            sink.statement(&check)?;
+                        }
+                    }
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Applies to `schema` the upgrade sections of `plan` on `dialect` (offline mode's starting
+/// point when the run starts after base). Statements outside the model are skipped.
+pub fn replay(
+    schema: &mut Schema,
+    plan: &Plan,
+    scripts: &std::collections::HashMap<String, Script>,
+    dialect: Dialect,
+) {
+    for step in plan.steps.iter().filter(|s| s.kind == StepKind::Upgrade) {
+        let Some(script) = step.revision.as_ref().and_then(|r| scripts.get(r)) else {
+            continue;
+        };
+        if let Some(section) = script.section(SectionDirection::Upgrade, dialect) {
+            for stmt in split_statements(&section.sql) {
+                apply_sql(schema, &stmt.sql);
+            }
+        }
+    }
+}
