@@ -396,8 +396,8 @@ fn stamp_inner(
     for t in targets {
         for node in map.get_revisions(t)? {
             match node {
-                None => return Err(RevisionError::Overwalk(t.clone())),
-                Some(Node::Base) => {}
+                // `-N` walking past a base lands nowhere: as in Alembic, nothing to stamp.
+                None | Some(Node::Base) => {}
                 Some(Node::Rev(r)) if !dests.contains(&r) => dests.push(r),
                 Some(Node::Rev(_)) => {}
             }

@@ -221,6 +221,8 @@ impl RevisionMap {
     }
 
     /// Alembic `filter_for_lineage`: the targets related to what `check_against` names.
+    /// As in Alembic, the symbol's ids are only looked up when there are targets to filter
+    /// (`stamp -2` on an empty table is not an error).
     pub(super) fn filter_for_lineage(
         &self,
         targets: &[usize],
@@ -228,6 +230,9 @@ impl RevisionMap {
         deps: bool,
     ) -> Result<Vec<usize>> {
         let (ids, label) = self.resolve_number(check_against)?;
+        if targets.is_empty() {
+            return Ok(Vec::new());
+        }
         let mut shares = Vec::new();
         for key in label.iter().chain(ids.iter()) {
             shares.push(self.revision_for_ident(key, None)?);
@@ -332,16 +337,24 @@ impl RevisionMap {
     /// as in Alembic.
     pub fn resolve(&self, symbol: &str) -> Result<Vec<String>> {
         let mut out: Vec<String> = Vec::new();
+        for id in self.resolve_each(symbol)? {
+            if !out.contains(&id) {
+                out.push(id);
+            }
+        }
+        Ok(out)
+    }
+
+    /// [`RevisionMap::resolve`] without removing duplicates, for `show`: Alembic prints one
+    /// block per revision its `get_revisions` yields, so `show -1` below a branch point
+    /// shows the branch point once per head.
+    pub fn resolve_each(&self, symbol: &str) -> Result<Vec<String>> {
+        let mut out: Vec<String> = Vec::new();
         for node in self.get_revisions(symbol)? {
             match node {
                 None => return Err(RevisionError::Overwalk(symbol.to_string())),
                 Some(Node::Base) => {}
-                Some(Node::Rev(r)) => {
-                    let id = self.id_of(r).to_string();
-                    if !out.contains(&id) {
-                        out.push(id);
-                    }
-                }
+                Some(Node::Rev(r)) => out.push(self.id_of(r).to_string()),
             }
         }
         Ok(out)

@@ -145,6 +145,7 @@ fn end_state(m: &RevisionMap, cur: &[&str], plan: &Plan) -> Vec<String> {
     plan.apply_to(&strings(cur)).expect("consistent plan")
 }
 
+mod compat_tests;
 mod graph_tests;
 mod plan_tests;
 mod prop_tests;

@@ -388,10 +388,17 @@ impl RevisionMap {
         } else {
             (Spec::Symbol(base), Spec::Symbol(head))
         };
+        // Alembic names the upper end as it passed it on: `current` with no rows is `heads`.
+        let upper_name = match upper {
+            Spec::Symbol(u) => u,
+            Spec::Rows(_) => head,
+        };
         let (needs, targets) = self
             .collect_upgrade(upper, lower, true, false, false)
             .map_err(|e| match e {
-                RevisionError::MultipleHeads(_) => RevisionError::MultipleHeads(head.to_string()),
+                RevisionError::MultipleHeads(_) => {
+                    RevisionError::MultipleHeads(upper_name.to_string())
+                }
                 other => other,
             })?;
         Ok(self.ids(&self.topo_sort(&needs, &targets)))

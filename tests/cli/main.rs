@@ -6,6 +6,7 @@ mod support;
 mod backend;
 mod bad_input;
 mod commands;
+mod compat;
 mod concurrency;
 mod crash;
 mod errors;

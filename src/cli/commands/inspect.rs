@@ -123,8 +123,10 @@ pub fn branches(settings: &Settings, args: &VerboseArgs) -> Result<ExitCode> {
         let mut children = map.children(&id);
         children.sort_unstable();
         for child in children {
+            // Alembic's `_head_only` defaults: children carry `(branchpoint)`/`(mergepoint)` too.
             let style = LineStyle {
                 labels: true,
+                tree: true,
                 doc: args.verbose,
                 ..LineStyle::default()
             };
@@ -148,7 +150,7 @@ pub fn show(settings: &Settings, args: &RevArg) -> Result<ExitCode> {
         if args.rev.is_empty() {
             return Err(usage("show needs a revision, such as 'head'"));
         }
-        project.map.resolve(&args.rev)?
+        project.map.resolve_each(&args.rev)?
     };
     for id in ids {
         settings.printer.out(&log_entry(&project, &id, false));

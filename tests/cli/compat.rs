@@ -1,0 +1,49 @@
+//! Regressions found by the differential run against Python Alembic (`compat/run`): the
+//! expected outputs are Alembic 1.20.1's on the same scripts.
+
+use crate::support::{Engine, Project};
+
+/// aaaa is a branch point whose children are a head and a merge point (aaaa + bbbb).
+fn branch_into_a_merge(p: &Project) {
+    p.script("aaaa00000001", "", "a", "", Some(""));
+    p.script("bbbb00000002", "", "b", "", Some(""));
+    p.script(
+        "cccc00000003",
+        "aaaa00000001, bbbb00000002",
+        "merge",
+        "",
+        Some(""),
+    );
+    p.script("dddd00000004", "aaaa00000001", "d", "", Some(""));
+}
+
+#[test]
+fn branches_marks_children_that_are_merge_points() {
+    let p = Project::new(Engine::Sqlite);
+    branch_into_a_merge(&p);
+    assert_eq!(
+        p.alembic(&["branches"]).ok().stdout,
+        "aaaa00000001 (branchpoint)\n             -> cccc00000003 (head) (mergepoint)\n             -> dddd00000004 (head)\n\n"
+    );
+}
+
+#[test]
+fn show_minus_one_prints_the_revision_once_per_head() {
+    let p = Project::new(Engine::Sqlite);
+    p.branchy(false);
+    let out = p.alembic(&["show", "-1"]).ok().stdout;
+    assert_eq!(
+        out.matches("Rev: bbbb00000002 (branchpoint)\n").count(),
+        2,
+        "{out}"
+    );
+}
+
+#[test]
+fn stamp_minus_n_on_an_empty_table() {
+    let p = Project::new(Engine::Sqlite);
+    p.branchy(false);
+    let run = p.alembic(&["stamp", "-2"]).ok();
+    assert_eq!(run.running(), vec!["stamp_revision  -> aaaa00000001"]);
+    assert_eq!(p.version_rows(), vec!["aaaa00000001"]);
+}
