@@ -345,6 +345,16 @@ impl RevisionMap {
         Ok(out)
     }
 
+    /// At most one revision, as Alembic's `get_revision`: `None` for `base`; `MultipleHeads`
+    /// when the symbol names several (`heads` with two heads). `-N` is not a walk here
+    /// (`Can't locate revision identified by '-1'`). The start of an offline range
+    /// (`FROM:TO --sql`) is resolved this way.
+    pub fn resolve_one(&self, symbol: &str) -> Result<Option<String>> {
+        Ok(self
+            .get_revision(symbol)?
+            .map(|r| self.id_of(r).to_string()))
+    }
+
     /// [`RevisionMap::resolve`] without removing duplicates, for `show`: Alembic prints one
     /// block per revision its `get_revisions` yields, so `show -1` below a branch point
     /// shows the branch point once per head.

@@ -47,3 +47,26 @@ fn stamp_minus_n_on_an_empty_table() {
     assert_eq!(run.running(), vec!["stamp_revision  -> aaaa00000001"]);
     assert_eq!(p.version_rows(), vec!["aaaa00000001"]);
 }
+
+#[test]
+fn offline_range_start_is_a_single_revision() {
+    // Alembic resolves FROM with `get_revision`: several heads, or a walk, are errors.
+    let p = Project::new(Engine::Sqlite);
+    p.branchy(false);
+    assert_eq!(
+        p.alembic(&["downgrade", "--sql", "heads:base"]).failed(),
+        "Multiple head revisions are present for given argument 'heads'; please specify a \
+         specific target revision, '<branchname>@heads' to narrow to a specific head, or \
+         'heads' for all heads"
+    );
+    assert_eq!(
+        p.alembic(&["stamp", "--sql", "bbbb@-1:cccc00000003"])
+            .failed(),
+        "Can't locate revision identified by '-1'"
+    );
+    let run = p.alembic(&["upgrade", "--sql", "bbbb:cccc00000003"]).ok();
+    assert_eq!(
+        run.running(),
+        vec!["upgrade bbbb00000002 -> cccc00000003, branch one"]
+    );
+}

@@ -86,7 +86,7 @@ pub fn stamp(settings: &Settings, args: &StampArgs) -> Result<ExitCode> {
             targets.push(to.to_string());
         }
         let start = match start {
-            Some(s) => project.map.resolve(s)?,
+            Some(s) => project.map.resolve_one(s)?.into_iter().collect(),
             None => Vec::new(),
         };
         let op = Operation::Stamp {
@@ -152,12 +152,13 @@ pub fn pending(settings: &Settings, args: &PendingArgs) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// Splits `FROM:TO` for offline mode; `FROM` is resolved to the heads the SQL assumes.
+/// Splits `FROM:TO` for offline mode; `FROM` is resolved to the head the SQL assumes (one
+/// revision or base, as in Alembic: `heads:base` with several heads is an error).
 fn offline_range<'a>(project: &Project, target: &'a str) -> Result<(Vec<String>, &'a str)> {
     match target.split_once(':') {
         Some((from, to)) => {
             let to = if to.is_empty() { "heads" } else { to };
-            Ok((project.map.resolve(from)?, to))
+            Ok((project.map.resolve_one(from)?.into_iter().collect(), to))
         }
         None => Ok((Vec::new(), target)),
     }

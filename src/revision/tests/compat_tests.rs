@@ -70,3 +70,20 @@ fn resolve_each_keeps_one_entry_per_head_walked() {
     assert_eq!(m.resolve_each("-1").expect("-1"), strings(&[B, B]));
     assert_eq!(m.resolve("-1").expect("-1"), strings(&[B]));
 }
+
+#[test]
+fn resolve_one_is_alembic_get_revision() {
+    let m = branchy();
+    assert_eq!(m.resolve_one("bbbb").expect("prefix"), Some(B.to_string()));
+    assert_eq!(m.resolve_one("base").expect("base"), None);
+    assert_eq!(
+        m.resolve_one("heads").expect_err("two heads").to_string(),
+        "Multiple head revisions are present for given argument 'heads'; please specify a \
+         specific target revision, '<branchname>@heads' to narrow to a specific head, or \
+         'heads' for all heads"
+    );
+    assert_eq!(
+        m.resolve_one("-1").expect_err("no walk").to_string(),
+        "Can't locate revision identified by '-1'"
+    );
+}
