@@ -12,7 +12,11 @@ use std::time::Duration;
 use crate::support::{Engine, Project};
 
 const MIGRATIONS: usize = 200;
+/// Kills that must land on a running process.
 const KILLS: usize = 15;
+/// Runs started at most, should many of them finish before their kill (a very fast machine)
+/// or die before they started (a very loaded one).
+const MAX_RUNS: usize = 60;
 
 fn rev(n: usize) -> String {
     format!("c{n:03}")
@@ -107,13 +111,18 @@ fn kill_many_times(engine: Engine, seed: u64) {
     let p = project(engine);
     let mut rng = Rng(seed);
     let mut at = 0;
+    let mut kills = 0;
     // Kills that stopped a run after it had moved the version table and before it was done:
     // the interesting ones.
     let mut partial = 0;
     // Delays are drawn below this bound, which shrinks whenever a run finished before its
-    // kill, so that the kills land mid-run however fast the machine is.
+    // kill and grows whenever a kill found no progress, so that the kills land mid-run however
+    // fast or loaded the machine is.
     let mut max_delay: u64 = 400;
-    for i in 0..KILLS {
+    for i in 0..MAX_RUNS {
+        if kills >= KILLS && partial >= 3 {
+            break;
+        }
         // Up from wherever it is; once at the top, back down, so kills land in both directions.
         let args = if at == MIGRATIONS {
             ["downgrade", "base"]
@@ -137,6 +146,8 @@ fn kill_many_times(engine: Engine, seed: u64) {
         let finished = child.wait().expect("wait").code().is_some();
         if finished {
             max_delay = (max_delay * 2 / 3).max(10);
+        } else {
+            kills += 1;
         }
         let before = at;
         let context = format!(
@@ -147,8 +158,14 @@ fn kill_many_times(engine: Engine, seed: u64) {
         if !finished && at != before && at != 0 && at != MIGRATIONS {
             partial += 1;
         }
+        if !finished && at == before {
+            max_delay = (max_delay * 3 / 2).min(10_000);
+        }
     }
-    assert!(partial >= 3, "only {partial} kills landed mid-run");
+    assert!(
+        kills >= KILLS && partial >= 3,
+        "{kills} kills, {partial} of them mid-run, in {MAX_RUNS} runs"
+    );
     p.alembic(&["upgrade", "head"]).ok();
     assert_eq!(check_invariant(&p, "after the rerun"), MIGRATIONS);
 }
