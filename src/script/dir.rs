@@ -6,6 +6,7 @@
 //! `version_locations` would then look like an empty history). A file reached twice through
 //! overlapping locations is loaded once, as Alembic does.
 
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 use super::{Script, ScriptError};
@@ -14,15 +15,21 @@ use super::{Script, ScriptError};
 /// locations in the order given.
 pub fn load_scripts(locations: &[PathBuf]) -> Result<Vec<Script>, ScriptError> {
     let mut scripts = Vec::new();
-    let mut seen: Vec<PathBuf> = Vec::new();
+    let mut seen: HashSet<PathBuf> = HashSet::new();
     for location in locations {
-        for path in script_files(location)? {
-            let resolved = std::fs::canonicalize(&path).unwrap_or_else(|_| path.clone());
-            if seen.contains(&resolved) {
+        // A regular file's canonical path is its canonical directory joined with its name, so
+        // the directory is resolved once and only symlinked files are resolved one by one.
+        let canonical_dir = std::fs::canonicalize(location).ok();
+        for entry in script_entries(location)? {
+            let resolved = match (&canonical_dir, entry.symlink) {
+                (Some(dir), false) => entry.path.file_name().map(|name| dir.join(name)),
+                _ => std::fs::canonicalize(&entry.path).ok(),
+            }
+            .unwrap_or_else(|| entry.path.clone());
+            if !seen.insert(resolved) {
                 continue;
             }
-            seen.push(resolved);
-            scripts.push(read_script(&path)?);
+            scripts.push(read_script(&entry.path)?);
         }
     }
     Ok(scripts)
@@ -30,6 +37,21 @@ pub fn load_scripts(locations: &[PathBuf]) -> Result<Vec<Script>, ScriptError> {
 
 /// The script files of one location, sorted by file name.
 pub fn script_files(location: &Path) -> Result<Vec<PathBuf>, ScriptError> {
+    Ok(script_entries(location)?
+        .into_iter()
+        .map(|entry| entry.path)
+        .collect())
+}
+
+/// A script file found in a location.
+struct ScriptEntry {
+    path: PathBuf,
+    /// Reached through a symbolic link.
+    symlink: bool,
+}
+
+/// The script files of one location, sorted by file name, noting which are symlinks.
+fn script_entries(location: &Path) -> Result<Vec<ScriptEntry>, ScriptError> {
     let read_err = |source: std::io::Error| ScriptError::Read {
         path: location.to_path_buf(),
         source,
@@ -48,12 +70,21 @@ pub fn script_files(location: &Path) -> Result<Vec<PathBuf>, ScriptError> {
             continue;
         }
         let path = entry.path();
-        // Follows symlinks; a dangling link or a directory named `x.sql` is skipped.
-        if std::fs::metadata(&path).is_ok_and(|m| m.is_file()) {
-            files.push(path);
+        // The directory entry's type usually comes with it, without a `stat`; symlinks are
+        // followed, and a dangling link or a directory named `x.sql` is skipped.
+        let file_type = entry.file_type().ok();
+        let symlink = file_type.is_some_and(|t| t.is_symlink());
+        let is_file = match file_type {
+            Some(t) if !symlink => t.is_file(),
+            _ => std::fs::metadata(&path).is_ok_and(|m| m.is_file()),
+        };
+        if is_file {
+            files.push(ScriptEntry { path, symlink });
         }
     }
-    files.sort_by(|a, b| a.file_name().cmp(&b.file_name()));
+    // Every path is `location` joined with a name, so comparing whole paths as bytes orders
+    // them by name, without splitting each path into components at every comparison.
+    files.sort_by(|a, b| a.path.as_os_str().cmp(b.path.as_os_str()));
     Ok(files)
 }
 
