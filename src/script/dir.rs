@@ -14,7 +14,7 @@ use super::{Script, ScriptError};
 /// Loads every `*.sql` script of each location, sorted by file name within a location,
 /// locations in the order given.
 pub fn load_scripts(locations: &[PathBuf]) -> Result<Vec<Script>, ScriptError> {
-    let mut scripts = Vec::new();
+    let mut paths = Vec::new();
     let mut seen: HashSet<PathBuf> = HashSet::new();
     for location in locations {
         // A regular file's canonical path is its canonical directory joined with its name, so
@@ -26,13 +26,46 @@ pub fn load_scripts(locations: &[PathBuf]) -> Result<Vec<Script>, ScriptError> {
                 _ => std::fs::canonicalize(&entry.path).ok(),
             }
             .unwrap_or_else(|| entry.path.clone());
-            if !seen.insert(resolved) {
-                continue;
+            if seen.insert(resolved) {
+                paths.push(entry.path);
             }
-            scripts.push(read_script(&entry.path)?);
         }
     }
-    Ok(scripts)
+    read_scripts(&paths)
+}
+
+/// Below this many files, reading them on one thread is as fast as starting others.
+const PARALLEL_MIN_FILES: usize = 256;
+
+/// Reads and parses `paths`, in order, on up to four threads when there are many; the error
+/// is the one of the first failing file in order, as a one-by-one read would report.
+fn read_scripts(paths: &[PathBuf]) -> Result<Vec<Script>, ScriptError> {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(4));
+    if threads < 2 || paths.len() < PARALLEL_MIN_FILES {
+        return paths.iter().map(|p| read_script(p)).collect();
+    }
+    let chunk = paths.len().div_ceil(threads);
+    let read_chunk = |chunk: &[PathBuf]| -> Vec<Result<Script, ScriptError>> {
+        chunk.iter().map(|p| read_script(p)).collect()
+    };
+    let results: Vec<Vec<Result<Script, ScriptError>>> = std::thread::scope(|scope| {
+        let mut chunks = paths.chunks(chunk);
+        let first = chunks.next().unwrap_or_default();
+        // A thread that can't be started (or that panicked) leaves its chunk to this one.
+        let handles: Vec<_> = chunks
+            .map(|c| {
+                let handle = std::thread::Builder::new().spawn_scoped(scope, move || read_chunk(c));
+                (c, handle)
+            })
+            .collect();
+        let mut results = vec![read_chunk(first)];
+        for (c, handle) in handles {
+            let done = handle.ok().and_then(|h| h.join().ok());
+            results.push(done.unwrap_or_else(|| read_chunk(c)));
+        }
+        results
+    });
+    results.into_iter().flatten().collect()
 }
 
 /// The script files of one location, sorted by file name.
@@ -199,6 +232,45 @@ mod tests {
                 assert_eq!(path, file);
                 assert_eq!(line, 3);
             }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn many_files_load_in_order_and_report_the_first_bad_one() {
+        let dir = tempdir();
+        let v = dir.path().join("v");
+        let n = PARALLEL_MIN_FILES * 3;
+        for i in 0..n {
+            let down = if i == 0 {
+                String::new()
+            } else {
+                format!("r{:04}", i - 1)
+            };
+            write(
+                &v.join(format!("{i:04}_x.sql")),
+                &script(&format!("r{i:04}"), &down),
+            );
+        }
+        let scripts = match load_scripts(std::slice::from_ref(&v)) {
+            Ok(s) => s,
+            Err(err) => panic!("{err}"),
+        };
+        let ids: Vec<String> = scripts.iter().map(|s| s.revision.clone()).collect();
+        let expected: Vec<String> = (0..n).map(|i| format!("r{i:04}")).collect();
+        assert_eq!(ids, expected);
+
+        // Two broken files, in different threads' shares: the first in name order is named.
+        let early = v.join(format!("{:04}_x.sql", PARALLEL_MIN_FILES + 1));
+        let late = v.join(format!("{:04}_x.sql", n - 2));
+        for path in [&late, &early] {
+            if let Err(err) = std::fs::write(path, "-- revision: a\n-- down_revision:\nSELECT 1;\n")
+            {
+                panic!("{err}");
+            }
+        }
+        match load_scripts(std::slice::from_ref(&v)) {
+            Err(ScriptError::Syntax { path, .. }) => assert_eq!(path, early),
             other => panic!("{other:?}"),
         }
     }
