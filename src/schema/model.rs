@@ -73,6 +73,12 @@ pub struct Table {
     pub checks: Vec<Check>,
     pub indexes: Vec<Index>,
     pub triggers: Vec<Trigger>,
+    /// Columns the engine has but the model can't carry (a generated column, a type outside
+    /// the map), by name: introspection lists them so that the rest of the table stays
+    /// comparable. A table with any can't be rebuilt.
+    pub other_columns: Vec<String>,
+    /// Indexes the model can't carry (`USING gin`, an engine-only clause), by name; as above.
+    pub other_indexes: Vec<String>,
 }
 
 impl Table {
@@ -86,6 +92,8 @@ impl Table {
             checks: Vec::new(),
             indexes: Vec::new(),
             triggers: Vec::new(),
+            other_columns: Vec::new(),
+            other_indexes: Vec::new(),
         }
     }
 

@@ -26,8 +26,12 @@ pub const TEMP_PREFIX: &str = "_alembic_tmp_";
 pub fn rebuild(schema: &Schema, table: &str, ops: &[Op]) -> Result<Vec<Emit>, RenderError> {
     let d = Dialect::Sqlite;
     let q = |s: &str| d.quote_ident(s);
-    let Some(old) = schema.table(table) else {
-        let why = if schema.other_tables.iter().any(|t| t == table) {
+    let old = schema
+        .table(table)
+        .filter(|t| t.other_columns.is_empty() && t.other_indexes.is_empty());
+    let Some(old) = old else {
+        let outside = schema.table(table).is_some();
+        let why = if outside || schema.other_tables.iter().any(|t| t == table) {
             "its definition is outside the schema model"
         } else {
             "the schema has no such table"

@@ -6,7 +6,8 @@
 //! TABLE`; it is what SQLite itself parses when it opens the file, and it keeps constraint
 //! names, `CHECK`s and `AUTOINCREMENT`, which the `PRAGMA`s lose); PostgreSQL's catalogs give
 //! columns, and `pg_get_constraintdef`/`pg_get_indexdef` give constraints and indexes. A
-//! table that has anything outside the model is listed in `other_tables` instead.
+//! table that the model can't read is listed in `other_tables` instead; a column or index it
+//! can't read is listed by name in its table's `other_columns` / `other_indexes`.
 
 pub mod postgres;
 pub mod sqlite;

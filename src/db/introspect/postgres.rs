@@ -8,6 +8,10 @@
 //! and schema prefix are dropped, a serial's `nextval(…)` default is an auto-increment flag,
 //! and a constraint named the way PostgreSQL names an unnamed one (`t_pkey`, `t_a_key`,
 //! `t_a_fkey`, `t_a_check`) is unnamed in the model, as it was in the script (see [`unname`]).
+//! A column of a type outside the map, a generated column or an index the model can't read
+//! (`USING gin`, or one on such a column) is listed by name in the table's `other_columns` /
+//! `other_indexes`, and the rest of the table is read as usual; a constraint the model can't
+//! read puts the whole table in `other_tables`.
 
 use postgres::types::Oid;
 use postgres::Client;
@@ -62,12 +66,11 @@ fn table(client: &mut Client, oid: Oid, name: &str) -> Result<Option<Table>, pos
         let default: Option<String> = row.get(3);
         let identity: String = row.get(4);
         let generated: String = row.get(5);
-        let Some(ty) = column_type(&type_name) else {
-            return Ok(None);
+        let ty = column_type(&type_name).filter(|_| identity != "a" && generated.is_empty());
+        let Some(ty) = ty else {
+            t.other_columns.push(row.get(0));
+            continue;
         };
-        if identity == "a" || !generated.is_empty() {
-            return Ok(None);
-        }
         let serial = default
             .as_deref()
             .is_some_and(|d| d.starts_with("nextval("));
@@ -100,19 +103,34 @@ fn table(client: &mut Client, oid: Oid, name: &str) -> Result<Option<Table>, pos
         add(&mut t, unname(constraint));
     }
     for row in client.query(
-        "SELECT pg_get_indexdef(i.indexrelid) FROM pg_catalog.pg_index i \
+        "SELECT ic.relname::text, pg_get_indexdef(i.indexrelid) FROM pg_catalog.pg_index i \
+         JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid \
          WHERE i.indrelid = $1 AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint c \
              WHERE c.conindid = i.indexrelid AND c.contype IN ('p', 'u', 'x')) \
          ORDER BY i.indexrelid",
         &[&oid],
     )? {
-        let def: String = row.get(0);
+        let index_name: String = row.get(0);
+        let def: String = row.get(1);
         let sql = strip_schema(&def.replacen(" USING btree ", " ", 1));
-        let Parsed::Ops { mut ops, .. } = parse_statement(&sql) else {
-            return Ok(None);
+        let parsed = match parse_statement(&sql) {
+            Parsed::Ops { mut ops, .. } => ops.pop(),
+            Parsed::Verbatim { .. } => None,
         };
-        let Some(Op::CreateIndex { mut index, .. }) = ops.pop() else {
-            return Ok(None);
+        let index = match parsed {
+            Some(Op::CreateIndex { index, .. })
+                if !index
+                    .columns
+                    .iter()
+                    .any(|p| t.other_columns.contains(&p.expr)) =>
+            {
+                Some(index)
+            }
+            _ => None,
+        };
+        let Some(mut index) = index else {
+            t.other_indexes.push(index_name);
+            continue;
         };
         for p in &mut index.columns {
             if !p.is_column {

@@ -1,4 +1,6 @@
 //! SQLite introspection: `sqlite_master`, in creation order, read through the model's parser.
+//! A table whose `CREATE TABLE` the model can't read, a virtual table and its shadow tables
+//! are listed in `other_tables`; an index it can't read, in its table's `other_indexes`.
 
 use rusqlite::Connection;
 
@@ -23,6 +25,19 @@ pub fn introspect(conn: &Connection) -> rusqlite::Result<Schema> {
     for row in rows {
         objects.push(row?);
     }
+    // Virtual tables and the shadow tables behind them (FTS5's `_data`, `_idx`…) belong to
+    // their module: outside the model, even where their own `CREATE TABLE` would parse.
+    let mut stmt = conn.prepare("SELECT name FROM pragma_table_list WHERE schema = 'main' AND type IN ('virtual', 'shadow')")?;
+    let modules: Vec<String> = stmt
+        .query_map([], |r| r.get::<_, String>(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    objects.retain(|o| {
+        let module = o.0 == "table" && modules.contains(&o.1);
+        if module {
+            schema.other_tables.push(o.1.clone());
+        }
+        !module
+    });
     // Tables first, so that indexes and triggers find theirs whatever the rowid order.
     for (_, name, _, sql) in objects.iter().filter(|o| o.0 == "table") {
         match parse_statement(sql) {
@@ -33,7 +48,6 @@ pub fn introspect(conn: &Connection) -> rusqlite::Result<Schema> {
             _ => schema.other_tables.push(name.clone()),
         }
     }
-    let mut unreadable = Vec::new();
     for (kind, name, table, sql) in &objects {
         let owner = schema
             .tables
@@ -49,8 +63,9 @@ pub fn introspect(conn: &Connection) -> rusqlite::Result<Schema> {
                             owner.indexes.push(index);
                         }
                     }
-                    // An index the model can't carry: rebuilding its table would lose it.
-                    _ => unreadable.push(owner.name.clone()),
+                    // An index the model can't carry: listed, so that its table can't be
+                    // rebuilt (the rebuild would lose it).
+                    _ => owner.other_indexes.push(name.clone()),
                 }
             }
             "trigger" => {
@@ -69,7 +84,5 @@ pub fn introspect(conn: &Connection) -> rusqlite::Result<Schema> {
             _ => {}
         }
     }
-    schema.tables.retain(|t| !unreadable.contains(&t.name));
-    schema.other_tables.extend(unreadable);
     Ok(schema)
 }

@@ -1,0 +1,686 @@
+//! The schema diff: the ordered [`Change`]s that turn one schema into another, each with an
+//! exact inverse, so that a generated downgrade is the upgrade undone.
+//!
+//! Compared: tables, columns, types, nullability, server defaults, primary keys, unique
+//! constraints, foreign keys and indexes. Not compared: column order, `CHECK` constraints of
+//! a table that exists on both sides (as in Alembic; a created or dropped table carries its
+//! checks), triggers and views (the model keeps them as text), auto-increment on an existing
+//! column, and whatever the model can't carry (`other_tables`, a table's `other_columns` and
+//! `other_indexes`: engine-specific objects such as SQLite's FTS5 tables or PostgreSQL's
+//! generated `tsvector` columns and GIN indexes, which are neither added nor dropped).
+//!
+//! Equivalent spellings are not differences: both sides go through [`canonical`] first, which
+//! folds type aliases (the parser already did), the engine's view of a type
+//! ([`Schema::on`]), default quoting (`(0)`, `'0'` for a number, `NULL`, keyword case), the
+//! names PostgreSQL generates for unnamed constraints, and a foreign key that omits the
+//! referenced columns.
+//!
+//! Order, so that every intermediate schema is valid on both engines: drop the foreign keys
+//! that go or must be re-made (one whose columns change type, or whose referenced key is
+//! dropped), drop indexes, drop tables (children first, each after its indexes), drop primary
+//! keys and unique constraints, drop columns, add columns, alter columns (type, default,
+//! nullability), add primary keys and unique constraints, create tables (referenced tables
+//! first; a foreign-key cycle is closed by an added foreign key afterwards), create indexes,
+//! add foreign keys. Pure.
+
+use std::collections::BTreeSet;
+
+use crate::schema::model::{
+    Column, ColumnChange, Constraint, ForeignKey, Index, Op, Schema, Table,
+};
+use crate::schema::types::ColumnType;
+use crate::Dialect;
+
+/// One difference between two schemas, carrying what its inverse needs.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Change {
+    /// A table with its columns and constraints (its indexes are separate changes).
+    CreateTable(Table),
+    DropTable(Table),
+    AddColumn {
+        table: String,
+        column: Column,
+    },
+    DropColumn {
+        table: String,
+        column: Column,
+    },
+    AlterType {
+        table: String,
+        column: String,
+        from: ColumnType,
+        to: ColumnType,
+    },
+    AlterNullable {
+        table: String,
+        column: String,
+        nullable: bool,
+    },
+    AlterDefault {
+        table: String,
+        column: String,
+        from: Option<String>,
+        to: Option<String>,
+    },
+    /// A primary key, unique constraint or foreign key (never a check).
+    AddConstraint {
+        table: String,
+        constraint: Constraint,
+    },
+    DropConstraint {
+        table: String,
+        constraint: Constraint,
+    },
+    CreateIndex(Index),
+    DropIndex(Index),
+}
+
+impl Change {
+    /// The change that undoes this one.
+    pub fn inverse(&self) -> Change {
+        match self.clone() {
+            Change::CreateTable(t) => Change::DropTable(t),
+            Change::DropTable(t) => Change::CreateTable(t),
+            Change::AddColumn { table, column } => Change::DropColumn { table, column },
+            Change::DropColumn { table, column } => Change::AddColumn { table, column },
+            Change::AlterType {
+                table,
+                column,
+                from,
+                to,
+            } => Change::AlterType {
+                table,
+                column,
+                from: to,
+                to: from,
+            },
+            Change::AlterNullable {
+                table,
+                column,
+                nullable,
+            } => Change::AlterNullable {
+                table,
+                column,
+                nullable: !nullable,
+            },
+            Change::AlterDefault {
+                table,
+                column,
+                from,
+                to,
+            } => Change::AlterDefault {
+                table,
+                column,
+                from: to,
+                to: from,
+            },
+            Change::AddConstraint { table, constraint } => {
+                Change::DropConstraint { table, constraint }
+            }
+            Change::DropConstraint { table, constraint } => {
+                Change::AddConstraint { table, constraint }
+            }
+            Change::CreateIndex(i) => Change::DropIndex(i),
+            Change::DropIndex(i) => Change::CreateIndex(i),
+        }
+    }
+
+    /// The schema operation that makes this change.
+    pub fn op(&self) -> Op {
+        let alter = |table: &str, column: &str, change: ColumnChange| Op::AlterColumn {
+            table: table.to_string(),
+            column: column.to_string(),
+            change,
+        };
+        match self {
+            Change::CreateTable(t) => Op::CreateTable {
+                table: t.clone(),
+                if_not_exists: false,
+            },
+            Change::DropTable(t) => Op::DropTable {
+                name: t.name.clone(),
+                if_exists: false,
+            },
+            Change::AddColumn { table, column } => Op::AddColumn {
+                table: table.clone(),
+                column: column.clone(),
+                constraints: Vec::new(),
+            },
+            Change::DropColumn { table, column } => Op::DropColumn {
+                table: table.clone(),
+                column: column.name.clone(),
+            },
+            Change::AlterType {
+                table, column, to, ..
+            } => alter(table, column, ColumnChange::SetType(to.clone())),
+            Change::AlterNullable {
+                table,
+                column,
+                nullable,
+            } => alter(
+                table,
+                column,
+                if *nullable {
+                    ColumnChange::DropNotNull
+                } else {
+                    ColumnChange::SetNotNull
+                },
+            ),
+            Change::AlterDefault {
+                table, column, to, ..
+            } => alter(
+                table,
+                column,
+                match to {
+                    Some(e) => ColumnChange::SetDefault(e.clone()),
+                    None => ColumnChange::DropDefault,
+                },
+            ),
+            Change::AddConstraint { table, constraint } => Op::AddConstraint {
+                table: table.clone(),
+                constraint: constraint.clone(),
+            },
+            Change::DropConstraint { table, constraint } => Op::DropConstraint {
+                table: table.clone(),
+                name: constraint_name(table, constraint),
+            },
+            Change::CreateIndex(i) => Op::CreateIndex {
+                index: i.clone(),
+                if_not_exists: false,
+            },
+            Change::DropIndex(i) => Op::DropIndex {
+                name: i.name.clone(),
+                if_exists: false,
+            },
+        }
+    }
+
+    /// One readable line, as `check` prints it: `add table 'city'`, `add column 'a.b'`…
+    pub fn describe(&self) -> String {
+        let cols = |c: &[String]| c.join(", ");
+        match self {
+            Change::CreateTable(t) => format!("add table '{}'", t.name),
+            Change::DropTable(t) => format!("drop table '{}'", t.name),
+            Change::AddColumn { table, column } => {
+                format!("add column '{table}.{}'", column.name)
+            }
+            Change::DropColumn { table, column } => {
+                format!("drop column '{table}.{}'", column.name)
+            }
+            Change::AlterType {
+                table,
+                column,
+                from,
+                to,
+            } => format!("change type of '{table}.{column}' from {from} to {to}"),
+            Change::AlterNullable {
+                table,
+                column,
+                nullable: true,
+            } => format!("drop NOT NULL on '{table}.{column}'"),
+            Change::AlterNullable { table, column, .. } => {
+                format!("set NOT NULL on '{table}.{column}'")
+            }
+            Change::AlterDefault {
+                table,
+                column,
+                from,
+                to,
+            } => format!(
+                "change server default of '{table}.{column}' from {} to {}",
+                from.as_deref().unwrap_or("none"),
+                to.as_deref().unwrap_or("none")
+            ),
+            Change::AddConstraint { table, constraint } => {
+                format!("add {}", describe_constraint(table, constraint, &cols))
+            }
+            Change::DropConstraint { table, constraint } => {
+                format!("drop {}", describe_constraint(table, constraint, &cols))
+            }
+            Change::CreateIndex(i) => format!(
+                "add {}index '{}' on '{}' ({})",
+                if i.unique { "unique " } else { "" },
+                i.name,
+                i.table,
+                index_parts(i)
+            ),
+            Change::DropIndex(i) => format!("drop index '{}' on '{}'", i.name, i.table),
+        }
+    }
+
+    /// Why the change can lose data, when it can: a comment for the generated script.
+    pub fn destructive(&self) -> Option<String> {
+        match self {
+            Change::DropTable(t) => Some(format!("Drops table '{}' and all its rows.", t.name)),
+            Change::DropColumn { table, column } => Some(format!(
+                "Drops column '{table}.{}' and its data.",
+                column.name
+            )),
+            Change::AlterType {
+                table,
+                column,
+                from,
+                to,
+            } if !widens(from, to) => Some(format!(
+                "Narrows '{table}.{column}' from {from} to {to}: a value that doesn't fit \
+                 fails the migration or loses precision."
+            )),
+            _ => None,
+        }
+    }
+}
+
+fn describe_constraint(table: &str, c: &Constraint, cols: &dyn Fn(&[String]) -> String) -> String {
+    let named = |n: &Option<String>| match n {
+        Some(n) => format!(" '{n}'"),
+        None => String::new(),
+    };
+    match c {
+        Constraint::PrimaryKey(pk) => format!(
+            "primary key{} on '{table}' ({})",
+            named(&pk.name),
+            cols(&pk.columns)
+        ),
+        Constraint::Unique(u) => format!(
+            "unique constraint{} on '{table}' ({})",
+            named(&u.name),
+            cols(&u.columns)
+        ),
+        Constraint::ForeignKey(fk) => format!(
+            "foreign key{} on '{table}' ({}) -> {} ({})",
+            named(&fk.name),
+            cols(&fk.columns),
+            fk.ref_table,
+            cols(&fk.ref_columns)
+        ),
+        Constraint::Check(ch) => format!("check constraint{} on '{table}'", named(&ch.name)),
+    }
+}
+
+fn index_parts(i: &Index) -> String {
+    i.columns
+        .iter()
+        .map(|p| {
+            if p.descending {
+                format!("{} DESC", p.expr)
+            } else {
+                p.expr.clone()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The name a constraint is dropped by: its own, or the one PostgreSQL gives an unnamed one
+/// (which the schema state also resolves on SQLite).
+fn constraint_name(table: &str, c: &Constraint) -> String {
+    if let Some(n) = c.name() {
+        return n.to_string();
+    }
+    match c {
+        Constraint::PrimaryKey(_) => format!("{table}_pkey"),
+        Constraint::Unique(u) => format!("{table}_{}_key", u.columns.join("_")),
+        Constraint::ForeignKey(fk) => format!("{table}_{}_fkey", fk.columns.join("_")),
+        Constraint::Check(_) => format!("{table}_check"),
+    }
+}
+
+/// Whether changing a column from `from` to `to` keeps every value.
+pub fn widens(from: &ColumnType, to: &ColumnType) -> bool {
+    use ColumnType as T;
+    let int_rank = |t: &T| match t {
+        T::SmallInt => Some(1),
+        T::Integer => Some(2),
+        T::BigInt => Some(3),
+        _ => None,
+    };
+    match (from, to) {
+        _ if from == to => true,
+        (_, T::Text) => !matches!(from, T::Blob),
+        (T::Varchar(Some(a)), T::Varchar(b)) => b.is_none_or(|b| b >= *a),
+        (T::Real, T::Double) => true,
+        (T::Date, T::Timestamp | T::TimestampTz) | (T::Timestamp, T::TimestampTz) => true,
+        (T::Json, T::Jsonb) | (T::Jsonb, T::Json) => true,
+        (a, b) if int_rank(a).is_some() && int_rank(b).is_some() => int_rank(a) <= int_rank(b),
+        (a, T::Numeric(None)) => a.is_integer() || matches!(a, T::Numeric(_)),
+        _ => false,
+    }
+}
+
+/// The schema as the diff compares it on `dialect`: types as the engine holds them, tables
+/// and columns sorted by name, defaults and constraint names in one canonical spelling, and
+/// foreign keys naming their referenced columns.
+pub fn canonical(schema: &Schema, dialect: Dialect) -> Schema {
+    let mut s = schema.on(dialect).sorted();
+    let keys: Vec<(String, Vec<String>)> = s
+        .tables
+        .iter()
+        .filter_map(|t| Some((t.name.clone(), t.primary_key.as_ref()?.columns.clone())))
+        .collect();
+    for t in &mut s.tables {
+        let name = t.name.clone();
+        t.columns.sort_by(|a, b| a.name.cmp(&b.name));
+        for c in &mut t.columns {
+            c.default = c
+                .default
+                .as_deref()
+                .and_then(|d| canonical_default(d, &c.ty));
+        }
+        if let Some(pk) = &mut t.primary_key {
+            pk.name = pk.name.take().filter(|n| *n != format!("{name}_pkey"));
+        }
+        for u in &mut t.uniques {
+            let generated = format!("{name}_{}_key", u.columns.join("_"));
+            u.name = u.name.take().filter(|n| *n != generated);
+        }
+        for fk in &mut t.foreign_keys {
+            let generated = format!("{name}_{}_fkey", fk.columns.join("_"));
+            fk.name = fk.name.take().filter(|n| *n != generated);
+            if fk.ref_columns.is_empty() {
+                if let Some((_, cols)) = keys.iter().find(|(t, _)| *t == fk.ref_table) {
+                    fk.ref_columns = cols.clone();
+                }
+            }
+        }
+        t.other_columns.sort();
+        t.other_indexes.sort();
+    }
+    s
+}
+
+/// A default in one spelling: outer parentheses dropped, keywords upper-cased (text in quotes
+/// kept), a quoted number unquoted for a numeric column, `NULL` as no default.
+pub fn canonical_default(expr: &str, ty: &ColumnType) -> Option<String> {
+    let mut e = expr.trim();
+    while e.starts_with('(') && e.ends_with(')') && balanced(&e[1..e.len() - 1]) {
+        e = e[1..e.len() - 1].trim();
+    }
+    let mut out = String::new();
+    let mut quote: Option<char> = None;
+    for ch in e.chars() {
+        match quote {
+            Some(q) if ch == q => quote = None,
+            Some(_) => {}
+            None if ch == '\'' || ch == '"' => quote = Some(ch),
+            None => {}
+        }
+        if quote.is_none() && ch != '\'' && ch != '"' {
+            out.extend(ch.to_uppercase());
+        } else {
+            out.push(ch);
+        }
+    }
+    let numeric = ty.is_integer()
+        || matches!(
+            ty,
+            ColumnType::Real | ColumnType::Double | ColumnType::Numeric(_)
+        );
+    if numeric && out.len() > 2 && out.starts_with('\'') && out.ends_with('\'') {
+        let inner = &out[1..out.len() - 1];
+        if inner.parse::<f64>().is_ok() {
+            out = inner.to_string();
+        }
+    }
+    (out != "NULL").then_some(out)
+}
+
+/// Whether the parentheses of `s` balance (so that `(a) + (b)` keeps its outer pair).
+fn balanced(s: &str) -> bool {
+    let mut depth = 0i32;
+    for ch in s.chars() {
+        match ch {
+            '(' => depth += 1,
+            ')' => {
+                depth -= 1;
+                if depth < 0 {
+                    return false;
+                }
+            }
+            _ => {}
+        }
+    }
+    depth == 0
+}
+
+/// The changes that turn `from` into `to`, both as `dialect` holds them.
+pub fn diff(from: &Schema, to: &Schema, dialect: Dialect) -> Vec<Change> {
+    let a = canonical(from, dialect);
+    let b = canonical(to, dialect);
+    let ignored: BTreeSet<&str> = a.other_tables.iter().map(String::as_str).collect();
+    let kept: Vec<(&Table, &Table)> = b
+        .tables
+        .iter()
+        .filter_map(|tb| a.table(&tb.name).map(|ta| (ta, tb)))
+        .collect();
+    let dropped: Vec<&Table> = a
+        .tables
+        .iter()
+        .filter(|t| b.table(&t.name).is_none())
+        .collect();
+    let created: Vec<&Table> = b
+        .tables
+        .iter()
+        .filter(|t| a.table(&t.name).is_none() && !ignored.contains(t.name.as_str()))
+        .collect();
+
+    let mut fk_drops = Vec::new();
+    let mut index_drops = Vec::new();
+    let mut key_drops = Vec::new();
+    let mut column_drops = Vec::new();
+    let mut column_adds = Vec::new();
+    let mut alters = Vec::new();
+    let mut key_adds = Vec::new();
+    let mut index_adds = Vec::new();
+    let mut fk_adds = Vec::new();
+
+    // Columns whose type changes, and keys dropped: the foreign keys on them must be re-made.
+    let mut retyped: BTreeSet<(String, String)> = BTreeSet::new();
+    let mut dropped_keys: BTreeSet<(String, Vec<String>)> = BTreeSet::new();
+    for (ta, tb) in &kept {
+        for cb in &tb.columns {
+            if let Some(ca) = ta.column(&cb.name) {
+                if ca.ty != cb.ty {
+                    retyped.insert((tb.name.clone(), cb.name.clone()));
+                }
+            }
+        }
+        if ta.primary_key != tb.primary_key {
+            if let Some(pk) = &ta.primary_key {
+                dropped_keys.insert((ta.name.clone(), pk.columns.clone()));
+            }
+        }
+        for u in &ta.uniques {
+            if !tb.uniques.contains(u) {
+                dropped_keys.insert((ta.name.clone(), u.columns.clone()));
+            }
+        }
+    }
+    let remade = |table: &str, fk: &ForeignKey| {
+        fk.columns
+            .iter()
+            .any(|c| retyped.contains(&(table.to_string(), c.clone())))
+            || fk
+                .ref_columns
+                .iter()
+                .any(|c| retyped.contains(&(fk.ref_table.clone(), c.clone())))
+            || dropped_keys.contains(&(fk.ref_table.clone(), fk.ref_columns.clone()))
+    };
+
+    for (ta, tb) in &kept {
+        let t = &tb.name;
+        for fk in &ta.foreign_keys {
+            if !tb.foreign_keys.contains(fk) || remade(t, fk) {
+                fk_drops.push(drop_constraint(t, Constraint::ForeignKey(fk.clone())));
+            }
+        }
+        for fk in &tb.foreign_keys {
+            if !ta.foreign_keys.contains(fk) || remade(t, fk) {
+                fk_adds.push(add_constraint(t, Constraint::ForeignKey(fk.clone())));
+            }
+        }
+        let ignored_index = |i: &Index| tb.other_indexes.contains(&i.name);
+        for i in &ta.indexes {
+            if !tb.indexes.contains(i) && !ignored_index(i) {
+                index_drops.push(Change::DropIndex(i.clone()));
+            }
+        }
+        for i in &tb.indexes {
+            if !ta.indexes.contains(i) && !ta.other_indexes.contains(&i.name) {
+                index_adds.push(Change::CreateIndex(i.clone()));
+            }
+        }
+        if ta.primary_key != tb.primary_key {
+            if let Some(pk) = &ta.primary_key {
+                key_drops.push(drop_constraint(t, Constraint::PrimaryKey(pk.clone())));
+            }
+            if let Some(pk) = &tb.primary_key {
+                key_adds.push(add_constraint(t, Constraint::PrimaryKey(pk.clone())));
+            }
+        }
+        for u in &ta.uniques {
+            if !tb.uniques.contains(u) {
+                key_drops.push(drop_constraint(t, Constraint::Unique(u.clone())));
+            }
+        }
+        for u in &tb.uniques {
+            if !ta.uniques.contains(u) {
+                key_adds.push(add_constraint(t, Constraint::Unique(u.clone())));
+            }
+        }
+        for ca in &ta.columns {
+            if tb.column(&ca.name).is_none() && !tb.other_columns.contains(&ca.name) {
+                column_drops.push(Change::DropColumn {
+                    table: t.clone(),
+                    column: ca.clone(),
+                });
+            }
+        }
+        for cb in &tb.columns {
+            let Some(ca) = ta.column(&cb.name) else {
+                if !ta.other_columns.contains(&cb.name) {
+                    column_adds.push(Change::AddColumn {
+                        table: t.clone(),
+                        column: cb.clone(),
+                    });
+                }
+                continue;
+            };
+            let column = cb.name.clone();
+            if ca.ty != cb.ty {
+                alters.push(Change::AlterType {
+                    table: t.clone(),
+                    column: column.clone(),
+                    from: ca.ty.clone(),
+                    to: cb.ty.clone(),
+                });
+            }
+            if ca.default != cb.default {
+                alters.push(Change::AlterDefault {
+                    table: t.clone(),
+                    column: column.clone(),
+                    from: ca.default.clone(),
+                    to: cb.default.clone(),
+                });
+            }
+            if ca.nullable != cb.nullable {
+                alters.push(Change::AlterNullable {
+                    table: t.clone(),
+                    column,
+                    nullable: cb.nullable,
+                });
+            }
+        }
+    }
+
+    // Tables: created referenced-first; dropped in the reverse of the order that would
+    // create them, so that the inverse of a diff is a diff.
+    let (create_order, create_cut) = creation_order(&created);
+    let mut creates = Vec::new();
+    for t in create_order {
+        let mut table = t.clone();
+        table.indexes.clear();
+        table
+            .foreign_keys
+            .retain(|fk| !create_cut.contains(&(t.name.clone(), fk.clone())));
+        creates.push(Change::CreateTable(table));
+        creates.extend(t.indexes.iter().cloned().map(Change::CreateIndex));
+    }
+    for (table, fk) in create_cut {
+        fk_adds.push(add_constraint(&table, Constraint::ForeignKey(fk)));
+    }
+    let (drop_order, drop_cut) = creation_order(&dropped);
+    let mut drops = Vec::new();
+    for t in drop_order.into_iter().rev() {
+        let mut table = t.clone();
+        table.indexes.clear();
+        table
+            .foreign_keys
+            .retain(|fk| !drop_cut.contains(&(t.name.clone(), fk.clone())));
+        drops.extend(t.indexes.iter().rev().cloned().map(Change::DropIndex));
+        drops.push(Change::DropTable(table));
+    }
+    for (table, fk) in drop_cut.into_iter().rev() {
+        fk_drops.push(drop_constraint(&table, Constraint::ForeignKey(fk)));
+    }
+
+    let mut out = Vec::new();
+    out.extend(fk_drops);
+    out.extend(index_drops);
+    out.extend(drops);
+    out.extend(key_drops);
+    out.extend(column_drops);
+    out.extend(column_adds);
+    out.extend(alters);
+    out.extend(key_adds);
+    out.extend(creates);
+    out.extend(index_adds);
+    out.extend(fk_adds);
+    out
+}
+
+fn add_constraint(table: &str, constraint: Constraint) -> Change {
+    Change::AddConstraint {
+        table: table.to_string(),
+        constraint,
+    }
+}
+
+fn drop_constraint(table: &str, constraint: Constraint) -> Change {
+    Change::DropConstraint {
+        table: table.to_string(),
+        constraint,
+    }
+}
+
+/// `tables` in an order that creates referenced tables first, and the foreign keys that must
+/// be left out of their `CREATE TABLE` and added afterwards to break a cycle.
+fn creation_order<'a>(tables: &[&'a Table]) -> (Vec<&'a Table>, Vec<(String, ForeignKey)>) {
+    let mut left: Vec<&Table> = tables.to_vec();
+    let mut order = Vec::new();
+    let mut cut = Vec::new();
+    let waits_for = |t: &Table, left: &[&Table]| -> Vec<ForeignKey> {
+        t.foreign_keys
+            .iter()
+            .filter(|fk| fk.ref_table != t.name && left.iter().any(|o| o.name == fk.ref_table))
+            .cloned()
+            .collect()
+    };
+    while !left.is_empty() {
+        let ready = left.iter().position(|t| waits_for(t, &left).is_empty());
+        let at = match ready {
+            Some(at) => at,
+            None => {
+                let t = left[0];
+                for fk in waits_for(t, &left) {
+                    cut.push((t.name.clone(), fk));
+                }
+                0
+            }
+        };
+        order.push(left.remove(at));
+    }
+    (order, cut)
+}
+
+#[cfg(test)]
+mod tests;
