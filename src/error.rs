@@ -1,5 +1,6 @@
 //! The crate's error: one variant per module, messages worded for the user.
 
+use crate::autogenerate::AutogenerateError;
 use crate::config::ConfigError;
 use crate::db::DbError;
 use crate::revision::RevisionError;
@@ -20,6 +21,8 @@ pub enum Error {
     Db(#[from] DbError),
     #[error(transparent)]
     Run(#[from] RunError),
+    #[error(transparent)]
+    Autogenerate(#[from] AutogenerateError),
     /// The version table names a revision that no script defines.
     #[error("Can't locate revision identified by '{id}': the version table '{table}' names it, but no script in {locations} has that id (deleted, renamed, or from another branch?); `alembic stamp --purge <revision>` resets the table")]
     UnknownVersionRow {

@@ -13,6 +13,7 @@
 //! online and offline modes emit the same statements. The library never prints; the `alembic`
 //! binary (module `cli`, feature `cli`) renders events and errors.
 
+pub mod autogenerate;
 pub mod config;
 pub mod db;
 pub mod dialect;

@@ -34,7 +34,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Branches(args) => commands::inspect::branches(&settings, &args),
         Command::Show(args) => commands::inspect::show(&settings, &args),
         Command::Edit(args) => commands::edit::edit(&settings, &args),
-        Command::Check => commands::edit::check(&settings),
+        Command::Check => commands::check::check(&settings),
         Command::Verify => commands::verify::verify(&settings),
     }
 }

@@ -347,9 +347,19 @@ pub fn widens(from: &ColumnType, to: &ColumnType) -> bool {
     }
 }
 
+/// [`canonical`] with columns sorted by name too: equal for two schemas the diff finds no
+/// change between (column order aside, what the diff does not compare is still compared).
+pub fn comparable(schema: &Schema, dialect: Dialect) -> Schema {
+    let mut s = canonical(schema, dialect);
+    for t in &mut s.tables {
+        t.columns.sort_by(|a, b| a.name.cmp(&b.name));
+    }
+    s
+}
+
 /// The schema as the diff compares it on `dialect`: types as the engine holds them, tables
-/// and columns sorted by name, defaults and constraint names in one canonical spelling, and
-/// foreign keys naming their referenced columns.
+/// sorted by name, defaults and constraint names in one canonical spelling, and foreign keys
+/// naming their referenced columns.
 pub fn canonical(schema: &Schema, dialect: Dialect) -> Schema {
     let mut s = schema.on(dialect).sorted();
     let keys: Vec<(String, Vec<String>)> = s
@@ -359,7 +369,6 @@ pub fn canonical(schema: &Schema, dialect: Dialect) -> Schema {
         .collect();
     for t in &mut s.tables {
         let name = t.name.clone();
-        t.columns.sort_by(|a, b| a.name.cmp(&b.name));
         for c in &mut t.columns {
             c.default = c
                 .default

@@ -26,7 +26,7 @@ pub mod state;
 pub mod translate;
 pub mod types;
 
-pub use diff::{canonical, diff, Change};
+pub use diff::{canonical, comparable, diff, Change};
 pub use model::{
     Action, Check, Column, ColumnChange, Constraint, ForeignKey, Index, IndexPart, Op, PrimaryKey,
     Schema, Table, Trigger, Unique, View,

@@ -1,5 +1,6 @@
 //! LiteKB's own history (`backend/`): it builds a real database on both engines, data written
-//! at the first revision survives every later one, and it downgrades cleanly to base.
+//! at the first revision survives every later one, `models.sql` equals the head (`check`
+//! passes, autogenerate writes nothing), and it downgrades cleanly to base.
 
 use std::path::Path;
 
@@ -17,6 +18,7 @@ impl Backend {
         let dir = tempfile::tempdir().expect("temp dir");
         let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("backend");
         std::fs::copy(src.join("alembic.ini"), dir.path().join("alembic.ini")).expect("copy ini");
+        std::fs::copy(src.join("models.sql"), dir.path().join("models.sql")).expect("copy models");
         copy_dir(&src.join("alembic"), &dir.path().join("alembic"));
         let url = match engine {
             Engine::Sqlite => format!("sqlite:///{}", dir.path().join("data/litekb.db").display()),
@@ -128,6 +130,22 @@ fn history_builds_keeps_data_and_downgrades(engine: Engine) {
          INSERT INTO chunks (document_id, position, content, embedding, embedding_dim) VALUES (2, 0, 'full text', NULL, NULL);",
     );
     assert_eq!(b.search("search"), ["2"]);
+    // models.sql is the head: check agrees, and autogenerate has nothing to write.
+    let run = b.alembic(&["check"]).ok();
+    assert_eq!(run.stdout, "No new upgrade operations detected.\n");
+    let versions = b.dir.path().join("alembic/versions");
+    let before = std::fs::read_dir(&versions).expect("versions").count();
+    let run = b
+        .alembic(&["revision", "--autogenerate", "-m", "nothing"])
+        .ok();
+    assert_eq!(
+        run.stdout,
+        "No changes in schema detected; no revision written.\n"
+    );
+    assert_eq!(
+        std::fs::read_dir(&versions).expect("versions").count(),
+        before
+    );
     let mut expected = vec![
         "alembic_version",
         "chunks",

@@ -50,13 +50,6 @@ engine_test!(ensure_version_creates_only_the_version_table, |p| {
 });
 
 #[test]
-fn check_says_it_is_not_available_yet() {
-    let p = Project::new(Engine::Sqlite);
-    let msg = p.alembic(&["check"]).failed();
-    assert!(msg.starts_with("check is not available yet"), "{msg}");
-}
-
-#[test]
 fn name_selects_another_ini_section() {
     let p = Project::new(Engine::Sqlite);
     p.linear();

@@ -1,4 +1,4 @@
-//! `edit` (open revision scripts in the user's editor) and `check` (until autogenerate lands).
+//! `edit`: open revision scripts in the user's editor.
 
 use std::process::{Command, ExitCode};
 
@@ -63,13 +63,4 @@ fn find_editor() -> Option<String> {
             .find(|p| p.is_file())
             .map(|p| p.display().to_string())
     })
-}
-
-/// `check`: compares models.sql with the database (not available yet).
-pub fn check(settings: &Settings) -> Result<ExitCode> {
-    let project = settings.project()?;
-    Err(usage(format!(
-        "check is not available yet: comparing {} with the database comes with autogenerate",
-        project.config.models_path().display()
-    )))
 }

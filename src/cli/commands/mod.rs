@@ -1,5 +1,6 @@
 //! One module per group of commands.
 
+pub mod check;
 pub mod edit;
 pub mod init;
 pub mod inspect;

@@ -1,25 +1,28 @@
-//! `revision` and `merge`: new script files.
+//! `revision` and `merge`: new script files (`revision --autogenerate` fills one from the
+//! difference between `models.sql` and the database).
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use litekb_migrations::autogenerate::AutogenerateError;
 use litekb_migrations::project::{absolute, Project};
 use litekb_migrations::revision::{random_revision_id, RevisionError};
+use litekb_migrations::schema::generate::script_bodies;
 use litekb_migrations::script::{
     file_name, format_create_date, now_in_timezone, render_script, slugify, write_new_script,
     NewScript, DEFAULT_TEMPLATE,
 };
 use litekb_migrations::Result;
 
+use super::check::{detect, log_detected};
 use crate::cli::args::{MergeArgs, RevisionArgs};
 use crate::cli::settings::{usage, Settings};
 
 /// `revision`.
 pub fn revision(settings: &Settings, args: &RevisionArgs) -> Result<ExitCode> {
-    if args.autogenerate {
+    if args.sql && args.autogenerate {
         return Err(usage(
-            "--autogenerate is not available yet: models.sql comparison is still being built; \
-             write the upgrade and downgrade SQL by hand",
+            "Using --sql with --autogenerate does not make any sense",
         ));
     }
     if args.sql {
@@ -38,6 +41,19 @@ pub fn revision(settings: &Settings, args: &RevisionArgs) -> Result<ExitCode> {
         depends_on.push(resolve_dependency(&project, dep)?);
     }
     let dir = version_dir(&project, args.version_path.as_ref(), &down_revisions)?;
+    let (upgrade, downgrade) = if args.autogenerate {
+        let changes = detect(settings, &project)?;
+        log_detected(&changes);
+        if changes.is_empty() {
+            settings
+                .printer
+                .line("No changes in schema detected; no revision written.");
+            return Ok(ExitCode::SUCCESS);
+        }
+        script_bodies(&changes).map_err(AutogenerateError::from)?
+    } else {
+        (String::new(), String::new())
+    };
     let new = NewScript {
         revision: rev_id,
         down_revisions,
@@ -45,8 +61,8 @@ pub fn revision(settings: &Settings, args: &RevisionArgs) -> Result<ExitCode> {
         depends_on,
         message: args.message.clone().unwrap_or_default(),
         create_date: String::new(),
-        upgrade: String::new(),
-        downgrade: Some(String::new()),
+        upgrade,
+        downgrade: Some(downgrade),
     };
     write(settings, &project, &dir, new)
 }

@@ -74,19 +74,19 @@ fn typical_changes_in_dependency_order() {
             "drop table 'old'",
             "drop column 'users.email'",
             "add column 'users.city_id'",
-            "change type of 'users.age' from INTEGER to BIGINT",
-            "change server default of 'users.age' from 0 to 5",
             "change type of 'users.name' from VARCHAR(50) to VARCHAR(80)",
             "drop NOT NULL on 'users.name'",
+            "change type of 'users.age' from INTEGER to BIGINT",
+            "change server default of 'users.age' from 0 to 5",
             "add unique constraint 'uq_users_name' on 'users' (name)",
             "add table 'city'",
             "add unique index 'ix_users_age' on 'users' (age)",
             "add foreign key on 'users' (city_id) -> city (id)",
         ]
     );
-    assert_eq!(canonical(&applied(&a, &changes), D), canonical(&b, D));
+    assert_eq!(comparable(&applied(&a, &changes), D), comparable(&b, D));
     let back: Vec<Change> = changes.iter().rev().map(Change::inverse).collect();
-    assert_eq!(canonical(&applied(&b, &back), D), canonical(&a, D));
+    assert_eq!(comparable(&applied(&b, &back), D), comparable(&a, D));
 }
 
 #[test]
@@ -125,7 +125,7 @@ fn a_foreign_key_cycle_is_closed_after_the_tables_exist() {
             "add foreign key 'fk_p_q' on 'p' (q_id) -> q (id)"
         ]
     );
-    assert_eq!(canonical(&applied(&a, &changes), D), canonical(&b, D));
+    assert_eq!(comparable(&applied(&a, &changes), D), comparable(&b, D));
     let down: Vec<Change> = changes.iter().rev().map(Change::inverse).collect();
     assert_eq!(applied(&b, &down).tables, []);
 }
@@ -405,15 +405,15 @@ proptest! {
         for d in [Dialect::Sqlite, Dialect::Postgresql] {
             let changes = diff(&a, &b, d);
             let there = applied(&a.on(d), &changes);
-            prop_assert_eq!(canonical(&there, d), canonical(&b, d));
+            prop_assert_eq!(comparable(&there, d), comparable(&b, d));
             prop_assert_eq!(diff(&there, &b, d), vec![]);
             let back: Vec<Change> = changes.iter().rev().map(Change::inverse).collect();
-            prop_assert_eq!(canonical(&applied(&there, &back), d), canonical(&a, d));
+            prop_assert_eq!(comparable(&applied(&there, &back), d), comparable(&a, d));
             // The generated script does what the changes do.
             let (up, down) = script_bodies(&changes).expect("render");
             let there = run_body(&a.on(d), &up);
-            prop_assert_eq!(canonical(&there, d), canonical(&b, d));
-            prop_assert_eq!(canonical(&run_body(&there, &down), d), canonical(&a, d));
+            prop_assert_eq!(comparable(&there, d), comparable(&b, d));
+            prop_assert_eq!(comparable(&run_body(&there, &down), d), comparable(&a, d));
         }
     }
 }

@@ -1,0 +1,103 @@
+//! Autogenerate: `models.sql` compared with the live database, for `revision --autogenerate`
+//! and `check`.
+//!
+//! The database must be at the heads of the history (its version rows are exactly the
+//! graph's heads), as in Alembic. Both sides become the portable model — `models.sql` through
+//! [`read_models`], the database through introspection without the tool's own tables — and
+//! [`diff`] compares them. Objects the model can't carry are not compared (see
+//! [`crate::schema::diff`]), but `models.sql` may not declare one under the same name: that
+//! would compare something the database holds in an engine-specific form.
+
+use std::path::PathBuf;
+
+use crate::db::{read_heads, Database};
+use crate::history::HistoryTable;
+use crate::project::{absolute, Project};
+use crate::schema::render::RenderError;
+use crate::schema::{diff, read_models, Change, ModelsError, Schema};
+
+/// Why models and database could not be compared.
+#[derive(Debug, thiserror::Error)]
+pub enum AutogenerateError {
+    #[error("Target database is not up to date.")]
+    NotUpToDate,
+    #[error("can't read {}: {source}", path.display())]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{}: {source}", path.display())]
+    Models { path: PathBuf, source: ModelsError },
+    #[error("{}: {what} exists in the database in an engine-specific form the portable model can't compare; leave it out of models.sql", path.display())]
+    OutsideModel { path: PathBuf, what: String },
+    #[error("can't render the generated script: {0}")]
+    Render(#[from] RenderError),
+}
+
+/// The changes that would bring the database to `models.sql`, in order.
+pub fn compare(project: &Project, db: &mut dyn Database) -> crate::Result<Vec<Change>> {
+    let rows = read_heads(db, &project.version_table)?;
+    project.check_rows(&rows)?;
+    let mut heads: Vec<String> = project
+        .map
+        .real_heads()
+        .into_iter()
+        .map(str::to_string)
+        .collect();
+    heads.sort();
+    if rows != heads {
+        return Err(AutogenerateError::NotUpToDate.into());
+    }
+    let path = absolute(&project.config.models_path());
+    let text = std::fs::read_to_string(&path).map_err(|source| AutogenerateError::Read {
+        path: path.clone(),
+        source,
+    })?;
+    let dialect = db.dialect();
+    let model = read_models(&text, dialect).map_err(|source| AutogenerateError::Models {
+        path: path.clone(),
+        source,
+    })?;
+    let live = live_schema(project, db)?;
+    if let Some(what) = outside_model(&live, &model) {
+        return Err(AutogenerateError::OutsideModel { path, what }.into());
+    }
+    Ok(diff(&live, &model, dialect))
+}
+
+/// The database's schema without the version table and the history table beside it.
+pub fn live_schema(project: &Project, db: &mut dyn Database) -> crate::Result<Schema> {
+    let mut schema = db.introspect()?;
+    let history = HistoryTable::beside(&project.version_table);
+    let own = [project.version_table.name.as_str(), history.name()];
+    schema.tables.retain(|t| !own.contains(&t.name.as_str()));
+    schema.other_tables.retain(|t| !own.contains(&t.as_str()));
+    Ok(schema)
+}
+
+/// The first object `model` declares that `live` holds outside the model.
+fn outside_model(live: &Schema, model: &Schema) -> Option<String> {
+    for t in &model.tables {
+        if live.other_tables.contains(&t.name) {
+            return Some(format!("table '{}'", t.name));
+        }
+        let Some(lt) = live.table(&t.name) else {
+            continue;
+        };
+        if let Some(c) = t
+            .columns
+            .iter()
+            .find(|c| lt.other_columns.contains(&c.name))
+        {
+            return Some(format!("column '{}.{}'", t.name, c.name));
+        }
+        if let Some(i) = t
+            .indexes
+            .iter()
+            .find(|i| lt.other_indexes.contains(&i.name))
+        {
+            return Some(format!("index '{}'", i.name));
+        }
+    }
+    None
+}

@@ -1,0 +1,49 @@
+//! `check`: compares `models.sql` with the database; exit 1 when an upgrade would be generated.
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use litekb_migrations::autogenerate::compare;
+use litekb_migrations::project::Project;
+use litekb_migrations::schema::Change;
+use litekb_migrations::Result;
+
+use super::migrate::connect;
+use crate::cli::settings::{usage, Settings};
+
+/// `check`: `No new upgrade operations detected.` (exit 0), or one line per difference and
+/// `FAILED: New upgrade operations detected: N` (exit 1).
+pub fn check(settings: &Settings) -> Result<ExitCode> {
+    let project = settings.project()?;
+    let changes = detect(settings, &project)?;
+    if changes.is_empty() {
+        settings.printer.line("No new upgrade operations detected.");
+        return Ok(ExitCode::SUCCESS);
+    }
+    for change in &changes {
+        settings.printer.line(&change.describe());
+    }
+    Err(usage(format!(
+        "New upgrade operations detected: {}",
+        changes.len()
+    )))
+}
+
+/// Connects to the project's database and compares it with `models.sql`.
+pub fn detect(settings: &Settings, project: &Project) -> Result<Vec<Change>> {
+    let url = settings.url(&project.config)?;
+    let mut db = connect(settings.printer, &url)?;
+    compare(project, db.as_mut())
+}
+
+/// Logs each difference on stderr, as Alembic's autogenerate does.
+pub fn log_detected(changes: &[Change]) {
+    let mut err = std::io::stderr().lock();
+    for change in changes {
+        let _ = writeln!(
+            err,
+            "INFO  [alembic.autogenerate.compare] Detected {}",
+            change.describe()
+        );
+    }
+}
