@@ -53,6 +53,15 @@ fn only_on<T>(dialect: Dialect, what: &str) -> Lowered<T> {
 
 /// Parses one statement (as the splitter cut it, without its `;`).
 pub fn parse_statement(sql: &str) -> Parsed {
+    // Only CREATE, ALTER and DROP statements lower into the model; anything that plainly
+    // starts with another word (INSERT, UPDATE…) is verbatim without running the parser.
+    if leading_word(sql).is_some_and(|w| {
+        !["CREATE", "ALTER", "DROP"]
+            .iter()
+            .any(|k| w.eq_ignore_ascii_case(k))
+    }) {
+        return Parsed::Verbatim { only_on: None };
+    }
     if let Some(parsed) = parse_trigger(sql) {
         return parsed;
     }
@@ -70,6 +79,23 @@ pub fn parse_statement(sql: &str) -> Parsed {
         },
         Err(Unsupported(only_on)) => Parsed::Verbatim { only_on },
     }
+}
+
+/// The first word of a statement when it plainly starts with one, after blank space and `--`
+/// comments; `None` when it starts with anything else (a `/* */` comment, a parenthesis, a
+/// quoted name…), which only the parser can read.
+pub(crate) fn leading_word(sql: &str) -> Option<&str> {
+    let mut rest = sql.trim_start();
+    while let Some(comment) = rest.strip_prefix("--") {
+        rest = comment
+            .split_once('\n')
+            .map_or("", |(_, after)| after)
+            .trim_start();
+    }
+    let end = rest
+        .find(|c: char| !c.is_ascii_alphabetic())
+        .unwrap_or(rest.len());
+    (end > 0).then(|| &rest[..end])
 }
 
 /// The words of a statement, upper-cased, up to `limit` of them (quoted identifiers keep
@@ -102,6 +128,14 @@ fn word_ident(word: &Result<String, String>) -> Option<String> {
 
 /// `CREATE TRIGGER [IF NOT EXISTS] name … ON table …` and `DROP TRIGGER [IF EXISTS] name`.
 fn parse_trigger(sql: &str) -> Option<Parsed> {
+    // Tokenizing is the cost: a statement without the word anywhere is no trigger.
+    if !sql
+        .as_bytes()
+        .windows(b"TRIGGER".len())
+        .any(|w| w.eq_ignore_ascii_case(b"TRIGGER"))
+    {
+        return None;
+    }
     let head = words(sql, 3)?;
     let is = |i: usize, w: &str| head.get(i).is_some_and(|x| x.as_deref() == Ok(w));
     if !(is(1, "TRIGGER") && (is(0, "CREATE") || is(0, "DROP"))) {

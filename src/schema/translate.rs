@@ -9,7 +9,7 @@
 //! the engine.
 
 use crate::schema::model::{Op, Schema};
-use crate::schema::parse::{parse_statement, Parsed};
+use crate::schema::parse::{leading_word, parse_statement, Parsed};
 use crate::schema::rebuild::rebuild;
 use crate::schema::render::{render_op, sqlite};
 use crate::schema::state::apply;
@@ -127,6 +127,10 @@ fn engine_only(engine: Dialect, what: &str) -> String {
 /// Whether `sql` might become a table rebuild on `dialect` (decided without the schema, so
 /// a `DROP COLUMN` counts): the runner switches foreign keys off before the transaction.
 pub fn may_rebuild(sql: &str, dialect: Dialect) -> bool {
+    // Only ALTER TABLE lowers into operations that can need a rebuild.
+    if leading_word(sql).is_some_and(|w| !w.eq_ignore_ascii_case("ALTER")) {
+        return false;
+    }
     dialect == Dialect::Sqlite
         && matches!(parse_statement(sql), Parsed::Ops { ops, .. }
             if ops.iter().any(|op| sqlite::needs_rebuild(op, None)))
@@ -137,6 +141,11 @@ pub fn may_rebuild(sql: &str, dialect: Dialect) -> bool {
 /// [`Schema::other_tables`] when the name can be read.
 pub fn apply_sql(schema: &mut Schema, sql: &str) -> bool {
     match parse_statement(sql) {
+        // One operation that fails before it changes anything applies in place: no copy of
+        // the whole schema for each CREATE or DROP of a long history.
+        Parsed::Ops { ops, .. } if ops.len() == 1 && atomic(&ops[0]) => {
+            apply(schema, &ops[0]).is_ok()
+        }
         Parsed::Ops { ops, .. } => {
             let mut next = schema.clone();
             for op in &ops {
@@ -148,5 +157,76 @@ pub fn apply_sql(schema: &mut Schema, sql: &str) -> bool {
             true
         }
         Parsed::Verbatim { .. } => false,
+    }
+}
+
+/// Whether [`apply`] checks everything before it changes anything for `op`, so that a failure
+/// leaves the schema as it was (an `ADD COLUMN` with constraints, by contrast, adds the column
+/// before it checks them).
+fn atomic(op: &Op) -> bool {
+    matches!(
+        op,
+        Op::CreateTable { .. }
+            | Op::DropTable { .. }
+            | Op::RenameTable { .. }
+            | Op::CreateIndex { .. }
+            | Op::DropIndex { .. }
+            | Op::CreateTrigger(_)
+            | Op::DropTrigger { .. }
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tables(schema: &Schema) -> Vec<(String, usize)> {
+        schema
+            .tables
+            .iter()
+            .map(|t| (t.name.clone(), t.indexes.len()))
+            .collect()
+    }
+
+    #[test]
+    fn apply_sql_leaves_the_schema_unchanged_when_a_statement_fails() {
+        let mut schema = Schema::default();
+        assert!(apply_sql(
+            &mut schema,
+            "CREATE TABLE a (id INTEGER PRIMARY KEY)"
+        ));
+        assert!(apply_sql(&mut schema, "CREATE INDEX ix_a ON a (id)"));
+        let before = tables(&schema);
+        for sql in [
+            "CREATE TABLE a (x INTEGER)",
+            "CREATE INDEX ix_a ON a (id)",
+            "CREATE INDEX ix_b ON b (id)",
+            "DROP TABLE b",
+            "DROP INDEX ix_b",
+            "ALTER TABLE b RENAME TO c",
+            "ALTER TABLE a RENAME TO a",
+            "INSERT INTO a (id) VALUES (1)",
+        ] {
+            assert!(!apply_sql(&mut schema, sql), "{sql}");
+            assert_eq!(tables(&schema), before, "{sql}");
+        }
+        assert!(apply_sql(&mut schema, "-- a comment\ndrop index ix_a"));
+        assert!(apply_sql(&mut schema, "DROP TABLE a"));
+        assert!(schema.tables.is_empty());
+    }
+
+    #[test]
+    fn only_alter_may_rebuild() {
+        assert!(may_rebuild("ALTER TABLE a DROP COLUMN x", Dialect::Sqlite));
+        assert!(may_rebuild(
+            "-- why\n  alter table a drop column x",
+            Dialect::Sqlite
+        ));
+        assert!(!may_rebuild(
+            "ALTER TABLE a DROP COLUMN x",
+            Dialect::Postgresql
+        ));
+        assert!(!may_rebuild("CREATE TABLE a (id INTEGER)", Dialect::Sqlite));
+        assert!(!may_rebuild("INSERT INTO a VALUES (1)", Dialect::Sqlite));
     }
 }
