@@ -96,8 +96,12 @@ impl Sink for OnlineSink<'_> {
 pub struct OfflineSink<W: Write> {
     out: W,
     dialect: Dialect,
-    /// The schema the SQL written so far builds (for SQLite rebuilds).
+    /// The schema the SQL written so far builds (for SQLite rebuilds), brought up to date
+    /// only when it is asked for: most runs never ask, and a long history then costs no
+    /// parsing into the model.
     schema: Schema,
+    /// The DDL written since `schema` was last brought up to date, in order.
+    unapplied: Vec<String>,
 }
 
 impl<W: Write> OfflineSink<W> {
@@ -106,12 +110,14 @@ impl<W: Write> OfflineSink<W> {
             out,
             dialect,
             schema: Schema::default(),
+            unapplied: Vec::new(),
         }
     }
 
     /// Starts from `schema` (the history before the run) instead of an empty database.
     pub fn with_schema(mut self, schema: Schema) -> Self {
         self.schema = schema;
+        self.unapplied.clear();
         self
     }
 
@@ -149,12 +155,15 @@ impl<W: Write> Sink for OfflineSink<W> {
         self.write(&format!("{};\n\n", sql.trim_end()))
             .map_err(|e| e.to_string())?;
         if is_ddl(sql) {
-            apply_sql(&mut self.schema, sql);
+            self.unapplied.push(sql.to_string());
         }
         Ok(None)
     }
 
     fn schema(&mut self) -> Result<Schema, String> {
+        for sql in self.unapplied.drain(..) {
+            apply_sql(&mut self.schema, &sql);
+        }
         Ok(self.schema.clone())
     }
 }
