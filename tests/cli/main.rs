@@ -3,6 +3,7 @@
 
 mod support;
 
+mod autogenerate;
 mod backend;
 mod bad_input;
 mod commands;
