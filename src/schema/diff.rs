@@ -347,12 +347,15 @@ pub fn widens(from: &ColumnType, to: &ColumnType) -> bool {
     }
 }
 
-/// [`canonical`] with columns sorted by name too: equal for two schemas the diff finds no
-/// change between (column order aside, what the diff does not compare is still compared).
+/// [`canonical`] with columns sorted by name and defaults as [`default_key`]s: equal for two
+/// schemas the diff finds no change between (what the diff does not compare aside).
 pub fn comparable(schema: &Schema, dialect: Dialect) -> Schema {
     let mut s = canonical(schema, dialect);
     for t in &mut s.tables {
         t.columns.sort_by(|a, b| a.name.cmp(&b.name));
+        for c in &mut t.columns {
+            c.default = c.default.as_deref().map(default_key);
+        }
     }
     s
 }
@@ -397,16 +400,34 @@ pub fn canonical(schema: &Schema, dialect: Dialect) -> Schema {
     s
 }
 
-/// A default in one spelling: outer parentheses dropped, keywords upper-cased (text in quotes
-/// kept), a quoted number unquoted for a numeric column, `NULL` as no default.
+/// A default in one spelling: outer parentheses dropped, a quoted number unquoted for a
+/// numeric column, `NULL` as no default. Keyword case is kept (the generated script shows the
+/// model's text); [`default_key`] folds it for comparing.
 pub fn canonical_default(expr: &str, ty: &ColumnType) -> Option<String> {
     let mut e = expr.trim();
     while e.starts_with('(') && e.ends_with(')') && balanced(&e[1..e.len() - 1]) {
         e = e[1..e.len() - 1].trim();
     }
+    let numeric = ty.is_integer()
+        || matches!(
+            ty,
+            ColumnType::Real | ColumnType::Double | ColumnType::Numeric(_)
+        );
+    if numeric && e.len() > 2 && e.starts_with('\'') && e.ends_with('\'') {
+        let inner = &e[1..e.len() - 1];
+        if inner.parse::<f64>().is_ok() {
+            e = inner;
+        }
+    }
+    (!e.eq_ignore_ascii_case("NULL")).then(|| e.to_string())
+}
+
+/// A canonical default with everything outside quotes upper-cased: two defaults are the same
+/// when their keys are.
+pub fn default_key(expr: &str) -> String {
     let mut out = String::new();
     let mut quote: Option<char> = None;
-    for ch in e.chars() {
+    for ch in expr.chars() {
         match quote {
             Some(q) if ch == q => quote = None,
             Some(_) => {}
@@ -419,18 +440,7 @@ pub fn canonical_default(expr: &str, ty: &ColumnType) -> Option<String> {
             out.push(ch);
         }
     }
-    let numeric = ty.is_integer()
-        || matches!(
-            ty,
-            ColumnType::Real | ColumnType::Double | ColumnType::Numeric(_)
-        );
-    if numeric && out.len() > 2 && out.starts_with('\'') && out.ends_with('\'') {
-        let inner = &out[1..out.len() - 1];
-        if inner.parse::<f64>().is_ok() {
-            out = inner.to_string();
-        }
-    }
-    (out != "NULL").then_some(out)
+    out
 }
 
 /// Whether the parentheses of `s` balance (so that `(a) + (b)` keeps its outer pair).
@@ -583,7 +593,7 @@ pub fn diff(from: &Schema, to: &Schema, dialect: Dialect) -> Vec<Change> {
                     to: cb.ty.clone(),
                 });
             }
-            if ca.default != cb.default {
+            if ca.default.as_deref().map(default_key) != cb.default.as_deref().map(default_key) {
                 alters.push(Change::AlterDefault {
                     table: t.clone(),
                     column: column.clone(),
