@@ -216,3 +216,76 @@ fn backend_offline_sql_for_both_dialects() {
     assert!(pg_sql.contains("GENERATED ALWAYS AS ("), "{pg_sql}");
     assert!(!pg_sql.contains("fts5"), "{pg_sql}");
 }
+
+/// The seed README's commands, in its order, from a copy of `backend/`.
+fn seed_commands_on_the_backend(engine: Engine) {
+    let b = Backend::new(engine);
+    // 1. `init` is for the first time only: here the script directory exists, and init says so.
+    let init = b.alembic(&["init", "alembic"]).failed();
+    assert_eq!(init, "Directory alembic already exists and is not empty");
+    // 3. Run migrations, inspect, roll back one.
+    b.alembic(&["upgrade", "head"]).ok();
+    b.alembic(&["upgrade", FIRST]).ok();
+    assert_eq!(
+        b.alembic(&["current"]).ok().stdout,
+        format!("{HEAD} (head)\n")
+    );
+    assert_eq!(b.alembic(&["history"]).ok().stdout.lines().count(), 5);
+    b.alembic(&["downgrade", "-1"]).ok();
+    assert_eq!(b.alembic(&["current"]).ok().stdout, "c71f0e2b9d84\n");
+    // 4. SQL for review, and the commands table.
+    let sql = b.alembic(&["upgrade", "--sql"]).ok().stdout;
+    assert!(
+        sql.contains("-- Running upgrade c71f0e2b9d84 -> e2a84c6d1f95"),
+        "{sql}"
+    );
+    b.alembic(&["upgrade", "+1"]).ok();
+    assert_eq!(
+        b.alembic(&["heads"]).ok().stdout,
+        format!("{HEAD} (head)\n")
+    );
+    assert_eq!(b.alembic(&["branches"]).ok().stdout, "");
+    // Auto-generate: the models are the head, so there is nothing to write.
+    let auto = b
+        .alembic(&["revision", "--autogenerate", "-m", "description"])
+        .ok();
+    assert!(
+        auto.stdout.contains("No changes in schema detected"),
+        "{}",
+        auto.stdout
+    );
+    // 2. A new hand-written migration, then troubleshooting.
+    b.alembic(&["revision", "-m", "your_migration_name"]).ok();
+    let pending = b.alembic(&["pending"]).ok().stdout;
+    assert!(pending.starts_with(&format!("{HEAD} -> ")), "{pending}");
+    assert!(b
+        .alembic(&["current", "-v"])
+        .ok()
+        .stdout
+        .starts_with("Current revision(s) for "));
+    b.alembic(&["stamp", HEAD]).ok();
+    // Conflicts: a second branch from the old head, merged, upgraded.
+    b.alembic(&["revision", "-m", "other branch", "--head", HEAD, "--splice"])
+        .ok();
+    b.alembic(&["merge", "heads", "-m", "merge"]).ok();
+    b.alembic(&["upgrade", "head"]).ok();
+    assert!(b
+        .alembic(&["current"])
+        .ok()
+        .stdout
+        .ends_with("(head) (mergepoint)\n"));
+    assert_eq!(
+        b.alembic(&["check"]).ok().stdout,
+        "No new upgrade operations detected.\n"
+    );
+}
+
+#[test]
+fn seed_commands_on_the_backend_sqlite() {
+    seed_commands_on_the_backend(Engine::Sqlite);
+}
+
+#[test]
+fn seed_commands_on_the_backend_postgres() {
+    seed_commands_on_the_backend(Engine::Postgres);
+}
