@@ -90,7 +90,10 @@ engine_test!(a_second_run_waits_for_the_lock_then_times_out, |p| {
         Engine::Postgres => wait_until(&mut first, || {
             pg::query_column(
                 &p.url,
-                "SELECT count(*)::text FROM pg_locks WHERE locktype = 'advisory' AND granted",
+                // pg_locks is server-wide: count this test's database only, since other tests
+                // run migrations on the same server at the same time.
+                "SELECT count(*)::text FROM pg_locks WHERE locktype = 'advisory' AND granted \
+                 AND database = (SELECT oid FROM pg_database WHERE datname = current_database())",
             ) == ["1"]
         }),
     }
