@@ -33,6 +33,12 @@ impl Project {
     /// Loads the scripts named by `config` and builds their graph.
     pub fn load(config: Config) -> Result<Project> {
         let script_location = config.script_location()?;
+        if script_location.exists() && !script_location.is_dir() {
+            return Err(ScriptError::NotADirectory {
+                path: absolute(&script_location),
+            }
+            .into());
+        }
         if !script_location.is_dir() {
             return Err(ScriptError::MissingDir {
                 path: absolute(&script_location),

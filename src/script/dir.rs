@@ -14,9 +14,10 @@ use super::{Script, ScriptError};
 /// Loads every `*.sql` script of each location, sorted by file name within a location,
 /// locations in the order given.
 pub fn load_scripts(locations: &[PathBuf]) -> Result<Vec<Script>, ScriptError> {
-    let mut paths = Vec::new();
+    let mut scripts = Vec::new();
     let mut seen: HashSet<PathBuf> = HashSet::new();
     for location in locations {
+        let mut paths = Vec::new();
         // A regular file's canonical path is its canonical directory joined with its name, so
         // the directory is resolved once and only symlinked files are resolved one by one.
         let canonical_dir = std::fs::canonicalize(location).ok();
@@ -30,8 +31,11 @@ pub fn load_scripts(locations: &[PathBuf]) -> Result<Vec<Script>, ScriptError> {
                 paths.push(entry.path);
             }
         }
+        // Location by location, so that a bad file is reported before a later location is
+        // even listed, as when every file was read in turn.
+        scripts.extend(read_scripts(&paths)?);
     }
-    read_scripts(&paths)
+    Ok(scripts)
 }
 
 /// Below this many files, reading them on one thread is as fast as starting others.
@@ -89,6 +93,11 @@ fn script_entries(location: &Path) -> Result<Vec<ScriptEntry>, ScriptError> {
         path: location.to_path_buf(),
         source,
     };
+    if location.exists() && !location.is_dir() {
+        return Err(ScriptError::NotADirectory {
+            path: location.to_path_buf(),
+        });
+    }
     if !location.is_dir() {
         return Err(ScriptError::MissingDir {
             path: location.to_path_buf(),

@@ -47,6 +47,9 @@ pub enum ScriptError {
     },
     #[error("Path doesn't exist: {path}.  Please use the 'init' command to create a new scripts folder.")]
     MissingDir { path: PathBuf },
+    /// A script location that exists but is a file.
+    #[error("Path {path} is not a directory; script_location and version_locations must name directories")]
+    NotADirectory { path: PathBuf },
     #[error("template error: {0}")]
     Template(String),
     /// A `timezone` setting that names no known time zone (Alembic's wording).
