@@ -74,7 +74,11 @@ fn quiet_silences_results_but_not_sql_or_errors() {
     let p = Project::new(Engine::Sqlite);
     p.linear();
     assert_eq!(p.alembic(&["-q", "heads"]).ok().stdout, "");
-    assert!(p.alembic(&["-q", "upgrade", "--sql"]).ok().stdout.contains("CREATE TABLE account"));
+    assert!(p
+        .alembic(&["-q", "upgrade", "--sql"])
+        .ok()
+        .stdout
+        .contains("CREATE TABLE account"));
     assert_eq!(
         p.alembic(&["-q", "upgrade", "zzzz"]).failed(),
         "Can't locate revision identified by 'zzzz'"
