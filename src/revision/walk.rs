@@ -331,13 +331,16 @@ impl RevisionMap {
             .into_iter()
             .chain(rows.iter().copied())
             .collect();
+        // `all` holds every ancestor of its members (normalized down revisions include the
+        // versioned ones), so a revision has a descendant in it exactly when it has a child in
+        // it: one look at the children instead of a walk of all descendants per revision.
         all.iter()
             .copied()
             .filter(|&r| {
                 !self
-                    .descendants(&[r], false)
+                    .edges(r, Edge::Next)
                     .iter()
-                    .any(|d| *d != r && all.contains(d))
+                    .any(|c| *c != r && all.contains(c))
             })
             .collect()
     }
