@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use crate::support::{pg, run_in, Engine, Run};
+use crate::support::{pg, run_in, sqlite_column, Engine, Run};
 
 /// A copy of `backend/` (ini and scripts, no data) in a temp dir, on one engine.
 struct Backend {
@@ -36,20 +36,7 @@ impl Backend {
 
     fn query(&self, sql: &str) -> Vec<String> {
         match self.engine {
-            Engine::Sqlite => {
-                let conn = rusqlite::Connection::open(self.dir.path().join("data/litekb.db"))
-                    .expect("open");
-                let mut stmt = conn.prepare(sql).expect("prepare");
-                let rows = stmt
-                    .query_map([], |r| r.get::<_, rusqlite::types::Value>(0))
-                    .expect("query");
-                rows.map(|v| match v.expect("row") {
-                    rusqlite::types::Value::Text(t) => t,
-                    rusqlite::types::Value::Integer(i) => i.to_string(),
-                    other => format!("{other:?}"),
-                })
-                .collect()
-            }
+            Engine::Sqlite => sqlite_column(&self.dir.path().join("data/litekb.db"), sql),
             Engine::Postgres => pg::query_column(&self.url, sql),
         }
     }

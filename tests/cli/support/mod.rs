@@ -191,19 +191,7 @@ impl Project {
     /// The first column of a query, as text.
     pub fn query_column(&self, sql: &str) -> Vec<String> {
         match self.engine {
-            Engine::Sqlite => {
-                let conn = rusqlite::Connection::open(self.path("test.db")).expect("open db");
-                let mut stmt = conn.prepare(sql).expect("prepare");
-                let rows = stmt
-                    .query_map([], |r| r.get::<_, rusqlite::types::Value>(0))
-                    .expect("query");
-                rows.map(|v| match v.expect("row") {
-                    rusqlite::types::Value::Text(t) => t,
-                    rusqlite::types::Value::Integer(i) => i.to_string(),
-                    other => format!("{other:?}"),
-                })
-                .collect()
-            }
+            Engine::Sqlite => sqlite_column(&self.path("test.db"), sql),
             Engine::Postgres => pg::query_column(&self.url, sql),
         }
     }
@@ -290,6 +278,21 @@ impl Project {
             );
         }
     }
+}
+
+/// The first column of a query on a SQLite file, as text.
+pub fn sqlite_column(db: &Path, sql: &str) -> Vec<String> {
+    let conn = rusqlite::Connection::open(db).expect("open db");
+    let mut stmt = conn.prepare(sql).expect("prepare");
+    let rows = stmt
+        .query_map([], |r| r.get::<_, rusqlite::types::Value>(0))
+        .expect("query");
+    rows.map(|v| match v.expect("row") {
+        rusqlite::types::Value::Text(t) => t,
+        rusqlite::types::Value::Integer(i) => i.to_string(),
+        other => format!("{other:?}"),
+    })
+    .collect()
 }
 
 /// Runs the binary in `dir` with a clean environment for the variables it reads.
