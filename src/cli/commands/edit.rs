@@ -5,7 +5,7 @@ use std::process::{Command, ExitCode};
 use litekb_migrations::project::absolute;
 use litekb_migrations::Result;
 
-use super::inspect_current_rows;
+use super::version_rows;
 use crate::cli::args::RevArg;
 use crate::cli::settings::{usage, Settings};
 
@@ -16,7 +16,7 @@ const FALLBACK_EDITORS: &[&str] = &["sensible-editor", "editor", "nano", "vim", 
 pub fn edit(settings: &Settings, args: &RevArg) -> Result<ExitCode> {
     let project = settings.project()?;
     let ids = if args.rev == "current" {
-        let rows = inspect_current_rows(settings, &project)?;
+        let rows = version_rows(settings, &project)?;
         if rows.is_empty() {
             return Err(usage("No current revisions"));
         }

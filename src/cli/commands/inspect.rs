@@ -2,24 +2,21 @@
 
 use std::process::ExitCode;
 
-use litekb_migrations::db::read_heads;
 use litekb_migrations::Result;
 
-use super::migrate::connect;
 use crate::cli::args::{CurrentArgs, HeadsArgs, HistoryArgs, RevArg, VerboseArgs};
 use crate::cli::output::{log_entry, short_line, LineStyle};
 use crate::cli::settings::{usage, Settings};
 
-use super::inspect_current_rows as db_heads;
+use super::version_rows;
 
 /// `current`.
 pub fn current(settings: &Settings, args: &CurrentArgs) -> Result<ExitCode> {
     let project = settings.project()?;
-    let url = settings.url(&project.config)?;
-    let mut db = connect(settings.printer, &url)?;
-    let rows = read_heads(db.as_mut(), &project.version_table)?;
+    let rows = version_rows(settings, &project)?;
     let p = settings.printer;
     if args.verbose {
+        let url = settings.url(&project.config)?;
         p.line(&format!("Current revision(s) for {url}:"));
     }
     if args.check_heads {
@@ -55,7 +52,7 @@ pub fn history(settings: &Settings, args: &HistoryArgs) -> Result<ExitCode> {
     let range = args.rev_range.as_deref();
     let needs_db = args.indicate_current || range.is_some_and(|r| r.contains("current"));
     let current = if needs_db {
-        db_heads(settings, &project)?
+        version_rows(settings, &project)?
     } else {
         Vec::new()
     };
@@ -145,7 +142,7 @@ pub fn branches(settings: &Settings, args: &VerboseArgs) -> Result<ExitCode> {
 pub fn show(settings: &Settings, args: &RevArg) -> Result<ExitCode> {
     let project = settings.project()?;
     let ids = if args.rev == "current" {
-        db_heads(settings, &project)?
+        version_rows(settings, &project)?
     } else {
         if args.rev.is_empty() {
             return Err(usage("show needs a revision, such as 'head'"));

@@ -4,7 +4,7 @@
 use std::process::ExitCode;
 
 use litekb_migrations::config::DatabaseUrl;
-use litekb_migrations::db::{self, read_heads, Database};
+use litekb_migrations::db::{self, Database};
 use litekb_migrations::migrate::{apply_offline, apply_online, ensure_version_table, Operation};
 use litekb_migrations::project::Project;
 use litekb_migrations::revision::plan_upgrade;
@@ -119,9 +119,7 @@ pub fn ensure_version(settings: &Settings, args: &SqlArgs) -> Result<ExitCode> {
 /// `pending`: what `upgrade head` would apply, in order.
 pub fn pending(settings: &Settings, args: &PendingArgs) -> Result<ExitCode> {
     let project = settings.project()?;
-    let url = settings.url(&project.config)?;
-    let mut db = connect(settings.printer, &url)?;
-    let current = read_heads(db.as_mut(), &project.version_table)?;
+    let current = super::version_rows(settings, &project)?;
     let plan = plan_upgrade(&project.map, &current, "head")?;
     let p = settings.printer;
     for step in &plan.steps {

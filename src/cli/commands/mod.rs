@@ -13,8 +13,8 @@ use litekb_migrations::Result;
 
 use crate::cli::settings::Settings;
 
-/// The version table's rows, for commands that accept `current` as a symbol.
-pub fn inspect_current_rows(settings: &Settings, project: &Project) -> Result<Vec<String>> {
+/// The version table's rows, read without creating the table.
+pub fn version_rows(settings: &Settings, project: &Project) -> Result<Vec<String>> {
     let url = settings.url(&project.config)?;
     let mut db = migrate::connect(settings.printer, &url)?;
     Ok(litekb_migrations::db::read_heads(
