@@ -154,9 +154,9 @@ pub fn run_plan(
     for step in &plan.steps {
         let started = Instant::now();
         let script = step.revision.as_ref().and_then(|r| ctx.scripts.get(r));
-        let doc = script.map(|s| first_paragraph(&s.message)).unwrap_or("");
+        let doc = script.map(Script::doc).unwrap_or_default();
         if !step.is_purge() {
-            observe(Event::StepStarted { step, doc });
+            observe(Event::StepStarted { step, doc: &doc });
             sink.comment(&format!("Running {}", step_summary(step)))?;
         }
         let result = run_step(step, script, ctx, sink, whole);
@@ -313,15 +313,6 @@ fn with_outcome(err: RunError, last_good: Option<&Step>, whole: bool) -> RunErro
             }
         }
         other => other,
-    }
-}
-
-/// The first paragraph of a message: Alembic's `doc`.
-pub fn first_paragraph(message: &str) -> &str {
-    let trimmed = message.trim();
-    match trimmed.find("\n\n") {
-        Some(end) => &trimmed[..end],
-        None => trimmed,
     }
 }
 

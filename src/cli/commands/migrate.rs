@@ -8,7 +8,7 @@ use litekb_migrations::db::{self, Database};
 use litekb_migrations::migrate::{apply_offline, apply_online, ensure_version_table, Operation};
 use litekb_migrations::project::Project;
 use litekb_migrations::revision::plan_upgrade;
-use litekb_migrations::runner::{first_paragraph, step_summary, Event};
+use litekb_migrations::runner::{step_summary, Event};
 use litekb_migrations::{Dialect, Result};
 
 use crate::cli::args::{MigrateArgs, PendingArgs, SqlArgs, StampArgs};
@@ -132,11 +132,7 @@ pub fn pending(settings: &Settings, args: &PendingArgs) -> Result<ExitCode> {
             } else {
                 step.from.join(", ")
             };
-            let doc = project
-                .scripts
-                .get(id)
-                .map(|s| first_paragraph(&s.message))
-                .unwrap_or("");
+            let doc = project.map.get(id).map_or("", |r| r.doc.as_str());
             p.line(&format!("{from} -> {id}, {doc}"));
         }
     }
