@@ -26,16 +26,7 @@ pub fn upgrade(settings: &Settings, args: &MigrateArgs) -> Result<ExitCode> {
             ))
         }
     };
-    let project = settings.project()?;
-    let url = settings.url(&project.config)?;
-    if args.sql {
-        let (start, end) = offline_range(&project, target)?;
-        return offline(settings, &project, &url, &start, Operation::Upgrade(end));
-    }
-    if target.contains(':') {
-        return Err(litekb_migrations::revision::RevisionError::RangeNotAllowed.into());
-    }
-    online(settings, &project, &url, Operation::Upgrade(target))
+    move_to(settings, target, args.sql, Operation::Upgrade)
 }
 
 /// `downgrade TARGET` (`--sql` needs `FROM:TO`).
@@ -48,16 +39,27 @@ pub fn downgrade(settings: &Settings, args: &MigrateArgs) -> Result<ExitCode> {
     if args.sql && !target.contains(':') {
         return Err(usage("downgrade with --sql requires <fromrev>:<torev>"));
     }
+    move_to(settings, target, args.sql, Operation::Downgrade)
+}
+
+/// Runs `op` towards `target`: as SQL text with `--sql` (where `FROM:TO` is allowed), else
+/// against the database.
+fn move_to<'t>(
+    settings: &Settings,
+    target: &'t str,
+    sql: bool,
+    op: fn(&'t str) -> Operation<'t>,
+) -> Result<ExitCode> {
     let project = settings.project()?;
     let url = settings.url(&project.config)?;
-    if args.sql {
+    if sql {
         let (start, end) = offline_range(&project, target)?;
-        return offline(settings, &project, &url, &start, Operation::Downgrade(end));
+        return offline(settings, &project, &url, &start, op(end));
     }
     if target.contains(':') {
         return Err(litekb_migrations::revision::RevisionError::RangeNotAllowed.into());
     }
-    online(settings, &project, &url, Operation::Downgrade(target))
+    online(settings, &project, &url, op(target))
 }
 
 /// `stamp REVISION...`.
