@@ -3,7 +3,6 @@
 //! schema is B and `check` passes, autogenerating again writes nothing; downgrade, it is A),
 //! the generated file for a typical change, and the refusals.
 
-use litekb_migrations::config::DatabaseUrl;
 use litekb_migrations::schema::{comparable, read_models, Schema};
 use litekb_migrations::Dialect;
 
@@ -19,16 +18,7 @@ fn dialect(p: &Project) -> Dialect {
 
 /// The live schema without the tool's own tables, as the diff compares it.
 fn live(p: &Project) -> Schema {
-    let url = DatabaseUrl::parse(&p.url).expect("url");
-    let mut db = litekb_migrations::db::connect(&url).expect("connect");
-    let mut schema = db.introspect().expect("introspect");
-    schema
-        .tables
-        .retain(|t| !t.name.starts_with("alembic_version"));
-    schema
-        .other_tables
-        .retain(|t| !t.starts_with("alembic_version"));
-    comparable(&schema, dialect(p))
+    comparable(&p.introspect(), dialect(p))
 }
 
 /// What a models.sql text declares, as the diff compares it.

@@ -362,11 +362,7 @@ fn run_unprivileged(dir: &Path, args: &[&str]) -> Run {
         .env_remove("ALEMBIC_CONFIG")
         .output()
         .expect("runuser (util-linux) runs the binary as nobody");
-    Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
+    Run::from(out)
 }
 
 fn chmod(path: &Path, mode: u32) {

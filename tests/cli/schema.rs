@@ -2,7 +2,6 @@
 //! schemas equal across engines at every revision, SQLite table rebuilds that keep rows,
 //! indexes, triggers, views and foreign keys, and the rebuild in offline SQL.
 
-use litekb_migrations::config::DatabaseUrl;
 use litekb_migrations::schema::Schema;
 use litekb_migrations::Dialect;
 
@@ -11,15 +10,7 @@ use crate::support::{Engine, Project};
 /// The live schema of a project's database, as the tool introspects it, without the tool's
 /// own tables and with what only one engine has (triggers, view text) left out.
 fn introspect(p: &Project) -> Schema {
-    let url = DatabaseUrl::parse(&p.url).expect("url");
-    let mut db = litekb_migrations::db::connect(&url).expect("connect");
-    let mut schema = db.introspect().expect("introspect");
-    schema
-        .tables
-        .retain(|t| !t.name.starts_with("alembic_version"));
-    schema
-        .other_tables
-        .retain(|t| !t.starts_with("alembic_version"));
+    let mut schema = p.introspect();
     for t in &mut schema.tables {
         t.triggers.clear();
     }

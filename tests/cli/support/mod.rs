@@ -25,6 +25,16 @@ pub struct Run {
     pub stderr: String,
 }
 
+impl From<std::process::Output> for Run {
+    fn from(out: std::process::Output) -> Run {
+        Run {
+            code: out.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        }
+    }
+}
+
 impl Run {
     /// Panics with the whole output unless the run succeeded.
     #[track_caller]
@@ -188,6 +198,20 @@ impl Project {
         }
     }
 
+    /// The live schema as the tool introspects it, without the tool's own tables.
+    pub fn introspect(&self) -> litekb_migrations::schema::Schema {
+        let url = litekb_migrations::config::DatabaseUrl::parse(&self.url).expect("url");
+        let mut db = litekb_migrations::db::connect(&url).expect("connect");
+        let mut schema = db.introspect().expect("introspect");
+        schema
+            .tables
+            .retain(|t| !t.name.starts_with("alembic_version"));
+        schema
+            .other_tables
+            .retain(|t| !t.starts_with("alembic_version"));
+        schema
+    }
+
     /// The first column of a query, as text.
     pub fn query_column(&self, sql: &str) -> Vec<String> {
         match self.engine {
@@ -306,11 +330,7 @@ pub fn run_in(dir: &Path, args: &[&str]) -> Run {
         .stdin(std::process::Stdio::null())
         .output()
         .expect("run alembic");
-    Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
+    Run::from(out)
 }
 
 /// Defines `mod $name { fn sqlite(); fn postgres(); }` running one body on both engines.
