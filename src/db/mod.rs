@@ -8,6 +8,7 @@
 pub mod introspect;
 mod postgres;
 mod sqlite;
+mod tls;
 pub mod version_table;
 
 use std::time::Duration;

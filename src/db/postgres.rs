@@ -112,12 +112,9 @@ impl PgDatabase {
                     SslMode::Require => postgres::config::SslMode::Require,
                     _ => postgres::config::SslMode::Prefer,
                 });
-                let connector = native_tls::TlsConnector::builder()
-                    .danger_accept_invalid_certs(true)
-                    .danger_accept_invalid_hostnames(true)
-                    .build()
-                    .map_err(|e| connect_error(format!("can't set up TLS: {}", one_line(&e))))?;
-                config.connect(postgres_native_tls::MakeTlsConnector::new(connector))
+                let connector = super::tls::unverified_connector()
+                    .map_err(|e| connect_error(format!("can't set up TLS: {e}")))?;
+                config.connect(connector)
             }
         };
         let client = result.map_err(|e| {
