@@ -5,8 +5,9 @@
 //! create the version table if it is missing, run. Offline, the starting heads come from the
 //! caller (the left side of `FROM:TO`) and the same runner writes SQL text.
 
-use std::collections::HashMap;
-use std::io::Write;
+use std::collections::{HashMap, HashSet};
+use std::io::{Read, Write};
+use std::path::Path;
 
 use crate::db::{read_heads, Database};
 use crate::history::{checksum, HistoryTable};
@@ -122,22 +123,92 @@ fn schema_at(project: &Project, heads: &[String], dialect: Dialect) -> Result<Sc
 }
 
 /// The checksums of the scripts the plan runs (upgrade and downgrade steps), read from disk
-/// before anything runs, for the history table.
+/// before anything runs, for the history table. An error is the one of the first failing
+/// script in plan order, as a one-by-one read would report.
 fn script_checksums(project: &Project, plan: &Plan) -> Result<HashMap<String, String>> {
-    let mut sums = HashMap::new();
+    let mut revisions: Vec<&String> = Vec::new();
+    let mut seen = HashSet::new();
     for step in &plan.steps {
         let Some(rev) = &step.revision else { continue };
-        if step.kind == StepKind::Stamp || sums.contains_key(rev) {
-            continue;
+        if step.kind != StepKind::Stamp && seen.insert(rev) {
+            revisions.push(rev);
         }
-        let path = &project.script(rev)?.path;
-        let bytes = std::fs::read(path).map_err(|source| ScriptError::Read {
-            path: path.clone(),
-            source,
-        })?;
-        sums.insert(rev.clone(), checksum(&bytes));
     }
-    Ok(sums)
+    let sums = in_order_on_threads(&revisions, |rev, buf| -> Result<String> {
+        let path = &project.script(rev)?.path;
+        file_checksum(path, buf).map_err(|source| {
+            ScriptError::Read {
+                path: path.clone(),
+                source,
+            }
+            .into()
+        })
+    });
+    revisions
+        .into_iter()
+        .zip(sums)
+        .map(|(rev, sum)| Ok((rev.clone(), sum?)))
+        .collect()
+}
+
+/// Below this many scripts, hashing them on one thread is as fast as starting others.
+const PARALLEL_MIN_SCRIPTS: usize = 256;
+
+/// `f` applied to each item, results in order: on up to four threads (contiguous chunks)
+/// when there are many items. `f` gets a scratch buffer of its thread's to reuse.
+fn in_order_on_threads<T: Sync, R: Send>(
+    items: &[T],
+    f: impl Fn(&T, &mut Vec<u8>) -> R + Sync,
+) -> Vec<R> {
+    let run = |chunk: &[T]| {
+        let mut buf = Vec::new();
+        chunk
+            .iter()
+            .map(|item| f(item, &mut buf))
+            .collect::<Vec<R>>()
+    };
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(4));
+    if threads < 2 || items.len() < PARALLEL_MIN_SCRIPTS {
+        return run(items);
+    }
+    let mut chunks = items.chunks(items.len().div_ceil(threads));
+    let first = chunks.next().unwrap_or_default();
+    std::thread::scope(|scope| {
+        // A thread that can't be started (or that panicked) leaves its chunk to this one.
+        let others: Vec<_> = chunks
+            .map(|c| {
+                (
+                    c,
+                    std::thread::Builder::new().spawn_scoped(scope, || run(c)),
+                )
+            })
+            .collect();
+        let mut out = run(first);
+        for (c, handle) in others {
+            let done = handle.ok().and_then(|h| h.join().ok());
+            out.extend(done.unwrap_or_else(|| run(c)));
+        }
+        out
+    })
+}
+
+/// The [`checksum`] of a file, read into `buf` (reused between files): open, read until
+/// end of file, close; no `stat` for a size hint, no allocation once `buf` is large enough.
+fn file_checksum(path: &Path, buf: &mut Vec<u8>) -> std::io::Result<String> {
+    let mut file = std::fs::File::open(path)?;
+    let mut len = 0;
+    loop {
+        if len == buf.len() {
+            buf.resize((2 * len).max(16 * 1024), 0);
+        }
+        match file.read(&mut buf[len..]) {
+            Ok(0) => break,
+            Ok(n) => len += n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(checksum(&buf[..len]))
 }
 
 /// Creates the version table when it is missing (`ensure_version`).
