@@ -22,8 +22,8 @@ impl Printer {
     }
 
     /// Writes generated SQL to stdout; `-q` does not silence it (it is the command's product).
-    pub fn sql(&self, text: &str) {
-        let _ = std::io::stdout().lock().write_all(text.as_bytes());
+    pub fn sql(&self, text: &[u8]) {
+        let _ = std::io::stdout().lock().write_all(text);
     }
 
     /// Writes one line to stdout (unless quiet).
@@ -33,11 +33,23 @@ impl Printer {
 
     /// A log line on stderr, in the format of Alembic's default logging configuration.
     pub fn info(&self, message: &str) {
-        let _ = writeln!(
-            std::io::stderr().lock(),
-            "INFO  [alembic.runtime.migration] {message}"
-        );
+        let mut line = String::new();
+        push_info(&mut line, message);
+        self.log(&line);
     }
+
+    /// Writes log lines made with [`push_info`] to stderr, in one write (stderr is not
+    /// buffered: each `write` is a system call).
+    pub fn log(&self, lines: &str) {
+        let _ = std::io::stderr().lock().write_all(lines.as_bytes());
+    }
+}
+
+/// Appends the log line of `message` (see [`Printer::info`]) to `lines`.
+pub fn push_info(lines: &mut String, message: &str) {
+    lines.push_str("INFO  [alembic.runtime.migration] ");
+    lines.push_str(message);
+    lines.push('\n');
 }
 
 /// Which decorations a short line carries.

@@ -12,7 +12,7 @@ use litekb_migrations::runner::{step_summary, Event};
 use litekb_migrations::{Dialect, Result};
 
 use crate::cli::args::{MigrateArgs, PendingArgs, SqlArgs, StampArgs};
-use crate::cli::output::{log_entry, Printer};
+use crate::cli::output::{log_entry, push_info, Printer};
 use crate::cli::settings::{usage, Settings};
 
 /// `upgrade [TARGET]` (`--sql` without a target means `head`).
@@ -110,7 +110,7 @@ pub fn ensure_version(settings: &Settings, args: &SqlArgs) -> Result<ExitCode> {
     let url = settings.url(&project.config)?;
     if args.sql {
         let sql = project.version_table.create_sql(url.dialect());
-        settings.printer.sql(&format!("{sql};\n\n"));
+        settings.printer.sql(format!("{sql};\n\n").as_bytes());
         return Ok(ExitCode::SUCCESS);
     }
     let mut db = connect(settings.printer, &url)?;
@@ -172,18 +172,18 @@ fn context_lines(printer: Printer, dialect: Dialect) {
     printer.info("Will assume transactional DDL.");
 }
 
-/// Logs runner events as Alembic does.
-fn log_event(printer: Printer, event: Event<'_>) {
+/// Logs runner events as Alembic does, each message to `info`.
+fn log_event(event: Event<'_>, info: &mut dyn FnMut(&str)) {
     match event {
         Event::WaitingForLock => {
-            printer.info("Waiting for another alembic run to release the migration lock...")
+            info("Waiting for another alembic run to release the migration lock...")
         }
         Event::StepStarted { step, doc } => {
             let summary = step_summary(step);
             if doc.is_empty() {
-                printer.info(&format!("Running {summary}"));
+                info(&format!("Running {summary}"));
             } else {
-                printer.info(&format!("Running {summary}, {doc}"));
+                info(&format!("Running {summary}, {doc}"));
             }
         }
         Event::CreatingVersionTable | Event::StepFinished { .. } => {}
@@ -198,11 +198,15 @@ fn online(
 ) -> Result<ExitCode> {
     let printer = settings.printer;
     let mut db = connect(printer, url)?;
-    apply_online(project, db.as_mut(), op, &mut |e| log_event(printer, e))?;
+    apply_online(project, db.as_mut(), op, &mut |e| {
+        log_event(e, &mut |m| printer.info(m))
+    })?;
     Ok(ExitCode::SUCCESS)
 }
 
 /// Writes the SQL only once all of it has been produced, so a failure leaves stdout empty.
+/// The log lines of the steps are written together when the run ends (however it ends),
+/// before the SQL and before any error message: nothing else is written in between.
 fn offline(
     settings: &Settings,
     project: &Project,
@@ -216,9 +220,12 @@ fn offline(
     printer.info("Generating static SQL");
     printer.info("Will assume transactional DDL.");
     let mut buf = Vec::new();
-    apply_offline(project, dialect, start, op, &mut buf, &mut |e| {
-        log_event(printer, e)
-    })?;
-    printer.sql(&String::from_utf8_lossy(&buf));
+    let mut log = String::new();
+    let result = apply_offline(project, dialect, start, op, &mut buf, &mut |e| {
+        log_event(e, &mut |m| push_info(&mut log, m))
+    });
+    printer.log(&log);
+    result?;
+    printer.sql(&buf);
     Ok(ExitCode::SUCCESS)
 }
