@@ -18,6 +18,7 @@
 //! resolution), `walk.rs` (ancestor/descendant iteration, topological order, range
 //! collection, history), `plan.rs` (upgrade/downgrade/stamp plans with version-table ops).
 
+mod bits;
 mod graph;
 mod id;
 mod plan;

@@ -5,6 +5,7 @@
 
 use std::collections::BTreeSet;
 
+use super::bits::Bits;
 use super::graph::RevisionMap;
 use super::target::{Node, Spec};
 use super::RevisionError;
@@ -80,6 +81,18 @@ impl RevisionMap {
         self.iterate(targets, edge, false).unwrap_or_default()
     }
 
+    /// `rev` and all its ancestors through down revisions and dependencies, as a bit set.
+    fn ancestor_bits(&self, rev: usize) -> Bits {
+        let mut bits = Bits::new(self.revisions.len());
+        let mut todo = vec![rev];
+        while let Some(r) = todo.pop() {
+            if bits.insert(r) {
+                todo.extend_from_slice(self.edges(r, Edge::NormDown));
+            }
+        }
+        bits
+    }
+
     /// Targets and all their descendants (through dependents too when `deps`).
     pub(super) fn descendants(&self, targets: &[usize], deps: bool) -> Vec<usize> {
         let edge = if deps { Edge::AllNext } else { Edge::Next };
@@ -118,11 +131,9 @@ impl RevisionMap {
     }
 
     fn topo_pass(&self, todo: &mut BTreeSet<usize>, start: Vec<usize>, output: &mut Vec<usize>) {
-        let ancestors_of =
-            |r: usize| -> BTreeSet<usize> { self.ancestors(&[r], true).into_iter().collect() };
+        let ancestors_of = |r: usize| self.ancestor_bits(r);
         let mut current = start;
-        let mut ancestors: Vec<BTreeSet<usize>> =
-            current.iter().map(|&h| ancestors_of(h)).collect();
+        let mut ancestors: Vec<Bits> = current.iter().map(|&h| ancestors_of(h)).collect();
         let mut idx = 0usize;
         let n = self.revisions.len() + 1;
         let mut budget = n.saturating_mul(n).saturating_mul(4).saturating_add(16);
@@ -132,7 +143,7 @@ impl RevisionMap {
             }
             budget -= 1;
             if let Some(j) =
-                (0..ancestors.len()).find(|&j| j != idx && ancestors[j].contains(&candidate))
+                (0..ancestors.len()).find(|&j| j != idx && ancestors[j].contains(candidate))
             {
                 idx = j;
                 continue;
@@ -156,7 +167,7 @@ impl RevisionMap {
                         && self.down[candidate].len() == 1;
                     current[idx] = first;
                     if simple {
-                        ancestors[idx].remove(&candidate);
+                        ancestors[idx].remove(candidate);
                     } else {
                         ancestors[idx] = ancestors_of(first);
                         current.extend_from_slice(rest);
