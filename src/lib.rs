@@ -20,6 +20,7 @@ pub mod dialect;
 pub mod error;
 pub mod history;
 pub mod migrate;
+pub mod parallel;
 pub mod project;
 pub mod revision;
 pub mod runner;

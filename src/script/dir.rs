@@ -10,6 +10,7 @@ use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 use super::{Script, ScriptError};
+use crate::parallel::{in_order_on_threads, read_into};
 
 /// Loads every `*.sql` script of each location, sorted by file name within a location,
 /// locations in the order given.
@@ -38,38 +39,12 @@ pub fn load_scripts(locations: &[PathBuf]) -> Result<Vec<Script>, ScriptError> {
     Ok(scripts)
 }
 
-/// Below this many files, reading them on one thread is as fast as starting others.
-const PARALLEL_MIN_FILES: usize = 256;
-
-/// Reads and parses `paths`, in order, on up to four threads when there are many; the error
-/// is the one of the first failing file in order, as a one-by-one read would report.
+/// Reads and parses `paths`, in order, on a few threads when there are many; the error is
+/// the one of the first failing file in order, as a one-by-one read would report.
 fn read_scripts(paths: &[PathBuf]) -> Result<Vec<Script>, ScriptError> {
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(4));
-    if threads < 2 || paths.len() < PARALLEL_MIN_FILES {
-        return paths.iter().map(|p| read_script(p)).collect();
-    }
-    let chunk = paths.len().div_ceil(threads);
-    let read_chunk = |chunk: &[PathBuf]| -> Vec<Result<Script, ScriptError>> {
-        chunk.iter().map(|p| read_script(p)).collect()
-    };
-    let results: Vec<Vec<Result<Script, ScriptError>>> = std::thread::scope(|scope| {
-        let mut chunks = paths.chunks(chunk);
-        let first = chunks.next().unwrap_or_default();
-        // A thread that can't be started (or that panicked) leaves its chunk to this one.
-        let handles: Vec<_> = chunks
-            .map(|c| {
-                let handle = std::thread::Builder::new().spawn_scoped(scope, move || read_chunk(c));
-                (c, handle)
-            })
-            .collect();
-        let mut results = vec![read_chunk(first)];
-        for (c, handle) in handles {
-            let done = handle.ok().and_then(|h| h.join().ok());
-            results.push(done.unwrap_or_else(|| read_chunk(c)));
-        }
-        results
-    });
-    results.into_iter().flatten().collect()
+    in_order_on_threads(paths, |path, buf| read_script_with(path, buf))
+        .into_iter()
+        .collect()
 }
 
 /// The script files of one location, sorted by file name.
@@ -132,14 +107,19 @@ fn script_entries(location: &Path) -> Result<Vec<ScriptEntry>, ScriptError> {
 
 /// Reads and parses one script file.
 pub fn read_script(path: &Path) -> Result<Script, ScriptError> {
-    let bytes = std::fs::read(path).map_err(|source| ScriptError::Read {
+    read_script_with(path, &mut Vec::new())
+}
+
+/// Reads and parses one script file, reading through `buf`.
+fn read_script_with(path: &Path, buf: &mut Vec<u8>) -> Result<Script, ScriptError> {
+    let bytes = read_into(path, buf).map_err(|source| ScriptError::Read {
         path: path.to_path_buf(),
         source,
     })?;
-    let text = String::from_utf8(bytes).map_err(|_| ScriptError::NotUtf8 {
+    let text = std::str::from_utf8(bytes).map_err(|_| ScriptError::NotUtf8 {
         path: path.to_path_buf(),
     })?;
-    Script::parse(path, &text)
+    Script::parse(path, text)
 }
 
 /// Writes a new script, creating the directory when missing; refuses to overwrite.
@@ -165,6 +145,7 @@ pub fn write_new_script(path: &Path, text: &str) -> Result<(), ScriptError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::parallel::PARALLEL_MIN_ITEMS;
 
     fn tempdir() -> tempfile::TempDir {
         match tempfile::tempdir() {
@@ -249,7 +230,7 @@ mod tests {
     fn many_files_load_in_order_and_report_the_first_bad_one() {
         let dir = tempdir();
         let v = dir.path().join("v");
-        let n = PARALLEL_MIN_FILES * 3;
+        let n = PARALLEL_MIN_ITEMS * 3;
         for i in 0..n {
             let down = if i == 0 {
                 String::new()
@@ -270,7 +251,7 @@ mod tests {
         assert_eq!(ids, expected);
 
         // Two broken files, in different threads' shares: the first in name order is named.
-        let early = v.join(format!("{:04}_x.sql", PARALLEL_MIN_FILES + 1));
+        let early = v.join(format!("{:04}_x.sql", PARALLEL_MIN_ITEMS + 1));
         let late = v.join(format!("{:04}_x.sql", n - 2));
         for path in [&late, &early] {
             if let Err(err) = std::fs::write(path, "-- revision: a\n-- down_revision:\nSELECT 1;\n")

@@ -57,10 +57,10 @@ pub fn history(settings: &Settings, args: &HistoryArgs) -> Result<ExitCode> {
         Vec::new()
     };
     let marked: &[String] = if args.indicate_current { &current } else { &[] };
-    let p = settings.printer;
+    let mut out = String::new();
     for id in project.map.history(range, &current)? {
         if args.verbose {
-            p.out(&log_entry(&project, &id, marked.contains(&id)));
+            out.push_str(&log_entry(&project, &id, marked.contains(&id)));
         } else {
             let style = LineStyle {
                 parents: true,
@@ -69,9 +69,10 @@ pub fn history(settings: &Settings, args: &HistoryArgs) -> Result<ExitCode> {
                 doc: true,
                 current: marked,
             };
-            p.line(&short_line(&project, &id, style));
+            push_line(&mut out, &short_line(&project, &id, style));
         }
     }
+    settings.printer.out(&out);
     Ok(ExitCode::SUCCESS)
 }
 
@@ -83,18 +84,19 @@ pub fn heads(settings: &Settings, args: &HeadsArgs) -> Result<ExitCode> {
     } else {
         project.map.heads()
     };
-    let p = settings.printer;
+    let mut out = String::new();
     for id in ids {
         if args.verbose {
-            p.out(&log_entry(&project, id, false));
+            out.push_str(&log_entry(&project, id, false));
         } else {
             let style = LineStyle {
                 labels: true,
                 ..LineStyle::default()
             };
-            p.line(&short_line(&project, id, style));
+            push_line(&mut out, &short_line(&project, id, style));
         }
     }
+    settings.printer.out(&out);
     Ok(ExitCode::SUCCESS)
 }
 
@@ -102,20 +104,20 @@ pub fn heads(settings: &Settings, args: &HeadsArgs) -> Result<ExitCode> {
 pub fn branches(settings: &Settings, args: &VerboseArgs) -> Result<ExitCode> {
     let project = settings.project()?;
     let map = &project.map;
-    let p = settings.printer;
+    let mut out = String::new();
     for id in map.history(None, &[])? {
         if !map.is_branch_point(&id) {
             continue;
         }
         if args.verbose {
-            p.out(&log_entry(&project, &id, false));
+            out.push_str(&log_entry(&project, &id, false));
         } else {
             let style = LineStyle {
                 labels: true,
                 tree: true,
                 ..LineStyle::default()
             };
-            p.line(&short_line(&project, &id, style));
+            push_line(&mut out, &short_line(&project, &id, style));
         }
         let mut children = map.children(&id);
         children.sort_unstable();
@@ -127,14 +129,18 @@ pub fn branches(settings: &Settings, args: &VerboseArgs) -> Result<ExitCode> {
                 doc: args.verbose,
                 ..LineStyle::default()
             };
-            p.line(&format!(
-                "{} -> {}",
-                " ".repeat(id.len()),
-                short_line(&project, child, style)
-            ));
+            push_line(
+                &mut out,
+                &format!(
+                    "{} -> {}",
+                    " ".repeat(id.len()),
+                    short_line(&project, child, style)
+                ),
+            );
         }
-        p.line("");
+        out.push('\n');
     }
+    settings.printer.out(&out);
     Ok(ExitCode::SUCCESS)
 }
 
@@ -153,4 +159,11 @@ pub fn show(settings: &Settings, args: &RevArg) -> Result<ExitCode> {
         settings.printer.out(&log_entry(&project, &id, false));
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Appends `line` and a newline. Listings are built in one string and written once: stdout is
+/// line-buffered, so printing them line by line would cost a system call per line.
+fn push_line(out: &mut String, line: &str) {
+    out.push_str(line);
+    out.push('\n');
 }
