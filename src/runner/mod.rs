@@ -199,13 +199,17 @@ fn run_step(
         // Like Alembic's autocommit_block: end the open transaction, run outside it.
         sink.commit()?;
     }
-    let foreign_keys =
-        portable::before_transaction(sink, section.map(|(_, s)| s), whole && !autocommit)?;
+    let statements = section.map_or_else(Vec::new, |(_, s)| split_statements(&s.sql));
+    let foreign_keys = portable::before_transaction(
+        sink,
+        section.map(|(_, s)| (s, statements.as_slice())),
+        whole && !autocommit,
+    )?;
     if !autocommit && !whole {
         sink.begin()?;
     }
     if let Some((script, section)) = section {
-        for stmt in split_statements(&section.sql) {
+        for stmt in &statements {
             portable::statement(sink, &stmt.sql, section).map_err(|message| {
                 RunError::Statement {
                     revision: script.revision.clone(),

@@ -13,8 +13,8 @@
 
 use super::{RunError, Sink};
 use crate::revision::{Plan, StepKind};
-use crate::schema::{apply_sql, may_rebuild, translate, Emit, Schema};
-use crate::script::{split_statements, Script, Section, SectionDirection};
+use crate::schema::{apply_sql, may_rebuild, runs_as_written, translate, Emit, Schema};
+use crate::script::{split_statements, Script, Section, SectionDirection, Statement};
 use crate::Dialect;
 
 /// Whether foreign keys were switched off for a step, to switch them on again after it.
@@ -24,18 +24,18 @@ pub(super) struct ForeignKeys {
 }
 
 /// Before the step's transaction: switches SQLite's foreign keys off when the step may
-/// rebuild a table. `in_transaction`: a transaction is already open (one around the whole
-/// run), where the switch can't be made.
+/// rebuild a table. `section` comes with its statements; `in_transaction`: a transaction is
+/// already open (one around the whole run), where the switch can't be made.
 pub(super) fn before_transaction(
     sink: &mut dyn Sink,
-    section: Option<&Section>,
+    section: Option<(&Section, &[Statement])>,
     in_transaction: bool,
 ) -> Result<ForeignKeys, RunError> {
     let none = ForeignKeys { restore: false };
-    let Some(section) = section.filter(|s| s.dialect.is_none()) else {
+    let Some((_, statements)) = section.filter(|(s, _)| s.dialect.is_none()) else {
         return Ok(none);
     };
-    if sink.dialect() != Dialect::Sqlite || !rebuilds(sink, section)? {
+    if sink.dialect() != Dialect::Sqlite || !rebuilds(sink, statements)? {
         return Ok(none);
     }
     let on = match sink.query("PRAGMA foreign_keys").map_err(RunError::Sink)? {
@@ -60,11 +60,10 @@ pub(super) fn before_transaction(
     Ok(ForeignKeys { restore: true })
 }
 
-/// Whether the section will rebuild a table: a dry run of its translation on a copy of the
-/// schema as it stands (read outside the transaction; nothing is written). A statement the
-/// dry run can't translate counts as a rebuild, to stay on the safe side.
-fn rebuilds(sink: &mut dyn Sink, section: &Section) -> Result<bool, RunError> {
-    let statements = split_statements(&section.sql);
+/// Whether the section's statements will rebuild a table: a dry run of their translation on
+/// a copy of the schema as it stands (read outside the transaction; nothing is written). A
+/// statement the dry run can't translate counts as a rebuild, to stay on the safe side.
+fn rebuilds(sink: &mut dyn Sink, statements: &[Statement]) -> Result<bool, RunError> {
     if !statements
         .iter()
         .any(|s| may_rebuild(&s.sql, Dialect::Sqlite))
@@ -72,7 +71,7 @@ fn rebuilds(sink: &mut dyn Sink, section: &Section) -> Result<bool, RunError> {
         return Ok(false);
     }
     let mut model = sink.schema().map_err(RunError::Sink)?;
-    for stmt in &statements {
+    for stmt in statements {
         let Ok(emits) = translate(&stmt.sql, Dialect::Sqlite, &mut || Ok(model.clone())) else {
             return Ok(true);
         };
@@ -100,7 +99,7 @@ pub(super) fn after_transaction(sink: &mut dyn Sink, fk: ForeignKeys) -> Result<
 /// Runs one statement of `section`, translated for the sink's dialect when the section is
 /// plain.
 pub(super) fn statement(sink: &mut dyn Sink, sql: &str, section: &Section) -> Result<(), String> {
-    if section.dialect.is_some() {
+    if section.dialect.is_some() || runs_as_written(sql) {
         return sink.statement(sql).map(drop);
     }
     let dialect = sink.dialect();

@@ -100,8 +100,10 @@ pub struct OfflineSink<W: Write> {
     /// only when it is asked for: most runs never ask, and a long history then costs no
     /// parsing into the model.
     schema: Schema,
-    /// The DDL written since `schema` was last brought up to date, in order.
-    unapplied: Vec<String>,
+    /// The DDL written since `schema` was last brought up to date, in order: one text, each
+    /// statement ending where `unapplied_ends` says.
+    unapplied: String,
+    unapplied_ends: Vec<usize>,
 }
 
 impl<W: Write> OfflineSink<W> {
@@ -110,7 +112,8 @@ impl<W: Write> OfflineSink<W> {
             out,
             dialect,
             schema: Schema::default(),
-            unapplied: Vec::new(),
+            unapplied: String::new(),
+            unapplied_ends: Vec::new(),
         }
     }
 
@@ -118,12 +121,15 @@ impl<W: Write> OfflineSink<W> {
     pub fn with_schema(mut self, schema: Schema) -> Self {
         self.schema = schema;
         self.unapplied.clear();
+        self.unapplied_ends.clear();
         self
     }
 
-    fn write(&mut self, text: &str) -> Result<(), RunError> {
-        self.out
-            .write_all(text.as_bytes())
+    /// Writes `parts` one after the other.
+    fn write(&mut self, parts: &[&str]) -> Result<(), RunError> {
+        parts
+            .iter()
+            .try_for_each(|part| self.out.write_all(part.as_bytes()))
             .map_err(|e| RunError::Sink(format!("can't write SQL output: {e}")))
     }
 }
@@ -138,32 +144,36 @@ impl<W: Write> Sink for OfflineSink<W> {
     }
 
     fn comment(&mut self, text: &str) -> Result<(), RunError> {
-        self.write(&format!("-- {text}\n\n"))
+        self.write(&["-- ", text, "\n\n"])
     }
 
     fn begin(&mut self) -> Result<(), RunError> {
-        self.write("BEGIN;\n\n")
+        self.write(&["BEGIN;\n\n"])
     }
 
     fn commit(&mut self) -> Result<(), RunError> {
-        self.write("COMMIT;\n\n")
+        self.write(&["COMMIT;\n\n"])
     }
 
     fn rollback(&mut self) {}
 
     fn statement(&mut self, sql: &str) -> Result<Option<u64>, String> {
-        self.write(&format!("{};\n\n", sql.trim_end()))
+        self.write(&[sql.trim_end(), ";\n\n"])
             .map_err(|e| e.to_string())?;
         if is_ddl(sql) {
-            self.unapplied.push(sql.to_string());
+            self.unapplied.push_str(sql);
+            self.unapplied_ends.push(self.unapplied.len());
         }
         Ok(None)
     }
 
     fn schema(&mut self) -> Result<Schema, String> {
-        for sql in self.unapplied.drain(..) {
-            apply_sql(&mut self.schema, &sql);
+        let mut start = 0;
+        for end in self.unapplied_ends.drain(..) {
+            apply_sql(&mut self.schema, &self.unapplied[start..end]);
+            start = end;
         }
+        self.unapplied.clear();
         Ok(self.schema.clone())
     }
 }
@@ -176,10 +186,59 @@ fn is_ddl(sql: &str) -> bool {
         .map(str::trim_start)
         .find(|l| !l.is_empty() && !l.starts_with("--"))
         .unwrap_or("");
-    let word: String = code
-        .chars()
-        .take_while(|c| c.is_ascii_alphabetic())
-        .collect::<String>()
-        .to_ascii_uppercase();
-    matches!(word.as_str(), "CREATE" | "ALTER" | "DROP")
+    let end = code
+        .find(|c: char| !c.is_ascii_alphabetic())
+        .unwrap_or(code.len());
+    let word = &code[..end];
+    ["CREATE", "ALTER", "DROP"]
+        .iter()
+        .any(|w| word.eq_ignore_ascii_case(w))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ddl_is_known_by_its_first_word_after_comments() {
+        for sql in [
+            "CREATE TABLE a (id INTEGER)",
+            "  -- why\n\n  alter table a add b INTEGER",
+            "Drop Index ix",
+        ] {
+            assert!(is_ddl(sql), "{sql}");
+        }
+        for sql in [
+            "INSERT INTO a VALUES (1)",
+            "CREATED",
+            "DROPS",
+            "-- DROP TABLE a",
+            "",
+        ] {
+            assert!(!is_ddl(sql), "{sql}");
+        }
+    }
+
+    #[test]
+    fn the_offline_schema_applies_the_ddl_written_so_far_in_order() {
+        let mut out = Vec::new();
+        let mut sink = OfflineSink::new(&mut out, Dialect::Sqlite);
+        for sql in [
+            "CREATE TABLE a (id INTEGER PRIMARY KEY)",
+            "INSERT INTO a VALUES (1)",
+            "CREATE TABLE b (id INTEGER)",
+            "DROP TABLE a",
+        ] {
+            sink.statement(sql).unwrap();
+        }
+        let names = |s: &Schema| s.tables.iter().map(|t| t.name.clone()).collect::<Vec<_>>();
+        assert_eq!(names(&sink.schema().unwrap()), ["b"]);
+        sink.statement("CREATE TABLE c (id INTEGER)  \n").unwrap();
+        assert_eq!(names(&sink.schema().unwrap()), ["b", "c"]);
+        assert_eq!(names(&sink.schema().unwrap()), ["b", "c"]);
+        drop(sink);
+        assert!(String::from_utf8(out)
+            .unwrap()
+            .ends_with("DROP TABLE a;\n\nCREATE TABLE c (id INTEGER);\n\n"));
+    }
 }
