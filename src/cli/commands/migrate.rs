@@ -52,14 +52,18 @@ fn move_to<'t>(
 ) -> Result<ExitCode> {
     let project = settings.project()?;
     let url = settings.url(&project.config)?;
-    if sql {
-        let (start, end) = offline_range(&project, target)?;
-        return offline(settings, &project, &url, &start, op(end));
-    }
-    if target.contains(':') {
-        return Err(litekb_migrations::revision::RevisionError::RangeNotAllowed.into());
-    }
-    online(settings, &project, &url, op(target))
+    let result = if sql {
+        offline_range(&project, target)
+            .and_then(|(start, end)| offline(settings, &project, &url, &start, op(end)))
+    } else if target.contains(':') {
+        Err(litekb_migrations::revision::RevisionError::RangeNotAllowed.into())
+    } else {
+        online(settings, &project, &url, op(target))
+    };
+    // The process ends with the command: freeing every script one by one first would cost
+    // more, on a long history, than writing its SQL.
+    std::mem::forget(project);
+    result
 }
 
 /// `stamp REVISION...`.
