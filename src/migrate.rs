@@ -6,11 +6,11 @@
 //! caller (the left side of `FROM:TO`) and the same runner writes SQL text.
 
 use std::collections::{HashMap, HashSet};
-use std::io::{Read, Write};
-use std::path::Path;
+use std::io::Write;
 
 use crate::db::{read_heads, Database};
 use crate::history::{checksum, HistoryTable};
+use crate::parallel::{in_order_on_threads, read_into};
 use crate::project::Project;
 use crate::revision::{plan_downgrade, plan_stamp, plan_upgrade, Plan, StepKind};
 use crate::runner::{run_plan, Event, OfflineSink, OnlineSink, RunContext};
@@ -136,79 +136,20 @@ fn script_checksums(project: &Project, plan: &Plan) -> Result<HashMap<String, St
     }
     let sums = in_order_on_threads(&revisions, |rev, buf| -> Result<String> {
         let path = &project.script(rev)?.path;
-        file_checksum(path, buf).map_err(|source| {
-            ScriptError::Read {
+        match read_into(path, buf) {
+            Ok(bytes) => Ok(checksum(bytes)),
+            Err(source) => Err(ScriptError::Read {
                 path: path.clone(),
                 source,
             }
-            .into()
-        })
+            .into()),
+        }
     });
     revisions
         .into_iter()
         .zip(sums)
         .map(|(rev, sum)| Ok((rev.clone(), sum?)))
         .collect()
-}
-
-/// Below this many scripts, hashing them on one thread is as fast as starting others.
-const PARALLEL_MIN_SCRIPTS: usize = 256;
-
-/// `f` applied to each item, results in order: on up to four threads (contiguous chunks)
-/// when there are many items. `f` gets a scratch buffer of its thread's to reuse.
-fn in_order_on_threads<T: Sync, R: Send>(
-    items: &[T],
-    f: impl Fn(&T, &mut Vec<u8>) -> R + Sync,
-) -> Vec<R> {
-    let run = |chunk: &[T]| {
-        let mut buf = Vec::new();
-        chunk
-            .iter()
-            .map(|item| f(item, &mut buf))
-            .collect::<Vec<R>>()
-    };
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(4));
-    if threads < 2 || items.len() < PARALLEL_MIN_SCRIPTS {
-        return run(items);
-    }
-    let mut chunks = items.chunks(items.len().div_ceil(threads));
-    let first = chunks.next().unwrap_or_default();
-    std::thread::scope(|scope| {
-        // A thread that can't be started (or that panicked) leaves its chunk to this one.
-        let others: Vec<_> = chunks
-            .map(|c| {
-                (
-                    c,
-                    std::thread::Builder::new().spawn_scoped(scope, || run(c)),
-                )
-            })
-            .collect();
-        let mut out = run(first);
-        for (c, handle) in others {
-            let done = handle.ok().and_then(|h| h.join().ok());
-            out.extend(done.unwrap_or_else(|| run(c)));
-        }
-        out
-    })
-}
-
-/// The [`checksum`] of a file, read into `buf` (reused between files): open, read until
-/// end of file, close; no `stat` for a size hint, no allocation once `buf` is large enough.
-fn file_checksum(path: &Path, buf: &mut Vec<u8>) -> std::io::Result<String> {
-    let mut file = std::fs::File::open(path)?;
-    let mut len = 0;
-    loop {
-        if len == buf.len() {
-            buf.resize((2 * len).max(16 * 1024), 0);
-        }
-        match file.read(&mut buf[len..]) {
-            Ok(0) => break,
-            Ok(n) => len += n,
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(e),
-        }
-    }
-    Ok(checksum(&buf[..len]))
 }
 
 /// Creates the version table when it is missing (`ensure_version`).
