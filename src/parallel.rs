@@ -37,7 +37,8 @@ pub fn in_order_on_threads<T: Sync, R: Send>(
                 )
             })
             .collect();
-        let mut out = run(first);
+        let mut out = Vec::with_capacity(items.len());
+        out.extend(run(first));
         for (c, handle) in others {
             let done = handle.ok().and_then(|h| h.join().ok());
             out.extend(done.unwrap_or_else(|| run(c)));

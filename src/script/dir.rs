@@ -18,23 +18,36 @@ pub fn load_scripts(locations: &[PathBuf]) -> Result<Vec<Script>, ScriptError> {
     let mut scripts = Vec::new();
     let mut seen: HashSet<PathBuf> = HashSet::new();
     for location in locations {
-        let mut paths = Vec::new();
-        // A regular file's canonical path is its canonical directory joined with its name, so
-        // the directory is resolved once and only symlinked files are resolved one by one.
-        let canonical_dir = std::fs::canonicalize(location).ok();
-        for entry in script_entries(location)? {
-            let resolved = match (&canonical_dir, entry.symlink) {
-                (Some(dir), false) => entry.path.file_name().map(|name| dir.join(name)),
-                _ => std::fs::canonicalize(&entry.path).ok(),
+        let entries = script_entries(location)?;
+        // Names in one directory are unique, so with one location and no symbolic links no
+        // file can be reached twice and there is nothing to resolve.
+        let paths: Vec<PathBuf> = if locations.len() == 1 && !entries.iter().any(|e| e.symlink) {
+            entries.into_iter().map(|entry| entry.path).collect()
+        } else {
+            // A regular file's canonical path is its canonical directory joined with its
+            // name, so the directory is resolved once and only symlinks one by one.
+            let canonical_dir = std::fs::canonicalize(location).ok();
+            let mut paths = Vec::new();
+            for entry in entries {
+                let resolved = match (&canonical_dir, entry.symlink) {
+                    (Some(dir), false) => entry.path.file_name().map(|name| dir.join(name)),
+                    _ => std::fs::canonicalize(&entry.path).ok(),
+                }
+                .unwrap_or_else(|| entry.path.clone());
+                if seen.insert(resolved) {
+                    paths.push(entry.path);
+                }
             }
-            .unwrap_or_else(|| entry.path.clone());
-            if seen.insert(resolved) {
-                paths.push(entry.path);
-            }
-        }
+            paths
+        };
         // Location by location, so that a bad file is reported before a later location is
         // even listed, as when every file was read in turn.
-        scripts.extend(read_scripts(&paths)?);
+        let loaded = read_scripts(&paths)?;
+        if scripts.is_empty() {
+            scripts = loaded;
+        } else {
+            scripts.extend(loaded);
+        }
     }
     Ok(scripts)
 }
@@ -185,6 +198,32 @@ mod tests {
         let ids: Vec<&str> = scripts.iter().map(|s| s.revision.as_str()).collect();
         assert_eq!(ids, vec!["r1", "r2", "o1"]);
         assert_eq!(scripts[0].path, a.join("1_first.sql"));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_file_reached_through_symlinks_loads_once() {
+        let dir = tempdir();
+        let a = dir.path().join("a");
+        write(&a.join("1_first.sql"), &script("r1", ""));
+        write(&a.join("2_second.sql"), &script("r2", "r1"));
+        let linked = |target: &Path, link: &Path| {
+            if let Err(err) = std::os::unix::fs::symlink(target, link) {
+                panic!("{err}");
+            }
+        };
+        // A link beside its target, in the one location.
+        linked(&a.join("1_first.sql"), &a.join("3_alias.sql"));
+        // A second location that is a link to the first.
+        linked(&a, &dir.path().join("b"));
+        for locations in [vec![a.clone()], vec![a.clone(), dir.path().join("b")]] {
+            let scripts = match load_scripts(&locations) {
+                Ok(s) => s,
+                Err(err) => panic!("{err}"),
+            };
+            let ids: Vec<&str> = scripts.iter().map(|s| s.revision.as_str()).collect();
+            assert_eq!(ids, vec!["r1", "r2"], "{locations:?}");
+        }
     }
 
     #[test]

@@ -118,7 +118,7 @@ impl Script {
         }
 
         // The header run.
-        let mut header: Vec<(&'static str, String, usize)> = Vec::new();
+        let mut header: Vec<(&'static str, &str, usize)> = Vec::with_capacity(HEADER_KEYS.len());
         while let Some((key, value)) = lines.get(i).and_then(|l| header_line(l)) {
             let line_no = i + 1;
             let lowered = key.to_ascii_lowercase();
@@ -137,7 +137,7 @@ impl Script {
                     format!("duplicate header key '{known}' (first given on line {first})"),
                 ));
             }
-            header.push((known, value.to_string(), line_no));
+            header.push((known, value, line_no));
             i += 1;
         }
         let header_end = i + 1; // 1-based line just after the header
@@ -145,7 +145,7 @@ impl Script {
             header
                 .iter()
                 .find(|(k, _, _)| *k == key)
-                .map(|(_, v, line)| (v.as_str(), *line))
+                .map(|&(_, v, line)| (v, line))
         };
 
         let revision = match get("revision") {
