@@ -83,28 +83,38 @@ pub fn runs_as_written(sql: &str) -> bool {
 
 /// Whether any of [`ENGINE_WORDS`] occurs in `sql` (ASCII case-insensitive, as a substring).
 fn mentions_engine_word(sql: &str) -> bool {
-    // The letters the words start with, one bit each: most bytes are ruled out by one test.
-    const FIRST_LETTERS: u32 = {
-        let mut mask = 0;
+    // For each byte, the range of ENGINE_WORDS that holds every word starting with it (in
+    // either case); empty for most bytes.
+    const CANDIDATES: [(usize, usize); 256] = {
+        let mut ranges = [(0, 0); 256];
         let mut i = 0;
         while i < ENGINE_WORDS.len() {
-            mask |= 1 << (ENGINE_WORDS[i].as_bytes()[0] - b'A');
+            let first = ENGINE_WORDS[i].as_bytes()[0];
+            let mut case = 0;
+            while case < 2 {
+                let b = if case == 0 {
+                    first
+                } else {
+                    first.to_ascii_lowercase()
+                } as usize;
+                if ranges[b].1 == 0 {
+                    ranges[b].0 = i;
+                }
+                ranges[b].1 = i + 1;
+                case += 1;
+            }
             i += 1;
         }
-        mask
+        ranges
     };
     let bytes = sql.as_bytes();
-    bytes.iter().enumerate().any(|(i, b)| {
-        let first = b.to_ascii_uppercase();
-        first.is_ascii_uppercase()
-            && FIRST_LETTERS & (1 << (first - b'A')) != 0
-            && ENGINE_WORDS.iter().any(|w| {
-                let w = w.as_bytes();
-                w[0] == first
-                    && bytes
-                        .get(i..i + w.len())
-                        .is_some_and(|s| s.eq_ignore_ascii_case(w))
-            })
+    bytes.iter().enumerate().any(|(i, &b)| {
+        let (start, end) = CANDIDATES[usize::from(b)];
+        ENGINE_WORDS[start..end].iter().any(|w| {
+            bytes
+                .get(i..i + w.len())
+                .is_some_and(|s| s.eq_ignore_ascii_case(w.as_bytes()))
+        })
     })
 }
 
