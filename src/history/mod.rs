@@ -105,19 +105,22 @@ impl HistoryTable {
 
     /// The `INSERT` of one row.
     pub fn insert_sql(&self, record: &Record<'_>, dialect: Dialect) -> String {
-        let lit = |v: &str| dialect.quote_literal(v);
-        let duration = record
-            .duration_ms
-            .map_or_else(|| "NULL".to_string(), |ms| ms.to_string());
-        format!(
-            "INSERT INTO {} (revision, direction, checksum, applied_at, duration_ms, tool_version) \
-             VALUES ({}, {}, {}, CURRENT_TIMESTAMP, {duration}, {})",
-            self.table.qualified(dialect),
-            lit(record.revision),
-            lit(record.direction.as_str()),
-            lit(record.checksum),
-            lit(TOOL_VERSION),
-        )
+        self.inserts(dialect).sql(record)
+    }
+
+    /// The `INSERT`s of rows on `dialect`, for a run that inserts many: what every row's
+    /// statement shares is made once.
+    pub fn inserts(&self, dialect: Dialect) -> Inserts {
+        Inserts {
+            table: self.name().to_string(),
+            dialect,
+            head: format!(
+                "INSERT INTO {} (revision, direction, checksum, applied_at, duration_ms, \
+                 tool_version) VALUES (",
+                self.table.qualified(dialect)
+            ),
+            tail: format!(", {})", dialect.quote_literal(TOOL_VERSION)),
+        }
     }
 
     /// `revision checksum` of every upgrade row, oldest first (so a later row wins).
@@ -125,6 +128,40 @@ impl HistoryTable {
         format!(
             "SELECT revision || ' ' || checksum FROM {} WHERE direction = 'upgrade' ORDER BY id",
             self.table.qualified(dialect)
+        )
+    }
+}
+
+/// The `INSERT` of history rows into one table on one dialect ([`HistoryTable::inserts`]).
+#[derive(Clone, Debug)]
+pub struct Inserts {
+    table: String,
+    dialect: Dialect,
+    /// Up to the first value.
+    head: String,
+    /// From the tool version on.
+    tail: String,
+}
+
+impl Inserts {
+    /// The table's name, unqualified.
+    pub fn table(&self) -> &str {
+        &self.table
+    }
+
+    /// The `INSERT` of one row.
+    pub fn sql(&self, record: &Record<'_>) -> String {
+        let lit = |v: &str| self.dialect.quote_literal(v);
+        let duration = record
+            .duration_ms
+            .map_or_else(|| "NULL".to_string(), |ms| ms.to_string());
+        format!(
+            "{}{}, {}, {}, CURRENT_TIMESTAMP, {duration}{}",
+            self.head,
+            lit(record.revision),
+            lit(record.direction.as_str()),
+            lit(record.checksum),
+            self.tail,
         )
     }
 }

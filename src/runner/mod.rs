@@ -20,7 +20,7 @@ pub use portable::replay;
 pub use sink::{OfflineSink, OnlineSink, Sink};
 
 use crate::db::VersionTable;
-use crate::history::{Direction, HistoryTable, Record};
+use crate::history::{Direction, HistoryTable, Inserts, Record};
 use crate::revision::{Plan, Step, StepKind, VersionOp};
 use crate::script::{split_statements, Script, SectionDirection, TransactionMode};
 use crate::Dialect;
@@ -59,8 +59,13 @@ pub enum Event<'a> {
     WaitingForLock,
     /// The version table is being created.
     CreatingVersionTable,
-    /// A step starts; `doc` is the revision's message (empty for stamps).
-    StepStarted { step: &'a Step, doc: &'a str },
+    /// A step starts; `summary` is its [`step_summary`], `doc` the revision's message (empty
+    /// for stamps).
+    StepStarted {
+        step: &'a Step,
+        summary: &'a str,
+        doc: &'a str,
+    },
     /// A step committed.
     StepFinished { step: &'a Step, elapsed: Duration },
 }
@@ -150,16 +155,22 @@ pub fn run_plan(
     if whole {
         sink.begin()?;
     }
+    let inserts = HistoryTable::beside(ctx.version_table).inserts(dialect);
     let mut last_good: Option<&Step> = None;
     for step in &plan.steps {
         let started = Instant::now();
         let script = step.revision.as_ref().and_then(|r| ctx.scripts.get(r));
         let doc = script.map(Script::doc).unwrap_or_default();
         if !step.is_purge() {
-            observe(Event::StepStarted { step, doc: &doc });
-            sink.comment(&format!("Running {}", step_summary(step)))?;
+            let summary = step_summary(step);
+            observe(Event::StepStarted {
+                step,
+                summary: &summary,
+                doc: &doc,
+            });
+            sink.comment(&format!("Running {summary}"))?;
         }
-        let result = run_step(step, script, ctx, sink, whole);
+        let result = run_step(step, script, ctx, &inserts, sink, whole);
         if let Err(err) = result {
             sink.rollback();
             return Err(with_outcome(err, last_good, whole));
@@ -181,6 +192,7 @@ fn run_step(
     step: &Step,
     script: Option<&Script>,
     ctx: &RunContext<'_>,
+    inserts: &Inserts,
     sink: &mut dyn Sink,
     whole: bool,
 ) -> Result<(), RunError> {
@@ -229,7 +241,7 @@ fn run_step(
         let changed = sink.statement(&sql).map_err(RunError::VersionTable)?;
         check_row_count(op, changed, &ctx.version_table.name)?;
     }
-    record_history(step, ctx, sink, started)?;
+    record_history(step, ctx, inserts, sink, started)?;
     if autocommit || !whole {
         sink.commit()?;
     }
@@ -241,6 +253,7 @@ fn run_step(
 fn record_history(
     step: &Step,
     ctx: &RunContext<'_>,
+    inserts: &Inserts,
     sink: &mut dyn Sink,
     started: Instant,
 ) -> Result<(), RunError> {
@@ -263,14 +276,12 @@ fn record_history(
             .is_live()
             .then(|| u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX)),
     };
-    let history = HistoryTable::beside(ctx.version_table);
-    sink.statement(&history.insert_sql(&record, sink.dialect()))
-        .map_err(|e| {
-            RunError::VersionTable(format!(
-                "can't record revision {revision} in the history table {}: {e}",
-                history.name()
-            ))
-        })?;
+    sink.statement(&inserts.sql(&record)).map_err(|e| {
+        RunError::VersionTable(format!(
+            "can't record revision {revision} in the history table {}: {e}",
+            inserts.table()
+        ))
+    })?;
     Ok(())
 }
 

@@ -8,7 +8,7 @@ use litekb_migrations::db::{self, Database};
 use litekb_migrations::migrate::{apply_offline, apply_online, ensure_version_table, Operation};
 use litekb_migrations::project::Project;
 use litekb_migrations::revision::plan_upgrade;
-use litekb_migrations::runner::{step_summary, Event};
+use litekb_migrations::runner::Event;
 use litekb_migrations::{Dialect, Result};
 
 use crate::cli::args::{MigrateArgs, PendingArgs, SqlArgs, StampArgs};
@@ -182,8 +182,7 @@ fn log_event(event: Event<'_>, info: &mut dyn FnMut(&str)) {
         Event::WaitingForLock => {
             info("Waiting for another alembic run to release the migration lock...")
         }
-        Event::StepStarted { step, doc } => {
-            let summary = step_summary(step);
+        Event::StepStarted { summary, doc, .. } => {
             if doc.is_empty() {
                 info(&format!("Running {summary}"));
             } else {
