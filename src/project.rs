@@ -52,10 +52,7 @@ impl Project {
         for script in scripts {
             by_id.insert(script.revision.clone(), script);
         }
-        let version_table = VersionTable {
-            name: config.version_table().to_string(),
-            schema: config.version_table_schema().map(str::to_string),
-        };
+        let version_table = version_table_of(&config);
         Ok(Project {
             config,
             script_location,
@@ -114,6 +111,14 @@ impl Project {
                     message: format!("'{v}' is not a number of seconds"),
                 }),
         }
+    }
+}
+
+/// The version table `config` names (`version_table`, `version_table_schema`).
+pub fn version_table_of(config: &Config) -> VersionTable {
+    VersionTable {
+        name: config.version_table().to_string(),
+        schema: config.version_table_schema().map(str::to_string),
     }
 }
 

@@ -185,3 +185,49 @@ fn database_url_precedence() {
     assert!(env_db.is_file());
     assert!(!p.path("test.db").exists());
 }
+
+/// `current` and `pending` read an existing SQLite file while the scripts load; what they
+/// report must not depend on which finishes first.
+#[test]
+fn read_commands_report_script_errors_before_database_errors() {
+    let p = Project::new(Engine::Sqlite);
+    p.linear();
+    let db = p.path("test.db");
+    std::fs::write(
+        &db,
+        b"this is not a database, just text padded out to be long enough to matter",
+    )
+    .expect("write");
+    for command in ["current", "pending"] {
+        let run = p.alembic(&[command]);
+        assert!(!run.stderr.contains("Context impl"), "{}", run.stderr);
+        let msg = run.failed();
+        assert_eq!(
+            msg,
+            format!("can't connect to {}: file is not a database", p.url)
+        );
+    }
+
+    std::fs::write(p.versions().join("zz_broken.sql"), "-- revision: zz\n").expect("write");
+    for command in ["current", "pending"] {
+        let run = p.alembic(&[command]);
+        assert!(!run.stderr.contains("Context impl"), "{}", run.stderr);
+        let msg = run.failed();
+        assert!(msg.contains("zz_broken.sql"), "{msg}");
+        assert!(msg.contains("missing '-- down_revision:'"), "{msg}");
+    }
+
+    // A healthy database: the context lines, then the answer.
+    std::fs::remove_file(&db).expect("remove");
+    std::fs::remove_file(p.versions().join("zz_broken.sql")).expect("remove");
+    p.alembic(&["upgrade", "head"]).ok();
+    let run = p.alembic(&["current"]).ok();
+    assert_eq!(
+        run.stderr,
+        "INFO  [alembic.runtime.migration] Context impl SQLiteImpl.\n\
+         INFO  [alembic.runtime.migration] Will assume transactional DDL.\n"
+    );
+    assert!(run.stdout.ends_with(" (head)\n"), "{}", run.stdout);
+    let run = p.alembic(&["pending"]).ok();
+    assert_eq!(run.stdout, "");
+}

@@ -8,12 +8,11 @@ use crate::cli::args::{CurrentArgs, HeadsArgs, HistoryArgs, RevArg, VerboseArgs}
 use crate::cli::output::{log_entry, short_line, LineStyle};
 use crate::cli::settings::{usage, Settings};
 
-use super::version_rows;
+use super::{project_and_rows, push_line, version_rows};
 
 /// `current`.
 pub fn current(settings: &Settings, args: &CurrentArgs) -> Result<ExitCode> {
-    let project = settings.project()?;
-    let rows = version_rows(settings, &project)?;
+    let (project, rows) = project_and_rows(settings)?;
     let p = settings.printer;
     if args.verbose {
         let url = settings.url(&project.config)?;
@@ -159,11 +158,4 @@ pub fn show(settings: &Settings, args: &RevArg) -> Result<ExitCode> {
         settings.printer.out(&log_entry(&project, &id, false));
     }
     Ok(ExitCode::SUCCESS)
-}
-
-/// Appends `line` and a newline. Listings are built in one string and written once: stdout is
-/// line-buffered, so printing them line by line would cost a system call per line.
-fn push_line(out: &mut String, line: &str) {
-    out.push_str(line);
-    out.push('\n');
 }

@@ -124,14 +124,13 @@ pub fn ensure_version(settings: &Settings, args: &SqlArgs) -> Result<ExitCode> {
 
 /// `pending`: what `upgrade head` would apply, in order.
 pub fn pending(settings: &Settings, args: &PendingArgs) -> Result<ExitCode> {
-    let project = settings.project()?;
-    let current = super::version_rows(settings, &project)?;
+    let (project, current) = super::project_and_rows(settings)?;
     let plan = plan_upgrade(&project.map, &current, "head")?;
-    let p = settings.printer;
+    let mut out = String::new();
     for step in &plan.steps {
         let Some(id) = &step.revision else { continue };
         if args.verbose {
-            p.out(&log_entry(&project, id, false));
+            out.push_str(&log_entry(&project, id, false));
         } else {
             let from = if step.from.is_empty() {
                 "<base>".to_string()
@@ -139,9 +138,10 @@ pub fn pending(settings: &Settings, args: &PendingArgs) -> Result<ExitCode> {
                 step.from.join(", ")
             };
             let doc = project.map.get(id).map_or("", |r| r.doc.as_str());
-            p.line(&format!("{from} -> {id}, {doc}"));
+            super::push_line(&mut out, &format!("{from} -> {id}, {doc}"));
         }
     }
+    settings.printer.out(&out);
     if args.check && !plan.steps.is_empty() {
         let n = plan.steps.len();
         return Err(usage(format!(
@@ -171,7 +171,8 @@ pub fn connect(printer: Printer, url: &DatabaseUrl) -> Result<Box<dyn Database>>
     Ok(db)
 }
 
-fn context_lines(printer: Printer, dialect: Dialect) {
+/// Alembic's two opening log lines for a connection.
+pub fn context_lines(printer: Printer, dialect: Dialect) {
     printer.info(&format!("Context impl {}.", dialect.impl_name()));
     printer.info("Will assume transactional DDL.");
 }

@@ -8,7 +8,9 @@ pub mod migrate;
 pub mod revision;
 pub mod verify;
 
-use litekb_migrations::project::Project;
+use litekb_migrations::config::{DatabaseUrl, UrlKind};
+use litekb_migrations::db::{self, DbError, VersionTable};
+use litekb_migrations::project::{version_table_of, Project};
 use litekb_migrations::Result;
 
 use crate::cli::settings::Settings;
@@ -17,8 +19,56 @@ use crate::cli::settings::Settings;
 pub fn version_rows(settings: &Settings, project: &Project) -> Result<Vec<String>> {
     let url = settings.url(&project.config)?;
     let mut db = migrate::connect(settings.printer, &url)?;
-    Ok(litekb_migrations::db::read_heads(
-        db.as_mut(),
-        &project.version_table,
-    )?)
+    Ok(db::read_heads(db.as_mut(), &project.version_table)?)
+}
+
+/// The project and the version table's rows.
+///
+/// When the database is an existing SQLite file, the rows are read on a second thread while
+/// the scripts load: opening a database makes SQLite parse its whole schema, which on a long
+/// history (two objects a revision) takes as long as reading the scripts. Otherwise (a new
+/// file, which opening would create; PostgreSQL, where a connection may wait on the network)
+/// the database is opened after the project has loaded, as [`version_rows`] does. Either way
+/// the errors and log lines come in the same order: the project's errors, the URL's, the
+/// connection's, the context lines, then the query's.
+pub fn project_and_rows(settings: &Settings) -> Result<(Project, Vec<String>)> {
+    let config = settings.config()?;
+    let url = settings.url(&config);
+    let early = match &url {
+        Ok(url) if matches!(url.kind(), UrlKind::SqliteFile(path) if path.is_file()) => {
+            Some((url.clone(), version_table_of(&config)))
+        }
+        _ => None,
+    };
+    std::thread::scope(|scope| {
+        let reader = early.map(|(url, table)| {
+            std::thread::Builder::new().spawn_scoped(scope, move || open_and_read(&url, &table))
+        });
+        let project = Project::load(config)?;
+        let url = url?;
+        let read = match reader.and_then(|r| r.ok()).and_then(|h| h.join().ok()) {
+            Some(read) => read,
+            None => open_and_read(&url, &project.version_table),
+        };
+        let rows = read?;
+        migrate::context_lines(settings.printer, url.dialect());
+        Ok((project, rows?))
+    })
+}
+
+/// Connects and reads the version rows: the outer error is the connection's, the inner the
+/// query's (the context lines go between them).
+fn open_and_read(
+    url: &DatabaseUrl,
+    table: &VersionTable,
+) -> std::result::Result<std::result::Result<Vec<String>, DbError>, DbError> {
+    let mut db = db::connect(url)?;
+    Ok(db::read_heads(db.as_mut(), table))
+}
+
+/// Appends `line` and a newline. Listings are built in one string and written once: stdout is
+/// line-buffered, so printing them line by line would cost a system call per line.
+pub fn push_line(out: &mut String, line: &str) {
+    out.push_str(line);
+    out.push('\n');
 }
