@@ -5,15 +5,18 @@
 //! create the version table if it is missing, run. Offline, the starting heads come from the
 //! caller (the left side of `FROM:TO`) and the same runner writes SQL text.
 
+use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
 use std::io::Write;
+use std::sync::mpsc;
+use std::time::Duration;
 
 use crate::db::{read_heads, Database};
 use crate::history::{checksum, HistoryTable};
 use crate::parallel::{in_order_on_threads, read_into};
 use crate::project::Project;
-use crate::revision::{plan_downgrade, plan_stamp, plan_upgrade, Plan, StepKind};
-use crate::runner::{run_plan, Event, OfflineSink, OnlineSink, RunContext};
+use crate::revision::{plan_downgrade, plan_stamp, plan_upgrade, Plan, Step, StepKind};
+use crate::runner::{run_plan, Checksums, Event, OfflineSink, OnlineSink, RunContext};
 use crate::schema::Schema;
 use crate::script::ScriptError;
 use crate::{Dialect, Result};
@@ -84,6 +87,13 @@ fn apply_locked(
 }
 
 /// Writes the SQL for `op` from the `start` heads to `out`.
+///
+/// The scripts' checksums are read on a second thread while the SQL is made (on a long
+/// history, reading every script again is a good part of the run): the runner waits for a
+/// script's checksum only when it writes that step's history row. The events are reported
+/// once the run ends, so that a script that can't be read fails the run as if the checksums
+/// had been read first: with the error of the first such script in plan order, and no step
+/// reported.
 pub fn apply_offline(
     project: &Project,
     dialect: Dialect,
@@ -93,20 +103,178 @@ pub fn apply_offline(
     observe: &mut dyn FnMut(Event<'_>),
 ) -> Result<Plan> {
     let plan = op.plan(project, start)?;
-    let checksums = script_checksums(project, &plan)?;
-    let ctx = RunContext {
-        scripts: &project.scripts,
-        version_table: &project.version_table,
-        scope: project.transaction_scope()?,
-        create_version_table: start.is_empty(),
-        // `IF NOT EXISTS`: the SQL may be run against a database that already has it.
-        create_history_table: !checksums.is_empty(),
-        checksums: &checksums,
+    let revisions = hashed_revisions(&plan);
+    let mut held = HeldEvents::new(&plan);
+    let sql = |checksums: &dyn Checksums, held: &mut HeldEvents| -> Result<()> {
+        let ctx = RunContext {
+            scripts: &project.scripts,
+            version_table: &project.version_table,
+            scope: project.transaction_scope()?,
+            create_version_table: start.is_empty(),
+            // `IF NOT EXISTS`: the SQL may be run against a database that already has it.
+            create_history_table: !revisions.is_empty(),
+            checksums,
+        };
+        let before = schema_at(project, start, dialect)?;
+        let mut sink = OfflineSink::new(out, dialect).with_schema(before);
+        run_plan(&plan, &ctx, &mut sink, &mut |e| held.hold(e))?;
+        Ok(())
     };
-    let before = schema_at(project, start, dialect)?;
-    let mut sink = OfflineSink::new(out, dialect).with_schema(before);
-    run_plan(&plan, &ctx, &mut sink, observe)?;
+    let (read, run) = std::thread::scope(|scope| {
+        let (send, arrivals) = mpsc::channel();
+        let reader = std::thread::Builder::new()
+            .spawn_scoped(scope, || send_checksums(project, &revisions, send));
+        match reader {
+            Ok(reader) => {
+                let run = sql(&Arriving::new(arrivals), &mut held);
+                let read = reader
+                    .join()
+                    .unwrap_or_else(|p| std::panic::resume_unwind(p));
+                (read, run)
+            }
+            // No second thread: all of them first, then the run.
+            Err(_) => match script_checksums(project, &plan) {
+                Ok(sums) => (Ok(()), sql(&sums, &mut held)),
+                Err(e) => (Err(e), Ok(())),
+            },
+        }
+    });
+    read?;
+    held.report(observe);
+    run?;
     Ok(plan)
+}
+
+/// The revisions whose scripts the plan runs (upgrade and downgrade steps), each once, in
+/// plan order: the ones the history table records a checksum for.
+fn hashed_revisions(plan: &Plan) -> Vec<&String> {
+    let mut seen = HashSet::new();
+    plan.steps
+        .iter()
+        .filter(|step| step.kind != StepKind::Stamp)
+        .filter_map(|step| step.revision.as_ref())
+        .filter(|rev| seen.insert(*rev))
+        .collect()
+}
+
+/// Reads the checksums of `revisions`' scripts in order and sends each one; stops at the first
+/// script that can't be read and returns its error.
+fn send_checksums(
+    project: &Project,
+    revisions: &[&String],
+    send: mpsc::Sender<(String, String)>,
+) -> Result<()> {
+    let mut buf = Vec::new();
+    for rev in revisions {
+        let sum = script_checksum(project, rev, &mut buf)?;
+        // The run may have stopped listening; the error of a later script still wins.
+        let _ = send.send((rev.to_string(), sum));
+    }
+    Ok(())
+}
+
+/// Checksums as [`send_checksums`] sends them, waited for when the runner asks.
+struct Arriving {
+    arrivals: mpsc::Receiver<(String, String)>,
+    received: RefCell<HashMap<String, String>>,
+}
+
+impl Arriving {
+    fn new(arrivals: mpsc::Receiver<(String, String)>) -> Arriving {
+        Arriving {
+            arrivals,
+            received: RefCell::default(),
+        }
+    }
+}
+
+impl Checksums for Arriving {
+    fn checksum(&self, revision: &str) -> Option<String> {
+        let mut received = self.received.borrow_mut();
+        while !received.contains_key(revision) {
+            let (rev, sum) = self.arrivals.recv().ok()?;
+            received.insert(rev, sum);
+        }
+        received.get(revision).cloned()
+    }
+}
+
+/// The [`Event`]s of an offline run, held until the run ends; steps by their place in the plan.
+struct HeldEvents<'p> {
+    plan: &'p Plan,
+    events: Vec<Held>,
+    /// The place of the step of the last event: events name the plan's steps in order.
+    at: usize,
+}
+
+enum Held {
+    WaitingForLock,
+    CreatingVersionTable,
+    StepStarted {
+        step: usize,
+        summary: String,
+        doc: String,
+    },
+    StepFinished {
+        step: usize,
+        elapsed: Duration,
+    },
+}
+
+impl<'p> HeldEvents<'p> {
+    fn new(plan: &'p Plan) -> Self {
+        HeldEvents {
+            plan,
+            events: Vec::new(),
+            at: 0,
+        }
+    }
+
+    fn hold(&mut self, event: Event<'_>) {
+        let held = match event {
+            Event::WaitingForLock => Held::WaitingForLock,
+            Event::CreatingVersionTable => Held::CreatingVersionTable,
+            Event::StepStarted { step, summary, doc } => Held::StepStarted {
+                step: self.place(step),
+                summary: summary.to_string(),
+                doc: doc.to_string(),
+            },
+            Event::StepFinished { step, elapsed } => Held::StepFinished {
+                step: self.place(step),
+                elapsed,
+            },
+        };
+        self.events.push(held);
+    }
+
+    /// The place of `step` in the plan, looked for from the last event's step on.
+    fn place(&mut self, step: &Step) -> usize {
+        self.at += self.plan.steps[self.at..]
+            .iter()
+            .position(|s| std::ptr::eq(s, step))
+            .expect("events name steps of the plan, in order");
+        self.at
+    }
+
+    /// Reports the held events to `observe`, in order.
+    fn report(self, observe: &mut dyn FnMut(Event<'_>)) {
+        let steps = &self.plan.steps;
+        for held in &self.events {
+            observe(match held {
+                Held::WaitingForLock => Event::WaitingForLock,
+                Held::CreatingVersionTable => Event::CreatingVersionTable,
+                Held::StepStarted { step, summary, doc } => Event::StepStarted {
+                    step: &steps[*step],
+                    summary,
+                    doc,
+                },
+                Held::StepFinished { step, elapsed } => Event::StepFinished {
+                    step: &steps[*step],
+                    elapsed: *elapsed,
+                },
+            });
+        }
+    }
 }
 
 /// The schema the history builds up to the `heads` (for offline SQLite rebuilds): the upgrade
@@ -126,30 +294,26 @@ fn schema_at(project: &Project, heads: &[String], dialect: Dialect) -> Result<Sc
 /// before anything runs, for the history table. An error is the one of the first failing
 /// script in plan order, as a one-by-one read would report.
 fn script_checksums(project: &Project, plan: &Plan) -> Result<HashMap<String, String>> {
-    let mut revisions: Vec<&String> = Vec::new();
-    let mut seen = HashSet::new();
-    for step in &plan.steps {
-        let Some(rev) = &step.revision else { continue };
-        if step.kind != StepKind::Stamp && seen.insert(rev) {
-            revisions.push(rev);
-        }
-    }
-    let sums = in_order_on_threads(&revisions, |rev, buf| -> Result<String> {
-        let path = &project.script(rev)?.path;
-        match read_into(path, buf) {
-            Ok(bytes) => Ok(checksum(bytes)),
-            Err(source) => Err(ScriptError::Read {
-                path: path.clone(),
-                source,
-            }
-            .into()),
-        }
-    });
+    let revisions = hashed_revisions(plan);
+    let sums = in_order_on_threads(&revisions, |rev, buf| script_checksum(project, rev, buf));
     revisions
         .into_iter()
         .zip(sums)
         .map(|(rev, sum)| Ok((rev.clone(), sum?)))
         .collect()
+}
+
+/// The [`checksum`] of `rev`'s script file, read into `buf`.
+fn script_checksum(project: &Project, rev: &str, buf: &mut Vec<u8>) -> Result<String> {
+    let path = &project.script(rev)?.path;
+    match read_into(path, buf) {
+        Ok(bytes) => Ok(checksum(bytes)),
+        Err(source) => Err(ScriptError::Read {
+            path: path.clone(),
+            source,
+        }
+        .into()),
+    }
 }
 
 /// Creates the version table when it is missing (`ensure_version`).
@@ -181,4 +345,128 @@ pub fn upgrade(ini: &std::path::Path, target: &str) -> Result<Plan> {
         Operation::Upgrade(target),
         &mut |_| {},
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Config;
+
+    /// A project of `n` revisions in a line, each creating a table, in a temporary directory.
+    fn project(n: usize) -> (tempfile::TempDir, Project) {
+        let dir = tempfile::tempdir().unwrap();
+        let versions = dir.path().join("migrations/versions");
+        std::fs::create_dir_all(&versions).unwrap();
+        let ini = dir.path().join("alembic.ini");
+        std::fs::write(
+            &ini,
+            "[alembic]\nscript_location = %(here)s/migrations\nsqlalchemy.url = sqlite:///x.db\n",
+        )
+        .unwrap();
+        for i in 0..n {
+            let down = if i == 0 {
+                String::new()
+            } else {
+                format!("r{:03}", i - 1)
+            };
+            std::fs::write(
+                versions.join(format!("r{i:03}.sql")),
+                format!(
+                    "-- revision: r{i:03}\n-- down_revision: {down}\n-- message: step {i}\n\n\
+                     -- +upgrade\nCREATE TABLE t{i} (id INTEGER PRIMARY KEY);\n\n\
+                     -- +downgrade\nDROP TABLE t{i};\n"
+                ),
+            )
+            .unwrap();
+        }
+        let project = Project::load(Config::load(&ini, "alembic").unwrap()).unwrap();
+        (dir, project)
+    }
+
+    fn offline(
+        project: &Project,
+        start: &[String],
+        op: Operation<'_>,
+    ) -> (Result<Plan>, String, Vec<String>) {
+        let mut out = Vec::new();
+        let mut events = Vec::new();
+        let result = apply_offline(project, Dialect::Sqlite, start, op, &mut out, &mut |e| {
+            events.push(format!("{e:?}"))
+        });
+        (result, String::from_utf8(out).unwrap(), events)
+    }
+
+    #[test]
+    fn offline_records_each_scripts_checksum_and_reports_every_step_in_order() {
+        let (_dir, project) = project(3);
+        let (plan, sql, events) = offline(&project, &[], Operation::Upgrade("head"));
+        assert_eq!(plan.unwrap().steps.len(), 3);
+        for rev in ["r000", "r001", "r002"] {
+            let bytes = std::fs::read(&project.script(rev).unwrap().path).unwrap();
+            assert!(
+                sql.contains(&format!("'{rev}', 'upgrade', '{}'", checksum(&bytes))),
+                "{sql}"
+            );
+        }
+        let started: Vec<_> = events
+            .iter()
+            .filter(|e| e.starts_with("StepStarted"))
+            .collect();
+        assert_eq!(started.len(), 3);
+        for (i, e) in started.iter().enumerate() {
+            assert!(
+                e.contains(&format!(
+                    "summary: \"upgrade {} -> r00{i}\"",
+                    if i == 0 {
+                        String::new()
+                    } else {
+                        format!("r00{}", i - 1)
+                    }
+                )),
+                "{e}"
+            );
+            assert!(e.contains(&format!("doc: \"step {i}\"")), "{e}");
+        }
+        assert_eq!(
+            events
+                .iter()
+                .filter(|e| e.starts_with("StepFinished"))
+                .count(),
+            3
+        );
+        assert!(events[0].starts_with("CreatingVersionTable"));
+    }
+
+    #[test]
+    fn offline_fails_on_the_first_unreadable_script_before_reporting_any_step() {
+        let (_dir, project) = project(300);
+        // Gone after loading: the checksum pass can't read them.
+        for rev in ["r150", "r250"] {
+            std::fs::remove_file(&project.script(rev).unwrap().path).unwrap();
+        }
+        let (result, _, events) = offline(&project, &[], Operation::Upgrade("head"));
+        let err = result.unwrap_err().to_string();
+        assert!(err.contains("r150.sql"), "{err}");
+        assert!(events.is_empty(), "{events:?}");
+        // The same failure before a step that can't run: the unreadable script still wins.
+        let (result, _, events) = offline(&project, &["r299".into()], Operation::Downgrade("base"));
+        let err = result.unwrap_err().to_string();
+        assert!(err.contains("r250.sql"), "{err}");
+        assert!(events.is_empty(), "{events:?}");
+    }
+
+    #[test]
+    fn arriving_checksums_are_waited_for_kept_and_missing_once_the_reader_is_done() {
+        let (send, arrivals) = mpsc::channel();
+        let checksums = Arriving::new(arrivals);
+        for (rev, sum) in [("a", "1"), ("b", "2"), ("c", "3")] {
+            send.send((rev.to_string(), sum.to_string())).unwrap();
+        }
+        drop(send);
+        assert_eq!(checksums.checksum("b").as_deref(), Some("2"));
+        assert_eq!(checksums.checksum("a").as_deref(), Some("1"));
+        assert_eq!(checksums.checksum("b").as_deref(), Some("2"));
+        assert_eq!(checksums.checksum("x"), None);
+        assert_eq!(checksums.checksum("c").as_deref(), Some("3"));
+    }
 }
