@@ -5,18 +5,15 @@
 //! create the version table if it is missing, run. Offline, the starting heads come from the
 //! caller (the left side of `FROM:TO`) and the same runner writes SQL text.
 
-use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
 use std::io::Write;
-use std::sync::mpsc;
-use std::time::Duration;
 
 use crate::db::{read_heads, Database};
 use crate::history::{checksum, HistoryTable};
 use crate::parallel::{in_order_on_threads, read_into};
 use crate::project::Project;
-use crate::revision::{plan_downgrade, plan_stamp, plan_upgrade, Plan, Step, StepKind};
-use crate::runner::{run_plan, Checksums, Event, OfflineSink, OnlineSink, RunContext};
+use crate::revision::{plan_downgrade, plan_stamp, plan_upgrade, Plan, StepKind};
+use crate::runner::{run_plan, Event, OfflineSink, OnlineSink, RunContext};
 use crate::schema::Schema;
 use crate::script::ScriptError;
 use crate::{Dialect, Result};
@@ -87,13 +84,6 @@ fn apply_locked(
 }
 
 /// Writes the SQL for `op` from the `start` heads to `out`.
-///
-/// The scripts' checksums are read on a second thread while the SQL is made (on a long
-/// history, reading every script again is a good part of the run): the runner waits for a
-/// script's checksum only when it writes that step's history row. The events are reported
-/// once the run ends, so that a script that can't be read fails the run as if the checksums
-/// had been read first: with the error of the first such script in plan order, and no step
-/// reported.
 pub fn apply_offline(
     project: &Project,
     dialect: Dialect,
@@ -103,45 +93,19 @@ pub fn apply_offline(
     observe: &mut dyn FnMut(Event<'_>),
 ) -> Result<Plan> {
     let plan = op.plan(project, start)?;
-    let revisions = hashed_revisions(&plan);
-    let mut held = HeldEvents::new(&plan);
-    let sql = |checksums: &dyn Checksums, held: &mut HeldEvents| -> Result<()> {
-        let ctx = RunContext {
-            scripts: &project.scripts,
-            version_table: &project.version_table,
-            scope: project.transaction_scope()?,
-            create_version_table: start.is_empty(),
-            // `IF NOT EXISTS`: the SQL may be run against a database that already has it.
-            create_history_table: !revisions.is_empty(),
-            checksums,
-        };
-        let before = schema_at(project, start, dialect)?;
-        let mut sink = OfflineSink::new(out, dialect).with_schema(before);
-        run_plan(&plan, &ctx, &mut sink, &mut |e| held.hold(e))?;
-        Ok(())
+    let checksums = script_checksums(project, &plan)?;
+    let ctx = RunContext {
+        scripts: &project.scripts,
+        version_table: &project.version_table,
+        scope: project.transaction_scope()?,
+        create_version_table: start.is_empty(),
+        // `IF NOT EXISTS`: the SQL may be run against a database that already has it.
+        create_history_table: !checksums.is_empty(),
+        checksums: &checksums,
     };
-    let (read, run) = std::thread::scope(|scope| {
-        let (send, arrivals) = mpsc::channel();
-        let reader = std::thread::Builder::new()
-            .spawn_scoped(scope, || send_checksums(project, &revisions, send));
-        match reader {
-            Ok(reader) => {
-                let run = sql(&Arriving::new(arrivals), &mut held);
-                let read = reader
-                    .join()
-                    .unwrap_or_else(|p| std::panic::resume_unwind(p));
-                (read, run)
-            }
-            // No second thread: all of them first, then the run.
-            Err(_) => match script_checksums(project, &plan) {
-                Ok(sums) => (Ok(()), sql(&sums, &mut held)),
-                Err(e) => (Err(e), Ok(())),
-            },
-        }
-    });
-    read?;
-    held.report(observe);
-    run?;
+    let before = schema_at(project, start, dialect)?;
+    let mut sink = OfflineSink::new(out, dialect).with_schema(before);
+    run_plan(&plan, &ctx, &mut sink, observe)?;
     Ok(plan)
 }
 
@@ -157,126 +121,6 @@ fn hashed_revisions(plan: &Plan) -> Vec<&String> {
         .collect()
 }
 
-/// Reads the checksums of `revisions`' scripts in order and sends each one; stops at the first
-/// script that can't be read and returns its error.
-fn send_checksums(
-    project: &Project,
-    revisions: &[&String],
-    send: mpsc::Sender<(String, String)>,
-) -> Result<()> {
-    let mut buf = Vec::new();
-    for rev in revisions {
-        let sum = script_checksum(project, rev, &mut buf)?;
-        // The run may have stopped listening; the error of a later script still wins.
-        let _ = send.send((rev.to_string(), sum));
-    }
-    Ok(())
-}
-
-/// Checksums as [`send_checksums`] sends them, waited for when the runner asks.
-struct Arriving {
-    arrivals: mpsc::Receiver<(String, String)>,
-    received: RefCell<HashMap<String, String>>,
-}
-
-impl Arriving {
-    fn new(arrivals: mpsc::Receiver<(String, String)>) -> Arriving {
-        Arriving {
-            arrivals,
-            received: RefCell::default(),
-        }
-    }
-}
-
-impl Checksums for Arriving {
-    fn checksum(&self, revision: &str) -> Option<String> {
-        let mut received = self.received.borrow_mut();
-        while !received.contains_key(revision) {
-            let (rev, sum) = self.arrivals.recv().ok()?;
-            received.insert(rev, sum);
-        }
-        received.get(revision).cloned()
-    }
-}
-
-/// The [`Event`]s of an offline run, held until the run ends; steps by their place in the plan.
-struct HeldEvents<'p> {
-    plan: &'p Plan,
-    events: Vec<Held>,
-    /// The place of the step of the last event: events name the plan's steps in order.
-    at: usize,
-}
-
-enum Held {
-    WaitingForLock,
-    CreatingVersionTable,
-    StepStarted {
-        step: usize,
-        summary: String,
-        doc: String,
-    },
-    StepFinished {
-        step: usize,
-        elapsed: Duration,
-    },
-}
-
-impl<'p> HeldEvents<'p> {
-    fn new(plan: &'p Plan) -> Self {
-        HeldEvents {
-            plan,
-            events: Vec::new(),
-            at: 0,
-        }
-    }
-
-    fn hold(&mut self, event: Event<'_>) {
-        let held = match event {
-            Event::WaitingForLock => Held::WaitingForLock,
-            Event::CreatingVersionTable => Held::CreatingVersionTable,
-            Event::StepStarted { step, summary, doc } => Held::StepStarted {
-                step: self.place(step),
-                summary: summary.to_string(),
-                doc: doc.to_string(),
-            },
-            Event::StepFinished { step, elapsed } => Held::StepFinished {
-                step: self.place(step),
-                elapsed,
-            },
-        };
-        self.events.push(held);
-    }
-
-    /// The place of `step` in the plan, looked for from the last event's step on.
-    fn place(&mut self, step: &Step) -> usize {
-        self.at += self.plan.steps[self.at..]
-            .iter()
-            .position(|s| std::ptr::eq(s, step))
-            .expect("events name steps of the plan, in order");
-        self.at
-    }
-
-    /// Reports the held events to `observe`, in order.
-    fn report(self, observe: &mut dyn FnMut(Event<'_>)) {
-        let steps = &self.plan.steps;
-        for held in &self.events {
-            observe(match held {
-                Held::WaitingForLock => Event::WaitingForLock,
-                Held::CreatingVersionTable => Event::CreatingVersionTable,
-                Held::StepStarted { step, summary, doc } => Event::StepStarted {
-                    step: &steps[*step],
-                    summary,
-                    doc,
-                },
-                Held::StepFinished { step, elapsed } => Event::StepFinished {
-                    step: &steps[*step],
-                    elapsed: *elapsed,
-                },
-            });
-        }
-    }
-}
-
 /// The schema the history builds up to the `heads` (for offline SQLite rebuilds): the upgrade
 /// sections of every revision before them, in plan order.
 fn schema_at(project: &Project, heads: &[String], dialect: Dialect) -> Result<Schema> {
@@ -290,30 +134,31 @@ fn schema_at(project: &Project, heads: &[String], dialect: Dialect) -> Result<Sc
     Ok(schema)
 }
 
-/// The checksums of the scripts the plan runs (upgrade and downgrade steps), read from disk
-/// before anything runs, for the history table. An error is the one of the first failing
+/// The checksums of the scripts the plan runs (upgrade and downgrade steps), for the history
+/// table: the ones taken when the project was loaded ([`Project::load_with_checksums`]), or
+/// else read from disk now, before anything runs. An error is the one of the first failing
 /// script in plan order, as a one-by-one read would report.
 fn script_checksums(project: &Project, plan: &Plan) -> Result<HashMap<String, String>> {
     let revisions = hashed_revisions(plan);
-    let sums = in_order_on_threads(&revisions, |rev, buf| script_checksum(project, rev, buf));
+    let sums = in_order_on_threads(&revisions, |rev, buf| {
+        let script = project.script(rev)?;
+        if let Some(sum) = &script.checksum {
+            return Ok(sum.clone());
+        }
+        match read_into(&script.path, buf) {
+            Ok(bytes) => Ok(checksum(bytes)),
+            Err(source) => Err(ScriptError::Read {
+                path: script.path.clone(),
+                source,
+            }
+            .into()),
+        }
+    });
     revisions
         .into_iter()
         .zip(sums)
-        .map(|(rev, sum)| Ok((rev.clone(), sum?)))
+        .map(|(rev, sum): (&String, Result<String>)| Ok((rev.clone(), sum?)))
         .collect()
-}
-
-/// The [`checksum`] of `rev`'s script file, read into `buf`.
-fn script_checksum(project: &Project, rev: &str, buf: &mut Vec<u8>) -> Result<String> {
-    let path = &project.script(rev)?.path;
-    match read_into(path, buf) {
-        Ok(bytes) => Ok(checksum(bytes)),
-        Err(source) => Err(ScriptError::Read {
-            path: path.clone(),
-            source,
-        }
-        .into()),
-    }
 }
 
 /// Creates the version table when it is missing (`ensure_version`).
@@ -337,7 +182,7 @@ pub fn upgrade(ini: &std::path::Path, target: &str) -> Result<Plan> {
     let config = crate::config::Config::load(ini, "alembic")?;
     let env_url = std::env::var("DATABASE_URL").ok();
     let url = crate::config::resolve_url(None, env_url.as_deref(), config.sqlalchemy_url())?;
-    let project = Project::load(config)?;
+    let project = Project::load_with_checksums(config)?;
     let mut db = crate::db::connect(&url)?;
     apply_online(
         &project,
@@ -456,17 +301,23 @@ mod tests {
     }
 
     #[test]
-    fn arriving_checksums_are_waited_for_kept_and_missing_once_the_reader_is_done() {
-        let (send, arrivals) = mpsc::channel();
-        let checksums = Arriving::new(arrivals);
-        for (rev, sum) in [("a", "1"), ("b", "2"), ("c", "3")] {
-            send.send((rev.to_string(), sum.to_string())).unwrap();
+    fn checksums_taken_at_load_are_used_without_reading_the_files_again() {
+        let (dir, _) = project(3);
+        let ini = dir.path().join("alembic.ini");
+        let project = Project::load_with_checksums(Config::load(&ini, "alembic").unwrap()).unwrap();
+        let mut expected = Vec::new();
+        for rev in ["r000", "r001", "r002"] {
+            let path = &project.script(rev).unwrap().path;
+            expected.push((rev, checksum(&std::fs::read(path).unwrap())));
+            std::fs::remove_file(path).unwrap();
         }
-        drop(send);
-        assert_eq!(checksums.checksum("b").as_deref(), Some("2"));
-        assert_eq!(checksums.checksum("a").as_deref(), Some("1"));
-        assert_eq!(checksums.checksum("b").as_deref(), Some("2"));
-        assert_eq!(checksums.checksum("x"), None);
-        assert_eq!(checksums.checksum("c").as_deref(), Some("3"));
+        let (plan, sql, _) = offline(&project, &[], Operation::Upgrade("head"));
+        assert_eq!(plan.unwrap().steps.len(), 3);
+        for (rev, sum) in expected {
+            assert!(
+                sql.contains(&format!("'{rev}', 'upgrade', '{sum}'")),
+                "{sql}"
+            );
+        }
     }
 }

@@ -11,7 +11,7 @@ use crate::config::{Config, ConfigError};
 use crate::db::VersionTable;
 use crate::revision::{RevisionError, RevisionMap};
 use crate::runner::TransactionScope;
-use crate::script::{load_scripts, Script, ScriptError};
+use crate::script::{load_scripts, Checksums, Script, ScriptError};
 use crate::Result;
 
 /// How long a run waits for another run's migration lock unless `lock_timeout` says otherwise.
@@ -32,6 +32,16 @@ pub struct Project {
 impl Project {
     /// Loads the scripts named by `config` and builds their graph.
     pub fn load(config: Config) -> Result<Project> {
+        Project::load_with(config, Checksums::Skip)
+    }
+
+    /// As [`Project::load`], taking each script's checksum as it is read: for the commands
+    /// that run scripts and record them in the history table.
+    pub fn load_with_checksums(config: Config) -> Result<Project> {
+        Project::load_with(config, Checksums::Compute)
+    }
+
+    fn load_with(config: Config, checksums: Checksums) -> Result<Project> {
         let script_location = config.script_location()?;
         if script_location.exists() && !script_location.is_dir() {
             return Err(ScriptError::NotADirectory {
@@ -46,7 +56,7 @@ impl Project {
             .into());
         }
         let version_locations = config.version_locations()?;
-        let scripts = load_scripts(&version_locations)?;
+        let scripts = load_scripts(&version_locations, checksums)?;
         let map = RevisionMap::new(scripts.iter().map(Script::to_revision).collect())?;
         let mut by_id = HashMap::with_capacity(scripts.len());
         for script in scripts {

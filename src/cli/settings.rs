@@ -57,8 +57,14 @@ impl Settings {
     }
 
     /// The project: configuration, scripts and graph.
-    pub fn project(&self) -> Result<Project> {
-        Project::load(self.config()?)
+    pub fn project(&self) -> Result<&'static Project> {
+        Ok(until_exit(Project::load(self.config()?)?))
+    }
+
+    /// As [`Settings::project`], with each script's checksum taken as it is read: for the
+    /// commands that run scripts and record them in the history table.
+    pub fn project_with_checksums(&self) -> Result<&'static Project> {
+        Ok(until_exit(Project::load_with_checksums(self.config()?)?))
     }
 
     /// The database URL by precedence.
@@ -70,6 +76,12 @@ impl Settings {
             config.sqlalchemy_url(),
         )?)
     }
+}
+
+/// Keeps a loaded project until the process exits. A command is the process's last work, and
+/// freeing a long history script by script would cost more than some commands' own work.
+pub fn until_exit(project: Project) -> &'static Project {
+    Box::leak(Box::new(project))
 }
 
 /// A usage error, worded for the user.

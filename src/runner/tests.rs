@@ -27,6 +27,7 @@ fn script(rev: &str, sections: Vec<Section>) -> Script {
         message: format!("make {rev}"),
         create_date: None,
         sections,
+        checksum: None,
     }
 }
 

@@ -9,12 +9,24 @@
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
-use super::{Script, ScriptError};
+use super::{checksum, Script, ScriptError};
 use crate::parallel::{in_order_on_threads, read_into};
+
+/// Whether loading takes each script's checksum.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Checksums {
+    /// For commands that run scripts and record them in the history table.
+    Compute,
+    /// For commands that only read the graph.
+    Skip,
+}
 
 /// Loads every `*.sql` script of each location, sorted by file name within a location,
 /// locations in the order given.
-pub fn load_scripts(locations: &[PathBuf]) -> Result<Vec<Script>, ScriptError> {
+pub fn load_scripts(
+    locations: &[PathBuf],
+    checksums: Checksums,
+) -> Result<Vec<Script>, ScriptError> {
     let mut scripts = Vec::new();
     let mut seen: HashSet<PathBuf> = HashSet::new();
     for location in locations {
@@ -42,7 +54,7 @@ pub fn load_scripts(locations: &[PathBuf]) -> Result<Vec<Script>, ScriptError> {
         };
         // Location by location, so that a bad file is reported before a later location is
         // even listed, as when every file was read in turn.
-        let loaded = read_scripts(&paths)?;
+        let loaded = read_scripts(&paths, checksums)?;
         if scripts.is_empty() {
             scripts = loaded;
         } else {
@@ -54,8 +66,8 @@ pub fn load_scripts(locations: &[PathBuf]) -> Result<Vec<Script>, ScriptError> {
 
 /// Reads and parses `paths`, in order, on a few threads when there are many; the error is
 /// the one of the first failing file in order, as a one-by-one read would report.
-fn read_scripts(paths: &[PathBuf]) -> Result<Vec<Script>, ScriptError> {
-    in_order_on_threads(paths, |path, buf| read_script_with(path, buf))
+fn read_scripts(paths: &[PathBuf], checksums: Checksums) -> Result<Vec<Script>, ScriptError> {
+    in_order_on_threads(paths, |path, buf| read_script_with(path, buf, checksums))
         .into_iter()
         .collect()
 }
@@ -120,11 +132,15 @@ fn script_entries(location: &Path) -> Result<Vec<ScriptEntry>, ScriptError> {
 
 /// Reads and parses one script file.
 pub fn read_script(path: &Path) -> Result<Script, ScriptError> {
-    read_script_with(path, &mut Vec::new())
+    read_script_with(path, &mut Vec::new(), Checksums::Skip)
 }
 
 /// Reads and parses one script file, reading through `buf`.
-fn read_script_with(path: &Path, buf: &mut Vec<u8>) -> Result<Script, ScriptError> {
+fn read_script_with(
+    path: &Path,
+    buf: &mut Vec<u8>,
+    checksums: Checksums,
+) -> Result<Script, ScriptError> {
     let bytes = read_into(path, buf).map_err(|source| ScriptError::Read {
         path: path.to_path_buf(),
         source,
@@ -132,7 +148,11 @@ fn read_script_with(path: &Path, buf: &mut Vec<u8>) -> Result<Script, ScriptErro
     let text = std::str::from_utf8(bytes).map_err(|_| ScriptError::NotUtf8 {
         path: path.to_path_buf(),
     })?;
-    Script::parse(path, text)
+    let mut script = Script::parse(path, text)?;
+    if checksums == Checksums::Compute {
+        script.checksum = Some(checksum(bytes));
+    }
+    Ok(script)
 }
 
 /// Writes a new script, creating the directory when missing; refuses to overwrite.
@@ -191,7 +211,7 @@ mod tests {
             panic!("{err}");
         }
         write(&b.join("0_other.sql"), &script("o1", "r2"));
-        let scripts = match load_scripts(&[a.clone(), b.clone(), a.clone()]) {
+        let scripts = match load_scripts(&[a.clone(), b.clone(), a.clone()], Checksums::Skip) {
             Ok(s) => s,
             Err(err) => panic!("{err}"),
         };
@@ -217,7 +237,7 @@ mod tests {
         // A second location that is a link to the first.
         linked(&a, &dir.path().join("b"));
         for locations in [vec![a.clone()], vec![a.clone(), dir.path().join("b")]] {
-            let scripts = match load_scripts(&locations) {
+            let scripts = match load_scripts(&locations, Checksums::Skip) {
                 Ok(s) => s,
                 Err(err) => panic!("{err}"),
             };
@@ -227,10 +247,27 @@ mod tests {
     }
 
     #[test]
+    fn checksums_are_taken_of_the_bytes_loaded_when_asked() {
+        let dir = tempdir();
+        let v = dir.path().join("v");
+        let text = "-- revision: r1\r\n-- down_revision:\r\n\r\n-- +upgrade\r\nSELECT 1;\r\n";
+        write(&v.join("1.sql"), text);
+        let load = |checksums| match load_scripts(std::slice::from_ref(&v), checksums) {
+            Ok(mut s) => s.remove(0),
+            Err(err) => panic!("{err}"),
+        };
+        assert_eq!(load(Checksums::Skip).checksum, None);
+        assert_eq!(
+            load(Checksums::Compute).checksum,
+            Some(checksum(text.as_bytes()))
+        );
+    }
+
+    #[test]
     fn missing_location_and_bad_files() {
         let dir = tempdir();
         let missing = dir.path().join("nowhere");
-        match load_scripts(std::slice::from_ref(&missing)) {
+        match load_scripts(std::slice::from_ref(&missing), Checksums::Skip) {
             Err(err @ ScriptError::MissingDir { .. }) => assert_eq!(
                 err.to_string(),
                 format!(
@@ -248,7 +285,7 @@ mod tests {
         {
             panic!("{err}");
         }
-        match load_scripts(std::slice::from_ref(&v)) {
+        match load_scripts(std::slice::from_ref(&v), Checksums::Skip) {
             Err(ScriptError::NotUtf8 { path }) => assert_eq!(path, file),
             other => panic!("{other:?}"),
         }
@@ -256,7 +293,7 @@ mod tests {
         if let Err(err) = std::fs::write(&file, "-- revision: a\n-- down_revision:\nSELECT 1;\n") {
             panic!("{err}");
         }
-        match load_scripts(std::slice::from_ref(&v)) {
+        match load_scripts(std::slice::from_ref(&v), Checksums::Skip) {
             Err(ScriptError::Syntax { path, line, .. }) => {
                 assert_eq!(path, file);
                 assert_eq!(line, 3);
@@ -281,7 +318,7 @@ mod tests {
                 &script(&format!("r{i:04}"), &down),
             );
         }
-        let scripts = match load_scripts(std::slice::from_ref(&v)) {
+        let scripts = match load_scripts(std::slice::from_ref(&v), Checksums::Skip) {
             Ok(s) => s,
             Err(err) => panic!("{err}"),
         };
@@ -298,7 +335,7 @@ mod tests {
                 panic!("{err}");
             }
         }
-        match load_scripts(std::slice::from_ref(&v)) {
+        match load_scripts(std::slice::from_ref(&v), Checksums::Skip) {
             Err(ScriptError::Syntax { path, .. }) => assert_eq!(path, early),
             other => panic!("{other:?}"),
         }

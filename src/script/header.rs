@@ -74,6 +74,10 @@ pub struct Script {
     pub message: String,
     pub create_date: Option<String>,
     pub sections: Vec<Section>,
+    /// The [`checksum`](super::checksum) of the file's bytes, when it was loaded with
+    /// [`Checksums::Compute`](super::Checksums::Compute): the bytes parsed are the bytes
+    /// hashed, with no second read of the file in between.
+    pub checksum: Option<String>,
 }
 
 /// The header keys, in the order new files write them.
@@ -250,6 +254,7 @@ impl Script {
             message,
             create_date,
             sections,
+            checksum: None,
         })
     }
 

@@ -5,12 +5,14 @@
 //! writes files; it knows nothing of the revision graph beyond producing
 //! [`crate::revision::Revision`] values from scripts.
 
+mod checksum;
 mod dir;
 mod header;
 mod split;
 mod template;
 
-pub use dir::{load_scripts, read_script, script_files, write_new_script};
+pub use checksum::checksum;
+pub use dir::{load_scripts, read_script, script_files, write_new_script, Checksums};
 pub use header::{Script, Section, SectionDirection, TransactionMode, HEADER_KEYS};
 pub use split::{split_statements, Statement};
 pub use template::{

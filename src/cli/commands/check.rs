@@ -15,7 +15,7 @@ use crate::cli::settings::{usage, Settings};
 /// `FAILED: New upgrade operations detected: N` (exit 1).
 pub fn check(settings: &Settings) -> Result<ExitCode> {
     let project = settings.project()?;
-    let changes = detect(settings, &project)?;
+    let changes = detect(settings, project)?;
     if changes.is_empty() {
         settings.printer.line("No new upgrade operations detected.");
         return Ok(ExitCode::SUCCESS);

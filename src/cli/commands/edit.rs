@@ -16,7 +16,7 @@ const FALLBACK_EDITORS: &[&str] = &["sensible-editor", "editor", "nano", "vim", 
 pub fn edit(settings: &Settings, args: &RevArg) -> Result<ExitCode> {
     let project = settings.project()?;
     let ids = if args.rev == "current" {
-        let rows = version_rows(settings, &project)?;
+        let rows = version_rows(settings, project)?;
         if rows.is_empty() {
             return Err(usage("No current revisions"));
         }

@@ -33,13 +33,13 @@ pub fn current(settings: &Settings, args: &CurrentArgs) -> Result<ExitCode> {
     project.check_rows(&rows)?;
     for id in project.map.current_tips(&rows)? {
         if args.verbose {
-            p.out(&log_entry(&project, &id, false));
+            p.out(&log_entry(project, &id, false));
         } else {
             let style = LineStyle {
                 tree: true,
                 ..LineStyle::default()
             };
-            p.line(&short_line(&project, &id, style));
+            p.line(&short_line(project, &id, style));
         }
     }
     Ok(ExitCode::SUCCESS)
@@ -51,7 +51,7 @@ pub fn history(settings: &Settings, args: &HistoryArgs) -> Result<ExitCode> {
     let range = args.rev_range.as_deref();
     let needs_db = args.indicate_current || range.is_some_and(|r| r.contains("current"));
     let current = if needs_db {
-        version_rows(settings, &project)?
+        version_rows(settings, project)?
     } else {
         Vec::new()
     };
@@ -59,7 +59,7 @@ pub fn history(settings: &Settings, args: &HistoryArgs) -> Result<ExitCode> {
     let mut out = String::new();
     for id in project.map.history(range, &current)? {
         if args.verbose {
-            out.push_str(&log_entry(&project, &id, marked.contains(&id)));
+            out.push_str(&log_entry(project, &id, marked.contains(&id)));
         } else {
             let style = LineStyle {
                 parents: true,
@@ -68,7 +68,7 @@ pub fn history(settings: &Settings, args: &HistoryArgs) -> Result<ExitCode> {
                 doc: true,
                 current: marked,
             };
-            push_line(&mut out, &short_line(&project, &id, style));
+            push_line(&mut out, &short_line(project, &id, style));
         }
     }
     settings.printer.out(&out);
@@ -86,13 +86,13 @@ pub fn heads(settings: &Settings, args: &HeadsArgs) -> Result<ExitCode> {
     let mut out = String::new();
     for id in ids {
         if args.verbose {
-            out.push_str(&log_entry(&project, id, false));
+            out.push_str(&log_entry(project, id, false));
         } else {
             let style = LineStyle {
                 labels: true,
                 ..LineStyle::default()
             };
-            push_line(&mut out, &short_line(&project, id, style));
+            push_line(&mut out, &short_line(project, id, style));
         }
     }
     settings.printer.out(&out);
@@ -109,14 +109,14 @@ pub fn branches(settings: &Settings, args: &VerboseArgs) -> Result<ExitCode> {
             continue;
         }
         if args.verbose {
-            out.push_str(&log_entry(&project, &id, false));
+            out.push_str(&log_entry(project, &id, false));
         } else {
             let style = LineStyle {
                 labels: true,
                 tree: true,
                 ..LineStyle::default()
             };
-            push_line(&mut out, &short_line(&project, &id, style));
+            push_line(&mut out, &short_line(project, &id, style));
         }
         let mut children = map.children(&id);
         children.sort_unstable();
@@ -133,7 +133,7 @@ pub fn branches(settings: &Settings, args: &VerboseArgs) -> Result<ExitCode> {
                 &format!(
                     "{} -> {}",
                     " ".repeat(id.len()),
-                    short_line(&project, child, style)
+                    short_line(project, child, style)
                 ),
             );
         }
@@ -147,7 +147,7 @@ pub fn branches(settings: &Settings, args: &VerboseArgs) -> Result<ExitCode> {
 pub fn show(settings: &Settings, args: &RevArg) -> Result<ExitCode> {
     let project = settings.project()?;
     let ids = if args.rev == "current" {
-        version_rows(settings, &project)?
+        version_rows(settings, project)?
     } else {
         if args.rev.is_empty() {
             return Err(usage("show needs a revision, such as 'head'"));
@@ -155,7 +155,7 @@ pub fn show(settings: &Settings, args: &RevArg) -> Result<ExitCode> {
         project.map.resolve_each(&args.rev)?
     };
     for id in ids {
-        settings.printer.out(&log_entry(&project, &id, false));
+        settings.printer.out(&log_entry(project, &id, false));
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -50,20 +50,16 @@ fn move_to<'t>(
     sql: bool,
     op: fn(&'t str) -> Operation<'t>,
 ) -> Result<ExitCode> {
-    let project = settings.project()?;
+    let project = settings.project_with_checksums()?;
     let url = settings.url(&project.config)?;
-    let result = if sql {
-        offline_range(&project, target)
-            .and_then(|(start, end)| offline(settings, &project, &url, &start, op(end)))
-    } else if target.contains(':') {
-        Err(litekb_migrations::revision::RevisionError::RangeNotAllowed.into())
-    } else {
-        online(settings, &project, &url, op(target))
-    };
-    // The process ends with the command: freeing every script one by one first would cost
-    // more, on a long history, than writing its SQL.
-    std::mem::forget(project);
-    result
+    if sql {
+        let (start, end) = offline_range(project, target)?;
+        return offline(settings, project, &url, &start, op(end));
+    }
+    if target.contains(':') {
+        return Err(litekb_migrations::revision::RevisionError::RangeNotAllowed.into());
+    }
+    online(settings, project, &url, op(target))
 }
 
 /// `stamp REVISION...`.
@@ -99,13 +95,13 @@ pub fn stamp(settings: &Settings, args: &StampArgs) -> Result<ExitCode> {
             targets: &targets,
             purge: false,
         };
-        return offline(settings, &project, &url, &start, op);
+        return offline(settings, project, &url, &start, op);
     }
     let op = Operation::Stamp {
         targets: &args.revisions,
         purge: args.purge,
     };
-    online(settings, &project, &url, op)
+    online(settings, project, &url, op)
 }
 
 /// `ensure_version`.
@@ -118,7 +114,7 @@ pub fn ensure_version(settings: &Settings, args: &SqlArgs) -> Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
     let mut db = connect(settings.printer, &url)?;
-    ensure_version_table(&project, db.as_mut())?;
+    ensure_version_table(project, db.as_mut())?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -130,7 +126,7 @@ pub fn pending(settings: &Settings, args: &PendingArgs) -> Result<ExitCode> {
     for step in &plan.steps {
         let Some(id) = &step.revision else { continue };
         if args.verbose {
-            out.push_str(&log_entry(&project, id, false));
+            out.push_str(&log_entry(project, id, false));
         } else {
             let from = if step.from.is_empty() {
                 "<base>".to_string()

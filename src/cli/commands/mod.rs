@@ -13,7 +13,7 @@ use litekb_migrations::db::{self, DbError, VersionTable};
 use litekb_migrations::project::{version_table_of, Project};
 use litekb_migrations::Result;
 
-use crate::cli::settings::Settings;
+use crate::cli::settings::{until_exit, Settings};
 
 /// The version table's rows, read without creating the table.
 pub fn version_rows(settings: &Settings, project: &Project) -> Result<Vec<String>> {
@@ -31,7 +31,7 @@ pub fn version_rows(settings: &Settings, project: &Project) -> Result<Vec<String
 /// the database is opened after the project has loaded, as [`version_rows`] does. Either way
 /// the errors and log lines come in the same order: the project's errors, the URL's, the
 /// connection's, the context lines, then the query's.
-pub fn project_and_rows(settings: &Settings) -> Result<(Project, Vec<String>)> {
+pub fn project_and_rows(settings: &Settings) -> Result<(&'static Project, Vec<String>)> {
     let config = settings.config()?;
     let url = settings.url(&config);
     let early = match &url {
@@ -44,7 +44,7 @@ pub fn project_and_rows(settings: &Settings) -> Result<(Project, Vec<String>)> {
         let reader = early.map(|(url, table)| {
             std::thread::Builder::new().spawn_scoped(scope, move || open_and_read(&url, &table))
         });
-        let project = Project::load(config)?;
+        let project = until_exit(Project::load(config)?);
         let url = url?;
         let read = match reader.and_then(|r| r.ok()).and_then(|h| h.join().ok()) {
             Some(read) => read,

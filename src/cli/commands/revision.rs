@@ -31,18 +31,18 @@ pub fn revision(settings: &Settings, args: &RevisionArgs) -> Result<ExitCode> {
         ));
     }
     let project = settings.project()?;
-    let rev_id = new_rev_id(&project, args.rev_id.as_deref())?;
-    let down_revisions = parents_for_head(&project, &args.head, args.splice)?;
+    let rev_id = new_rev_id(project, args.rev_id.as_deref())?;
+    let down_revisions = parents_for_head(project, &args.head, args.splice)?;
     if let Some(label) = &args.branch_label {
-        check_label_free(&project, label, &rev_id)?;
+        check_label_free(project, label, &rev_id)?;
     }
     let mut depends_on = Vec::new();
     for dep in &args.depends_on {
-        depends_on.push(resolve_dependency(&project, dep)?);
+        depends_on.push(resolve_dependency(project, dep)?);
     }
-    let dir = version_dir(&project, args.version_path.as_ref(), &down_revisions)?;
+    let dir = version_dir(project, args.version_path.as_ref(), &down_revisions)?;
     let (upgrade, downgrade) = if args.autogenerate {
-        let changes = detect(settings, &project)?;
+        let changes = detect(settings, project)?;
         log_detected(&changes);
         if changes.is_empty() {
             settings
@@ -64,7 +64,7 @@ pub fn revision(settings: &Settings, args: &RevisionArgs) -> Result<ExitCode> {
         upgrade,
         downgrade: Some(downgrade),
     };
-    write(settings, &project, &dir, new)
+    write(settings, project, &dir, new)
 }
 
 /// `merge`.
@@ -86,11 +86,11 @@ pub fn merge(settings: &Settings, args: &MergeArgs) -> Result<ExitCode> {
             }
         }
     }
-    let rev_id = new_rev_id(&project, args.rev_id.as_deref())?;
+    let rev_id = new_rev_id(project, args.rev_id.as_deref())?;
     if let Some(label) = &args.branch_label {
-        check_label_free(&project, label, &rev_id)?;
+        check_label_free(project, label, &rev_id)?;
     }
-    let dir = version_dir(&project, None, &parents)?;
+    let dir = version_dir(project, None, &parents)?;
     let new = NewScript {
         revision: rev_id,
         down_revisions: parents,
@@ -101,7 +101,7 @@ pub fn merge(settings: &Settings, args: &MergeArgs) -> Result<ExitCode> {
         upgrade: String::new(),
         downgrade: Some(String::new()),
     };
-    write(settings, &project, &dir, new)
+    write(settings, project, &dir, new)
 }
 
 /// Renders and writes a new script, printing Alembic's `Generating … done` line.

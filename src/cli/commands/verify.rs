@@ -21,7 +21,7 @@ pub fn verify(settings: &Settings) -> Result<ExitCode> {
     let project = settings.project()?;
     let url = settings.url(&project.config)?;
     let mut db = connect(settings.printer, &url)?;
-    let found = verify_applied(&project, db.as_mut())?;
+    let found = verify_applied(project, db.as_mut())?;
     let p = settings.printer;
     for rev in &found.unrecorded {
         p.line(&format!(
