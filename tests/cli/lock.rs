@@ -138,3 +138,91 @@ impl Drop for Stall {
         }
     }
 }
+
+/// Runs `upgrade head` through the library on an open SQLite connection; after each step,
+/// `during` gets a second connection to the file (no busy timeout). Returns the first
+/// connection, still open.
+fn upgrade_watching(
+    p: &Project,
+    mut during: impl FnMut(&rusqlite::Connection),
+) -> Box<dyn litekb_migrations::db::Database> {
+    use litekb_migrations::migrate::{apply_online, Operation};
+    use litekb_migrations::runner::Event;
+
+    let config =
+        litekb_migrations::config::Config::load(&p.path("alembic.ini"), "alembic").expect("config");
+    let url =
+        litekb_migrations::config::resolve_url(None, None, config.sqlalchemy_url()).expect("url");
+    let project = litekb_migrations::project::Project::load_with_checksums(config).expect("load");
+    let mut db = litekb_migrations::db::connect(&url).expect("connect");
+    let other = rusqlite::Connection::open(p.path("test.db")).expect("open");
+    let mut steps = 0;
+    apply_online(
+        &project,
+        db.as_mut(),
+        Operation::Upgrade("head"),
+        &mut |event| {
+            if let Event::StepFinished { .. } = event {
+                steps += 1;
+                during(&other);
+            }
+        },
+    )
+    .expect("upgrade");
+    assert_eq!(steps, 3);
+    db
+}
+
+fn read_version(conn: &rusqlite::Connection) -> rusqlite::Result<i64> {
+    conn.query_row("SELECT count(*) FROM alembic_version", [], |r| r.get(0))
+}
+
+#[test]
+fn sqlite_holds_its_locks_for_the_run_and_lets_go_when_it_ends() {
+    let p = Project::new(Engine::Sqlite);
+    p.linear();
+    let mut blocked = 0;
+    let db = upgrade_watching(&p, |other| match read_version(other) {
+        Err(e) => {
+            assert!(e.to_string().contains("database is locked"), "{e}");
+            blocked += 1;
+        }
+        Ok(n) => panic!("read {n} rows in the middle of the run"),
+    });
+    assert_eq!(blocked, 3);
+
+    // The run is over but its connection is still open: others can read and write.
+    let other = rusqlite::Connection::open(p.path("test.db")).expect("open");
+    assert_eq!(read_version(&other).expect("read"), 1);
+    other
+        .execute("CREATE TABLE after_the_run (id INTEGER)", [])
+        .expect("write");
+    drop(db);
+    // The journal kept open during the run is gone, and the file's settings are untouched.
+    assert!(!p.path("test.db-journal").exists());
+    let mode: String = other
+        .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+        .expect("journal mode");
+    assert_eq!(mode, "delete");
+}
+
+#[test]
+fn a_sqlite_database_in_wal_mode_stays_readable_during_the_run() {
+    let p = Project::new(Engine::Sqlite);
+    p.linear();
+    let conn = rusqlite::Connection::open(p.path("test.db")).expect("open");
+    let mode: String = conn
+        .query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))
+        .expect("wal");
+    assert_eq!(mode, "wal");
+    drop(conn);
+    let mut seen = Vec::new();
+    let db = upgrade_watching(&p, |other| seen.push(read_version(other).expect("read")));
+    assert_eq!(seen, [1, 1, 1]);
+    drop(db);
+    let conn = rusqlite::Connection::open(p.path("test.db")).expect("open");
+    let mode: String = conn
+        .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+        .expect("journal mode");
+    assert_eq!(mode, "wal");
+}
