@@ -8,11 +8,6 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-/// mimalloc rather than the system allocator: loading a history makes and frees a dozen small
-/// strings per script, and glibc's malloc spent a fifth of `pending`'s time on them.
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 fn main() -> ExitCode {
     let cli = match cli::args::Cli::try_parse() {
         Ok(cli) => cli,
