@@ -235,7 +235,7 @@ fn run_step(
     }
     if let Some((script, section)) = section {
         for stmt in &statements {
-            portable::statement(sink, &stmt.sql, section).map_err(|message| {
+            portable::statement(sink, stmt.sql, section).map_err(|message| {
                 RunError::Statement {
                     revision: script.revision.clone(),
                     path: script.path.clone(),

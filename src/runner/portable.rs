@@ -28,7 +28,7 @@ pub(super) struct ForeignKeys {
 /// already open (one around the whole run), where the switch can't be made.
 pub(super) fn before_transaction(
     sink: &mut dyn Sink,
-    section: Option<(&Section, &[Statement])>,
+    section: Option<(&Section, &[Statement<'_>])>,
     in_transaction: bool,
 ) -> Result<ForeignKeys, RunError> {
     let none = ForeignKeys { restore: false };
@@ -63,16 +63,16 @@ pub(super) fn before_transaction(
 /// Whether the section's statements will rebuild a table: a dry run of their translation on
 /// a copy of the schema as it stands (read outside the transaction; nothing is written). A
 /// statement the dry run can't translate counts as a rebuild, to stay on the safe side.
-fn rebuilds(sink: &mut dyn Sink, statements: &[Statement]) -> Result<bool, RunError> {
+fn rebuilds(sink: &mut dyn Sink, statements: &[Statement<'_>]) -> Result<bool, RunError> {
     if !statements
         .iter()
-        .any(|s| may_rebuild(&s.sql, Dialect::Sqlite))
+        .any(|s| may_rebuild(s.sql, Dialect::Sqlite))
     {
         return Ok(false);
     }
     let mut model = sink.schema().map_err(RunError::Sink)?;
     for stmt in statements {
-        let Ok(emits) = translate(&stmt.sql, Dialect::Sqlite, &mut || Ok(model.clone())) else {
+        let Ok(emits) = translate(stmt.sql, Dialect::Sqlite, &mut || Ok(model.clone())) else {
             return Ok(true);
         };
         for emit in emits {
@@ -148,7 +148,7 @@ pub fn replay(
         };
         if let Some(section) = script.section(SectionDirection::Upgrade, dialect) {
             for stmt in split_statements(&section.sql) {
-                apply_sql(schema, &stmt.sql);
+                apply_sql(schema, stmt.sql);
             }
         }
     }

@@ -48,14 +48,14 @@ pub fn read_models(text: &str, dialect: Dialect) -> Result<Schema, ModelsError> 
         for stmt in split_statements(&section.sql) {
             let line = section.first_line + stmt.line_offset;
             let fail = |message: String| ModelsError { line, message };
-            let ops = match parse_statement(&stmt.sql) {
+            let ops = match parse_statement(stmt.sql) {
                 Parsed::Ops { ops, .. } => ops,
                 Parsed::Verbatim { .. } => {
                     return Err(fail(format!(
                         "'{}' is outside the portable schema model; models.sql holds CREATE \
                          TABLE and CREATE INDEX statements the schema layer reads (create \
                          engine-specific objects in a dialect section of a revision script)",
-                        head(&stmt.sql)
+                        head(stmt.sql)
                     )))
                 }
             };

@@ -24,7 +24,7 @@ fn reparse(rendered: &[String]) -> Vec<Op> {
 fn fixture() -> Vec<String> {
     split_statements(include_str!("../../tests/fixtures/schema/roundtrip.sql"))
         .into_iter()
-        .map(|s| s.sql)
+        .map(|s| s.sql.to_string())
         .collect()
 }
 

@@ -16,13 +16,52 @@
 //! empty or only comments are dropped. Unterminated quotes or comments run to the end of the
 //! input; nothing here panics on any input.
 
-/// One statement of a section, without its terminating `;`.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Statement {
-    pub sql: String,
+/// One statement of a section, without its terminating `;`: a slice of the text that was
+/// split (the splitter never rewrites a statement).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Statement<'a> {
+    pub sql: &'a str,
     /// 0-based line offset of the statement's first line within the text that was split:
     /// the line of its first significant (non-blank, non-comment) character.
     pub line_offset: usize,
+}
+
+/// How far the first words of a statement have gone towards `CREATE [OR REPLACE]
+/// [TEMP|TEMPORARY] [CONSTRAINT] (TRIGGER|FUNCTION|PROCEDURE)`, the statements that may hold a
+/// `BEGIN … END` body. Only the first six words count.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+enum Lead {
+    /// No word yet.
+    #[default]
+    Start,
+    /// `CREATE` and modifiers so far.
+    Create,
+    /// Reached `TRIGGER`, `FUNCTION` or `PROCEDURE`.
+    BlockCapable,
+    /// Anything else.
+    Other,
+}
+
+impl Lead {
+    /// The state after one more leading word.
+    fn next(self, word: &str) -> Lead {
+        let is = |keyword: &str| word.eq_ignore_ascii_case(keyword);
+        match self {
+            Lead::Start if is("CREATE") => Lead::Create,
+            Lead::Create
+                if ["OR", "REPLACE", "TEMP", "TEMPORARY", "CONSTRAINT"]
+                    .into_iter()
+                    .any(is) =>
+            {
+                Lead::Create
+            }
+            Lead::Create if ["TRIGGER", "FUNCTION", "PROCEDURE"].into_iter().any(is) => {
+                Lead::BlockCapable
+            }
+            Lead::Start | Lead::Create => Lead::Other,
+            done => done,
+        }
+    }
 }
 
 /// The statement being scanned.
@@ -32,10 +71,10 @@ struct Current {
     start: Option<usize>,
     /// Byte offset just past the last significant character.
     end: usize,
-    /// The first few keywords, uppercased, to recognise `CREATE … TRIGGER`.
-    lead: Vec<String>,
-    /// Whether the statement may hold a `BEGIN … END` body.
-    block_capable: bool,
+    /// How many leading words [`Current::lead`] has seen (at most six).
+    words: u8,
+    /// Whether the leading words make a statement that may hold a `BEGIN … END` body.
+    lead: Lead,
     /// Open `BEGIN`/`CASE` nesting inside such a body.
     depth: usize,
 }
@@ -49,11 +88,11 @@ impl Current {
     }
 
     fn word(&mut self, word: &str) {
-        if self.lead.len() < 6 {
-            self.lead.push(word.to_ascii_uppercase());
-            self.block_capable = is_block_capable(&self.lead);
+        if self.words < 6 {
+            self.words += 1;
+            self.lead = self.lead.next(word);
         }
-        if !self.block_capable {
+        if self.lead != Lead::BlockCapable {
             return;
         }
         if word.eq_ignore_ascii_case("begin") {
@@ -68,65 +107,98 @@ impl Current {
     }
 }
 
-/// `CREATE [OR REPLACE] [TEMP|TEMPORARY] [CONSTRAINT] (TRIGGER|FUNCTION|PROCEDURE)`.
-fn is_block_capable(lead: &[String]) -> bool {
-    let mut words = lead.iter().map(String::as_str);
-    if words.next() != Some("CREATE") {
-        return false;
-    }
-    for word in words {
-        match word {
-            "OR" | "REPLACE" | "TEMP" | "TEMPORARY" | "CONSTRAINT" => {}
-            "TRIGGER" | "FUNCTION" | "PROCEDURE" => return true,
-            _ => return false,
-        }
-    }
-    false
-}
-
 fn is_word_char(c: char) -> bool {
     c.is_alphanumeric() || c == '_' || c == '$'
 }
 
+/// The char at byte `i` of `sql` (a char boundary) and its length in bytes.
+fn char_at(sql: &str, i: usize) -> (char, usize) {
+    let c = sql[i..]
+        .chars()
+        .next()
+        .unwrap_or(char::REPLACEMENT_CHARACTER);
+    (c, c.len_utf8())
+}
+
+/// Byte length of the word at the start of `rest`: word characters up to the first other one.
+fn word_len(rest: &str) -> usize {
+    let bytes = rest.as_bytes();
+    let mut p = 0;
+    while let Some(&b) = bytes.get(p) {
+        if b.is_ascii() {
+            if !(b.is_ascii_alphanumeric() || b == b'_' || b == b'$') {
+                break;
+            }
+            p += 1;
+        } else {
+            let (c, len) = char_at(rest, p);
+            if !is_word_char(c) {
+                break;
+            }
+            p += len;
+        }
+    }
+    p
+}
+
+/// Counts newlines before each statement's start; starts only grow, so the text is counted once.
+#[derive(Default)]
+struct Lines {
+    counted_to: usize,
+    count: usize,
+}
+
+impl Lines {
+    /// The number of newlines in `sql[..to]`, for a `to` at or past the last one asked for.
+    fn before(&mut self, sql: &str, to: usize) -> usize {
+        if let Some(between) = sql.as_bytes().get(self.counted_to..to) {
+            self.count += between.iter().filter(|&&b| b == b'\n').count();
+            self.counted_to = to;
+        }
+        self.count
+    }
+}
+
 /// Splits SQL on top-level `;`, aware of quotes, comments, `$$` bodies and `BEGIN … END`.
-/// Statements that are empty or only comments are dropped.
-pub fn split_statements(sql: &str) -> Vec<Statement> {
+/// Statements that are empty or only comments are dropped. Each statement is a slice of `sql`.
+pub fn split_statements(sql: &str) -> Vec<Statement<'_>> {
+    let bytes = sql.as_bytes();
     let mut out = Vec::new();
     let mut cur = Current::default();
+    let mut lines = Lines::default();
     let mut prev_word_char = false; // the previous character continues a word
     let mut i = 0;
-    while let Some(c) = sql[i..].chars().next() {
+    while let Some(&b) = bytes.get(i) {
         let rest = &sql[i..];
-        let len = c.len_utf8();
-        match c {
-            ';' if cur.depth == 0 => {
-                finish(sql, &mut cur, &mut out);
+        match b {
+            b';' if cur.depth == 0 => {
+                finish(sql, &mut cur, &mut lines, &mut out);
                 i += 1;
                 prev_word_char = false;
                 continue;
             }
-            '-' if rest.starts_with("--") => {
+            b'-' if rest.starts_with("--") => {
                 i += rest.find('\n').unwrap_or(rest.len());
                 prev_word_char = false;
                 continue;
             }
-            '/' if rest.starts_with("/*") => {
+            b'/' if rest.starts_with("/*") => {
                 i += rest[2..].find("*/").map_or(rest.len(), |p| p + 4);
                 prev_word_char = false;
                 continue;
             }
-            '\'' => {
+            b'\'' => {
                 let backslash = escape_string_prefix(sql, i);
-                let end = i + quoted_len(rest, '\'', backslash);
+                let end = i + quoted_len(rest, b'\'', backslash);
                 cur.mark(i, end);
                 i = end;
             }
-            '"' | '`' => {
-                let end = i + quoted_len(rest, c, false);
+            b'"' | b'`' => {
+                let end = i + quoted_len(rest, b, false);
                 cur.mark(i, end);
                 i = end;
             }
-            '$' if !prev_word_char => match dollar_tag(rest) {
+            b'$' if !prev_word_char => match dollar_tag(rest) {
                 Some(tag) => {
                     let body = &rest[tag.len()..];
                     let end = i + tag.len() + body.find(tag).map_or(body.len(), |p| p + tag.len());
@@ -138,44 +210,45 @@ pub fn split_statements(sql: &str) -> Vec<Statement> {
                     i += 1;
                 }
             },
-            c if c.is_whitespace() => {
-                i += len;
-            }
-            c if is_word_char(c) => {
-                let word_len = rest
-                    .char_indices()
-                    .find(|(_, ch)| !is_word_char(*ch))
-                    .map_or(rest.len(), |(p, _)| p);
-                let word = &rest[..word_len];
-                cur.mark(i, i + word_len);
-                if !c.is_numeric() {
-                    cur.word(word);
-                }
-                i += word_len;
-                prev_word_char = true;
-                continue;
+            // ASCII whitespace as `char::is_whitespace` sees it.
+            b'\t' | b'\n' | 0x0b | 0x0c | b'\r' | b' ' => {
+                i += 1;
             }
             _ => {
-                cur.mark(i, i + len);
-                i += len;
+                let (c, len) = if b.is_ascii() {
+                    (char::from(b), 1)
+                } else {
+                    char_at(sql, i)
+                };
+                if c.is_whitespace() {
+                    i += len;
+                } else if is_word_char(c) {
+                    let word_len = word_len(rest);
+                    cur.mark(i, i + word_len);
+                    if !c.is_numeric() {
+                        cur.word(&rest[..word_len]);
+                    }
+                    i += word_len;
+                    prev_word_char = true;
+                    continue;
+                } else {
+                    cur.mark(i, i + len);
+                    i += len;
+                }
             }
         }
         prev_word_char = false;
     }
-    finish(sql, &mut cur, &mut out);
+    finish(sql, &mut cur, &mut lines, &mut out);
     out
 }
 
 /// Ends the current statement, keeping it when it has any significant text.
-fn finish(sql: &str, cur: &mut Current, out: &mut Vec<Statement>) {
+fn finish<'a>(sql: &'a str, cur: &mut Current, lines: &mut Lines, out: &mut Vec<Statement<'a>>) {
     if let Some(start) = cur.start {
-        let text = sql.get(start..cur.end).unwrap_or("");
-        let line_offset = sql
-            .get(..start)
-            .map_or(0, |before| before.bytes().filter(|b| *b == b'\n').count());
         out.push(Statement {
-            sql: text.to_string(),
-            line_offset,
+            sql: sql.get(start..cur.end).unwrap_or(""),
+            line_offset: lines.before(sql, start),
         });
     }
     *cur = Current::default();
@@ -192,19 +265,23 @@ fn escape_string_prefix(sql: &str, quote: usize) -> bool {
     }
 }
 
-/// Byte length of a quoted run starting at `rest[0] == quote`, through the closing quote
-/// (doubled quotes are escapes), or to the end when unterminated.
-fn quoted_len(rest: &str, quote: char, backslash: bool) -> usize {
-    let mut chars = rest.char_indices().skip(1).peekable();
-    while let Some((p, c)) = chars.next() {
-        if backslash && c == '\\' {
-            chars.next();
-        } else if c == quote {
-            if chars.peek().is_some_and(|(_, next)| *next == quote) {
-                chars.next();
+/// Byte length of a quoted run starting at `rest[0] == quote` (an ASCII quote), through the
+/// closing quote (doubled quotes are escapes), or to the end when unterminated. Bytes suffice:
+/// no byte of a multi-byte UTF-8 character is ASCII.
+fn quoted_len(rest: &str, quote: u8, backslash: bool) -> usize {
+    let bytes = rest.as_bytes();
+    let mut p = 1;
+    while let Some(&b) = bytes.get(p) {
+        if backslash && b == b'\\' {
+            p += 2;
+        } else if b == quote {
+            if bytes.get(p + 1) == Some(&quote) {
+                p += 2;
             } else {
-                return p + c.len_utf8();
+                return p + 1;
             }
+        } else {
+            p += 1;
         }
     }
     rest.len()
@@ -233,7 +310,10 @@ mod tests {
     use proptest::prelude::*;
 
     fn texts(sql: &str) -> Vec<String> {
-        split_statements(sql).into_iter().map(|s| s.sql).collect()
+        split_statements(sql)
+            .into_iter()
+            .map(|s| s.sql.to_string())
+            .collect()
     }
 
     fn offsets(sql: &str) -> Vec<usize> {
@@ -384,6 +464,211 @@ commit";
         assert_eq!(texts("SELECT \"x"), vec!["SELECT \"x"]);
     }
 
+    /// The splitter as it was before statements became slices (a `String` each, the leading
+    /// words kept uppercased, chars decoded one by one): the oracle for `matches_the_reference`.
+    mod reference {
+        pub fn split(sql: &str) -> Vec<(String, usize)> {
+            let mut out = Vec::new();
+            let mut cur = Cur::default();
+            let mut prev_word_char = false;
+            let mut i = 0;
+            while let Some(c) = sql[i..].chars().next() {
+                let rest = &sql[i..];
+                let len = c.len_utf8();
+                match c {
+                    ';' if cur.depth == 0 => {
+                        finish(sql, &mut cur, &mut out);
+                        i += 1;
+                        prev_word_char = false;
+                        continue;
+                    }
+                    '-' if rest.starts_with("--") => {
+                        i += rest.find('\n').unwrap_or(rest.len());
+                        prev_word_char = false;
+                        continue;
+                    }
+                    '/' if rest.starts_with("/*") => {
+                        i += rest[2..].find("*/").map_or(rest.len(), |p| p + 4);
+                        prev_word_char = false;
+                        continue;
+                    }
+                    '\'' => {
+                        let backslash = super::escape_string_prefix(sql, i);
+                        let end = i + quoted_len(rest, '\'', backslash);
+                        cur.mark(i, end);
+                        i = end;
+                    }
+                    '"' | '`' => {
+                        let end = i + quoted_len(rest, c, false);
+                        cur.mark(i, end);
+                        i = end;
+                    }
+                    '$' if !prev_word_char => match super::dollar_tag(rest) {
+                        Some(tag) => {
+                            let body = &rest[tag.len()..];
+                            let end = i
+                                + tag.len()
+                                + body.find(tag).map_or(body.len(), |p| p + tag.len());
+                            cur.mark(i, end);
+                            i = end;
+                        }
+                        None => {
+                            cur.mark(i, i + 1);
+                            i += 1;
+                        }
+                    },
+                    c if c.is_whitespace() => i += len,
+                    c if super::is_word_char(c) => {
+                        let word_len = rest
+                            .char_indices()
+                            .find(|(_, ch)| !super::is_word_char(*ch))
+                            .map_or(rest.len(), |(p, _)| p);
+                        cur.mark(i, i + word_len);
+                        if !c.is_numeric() {
+                            cur.word(&rest[..word_len]);
+                        }
+                        i += word_len;
+                        prev_word_char = true;
+                        continue;
+                    }
+                    _ => {
+                        cur.mark(i, i + len);
+                        i += len;
+                    }
+                }
+                prev_word_char = false;
+            }
+            finish(sql, &mut cur, &mut out);
+            out
+        }
+
+        #[derive(Default)]
+        struct Cur {
+            start: Option<usize>,
+            end: usize,
+            lead: Vec<String>,
+            block_capable: bool,
+            depth: usize,
+        }
+
+        impl Cur {
+            fn mark(&mut self, from: usize, to: usize) {
+                if self.start.is_none() {
+                    self.start = Some(from);
+                }
+                self.end = to;
+            }
+
+            fn word(&mut self, word: &str) {
+                if self.lead.len() < 6 {
+                    self.lead.push(word.to_ascii_uppercase());
+                    self.block_capable = is_block_capable(&self.lead);
+                }
+                if !self.block_capable {
+                    return;
+                }
+                if word.eq_ignore_ascii_case("begin") {
+                    self.depth += 1;
+                } else if word.eq_ignore_ascii_case("case") {
+                    if self.depth > 0 {
+                        self.depth += 1;
+                    }
+                } else if word.eq_ignore_ascii_case("end") {
+                    self.depth = self.depth.saturating_sub(1);
+                }
+            }
+        }
+
+        fn is_block_capable(lead: &[String]) -> bool {
+            let mut words = lead.iter().map(String::as_str);
+            if words.next() != Some("CREATE") {
+                return false;
+            }
+            for word in words {
+                match word {
+                    "OR" | "REPLACE" | "TEMP" | "TEMPORARY" | "CONSTRAINT" => {}
+                    "TRIGGER" | "FUNCTION" | "PROCEDURE" => return true,
+                    _ => return false,
+                }
+            }
+            false
+        }
+
+        fn finish(sql: &str, cur: &mut Cur, out: &mut Vec<(String, usize)>) {
+            if let Some(start) = cur.start {
+                let text = sql.get(start..cur.end).unwrap_or("");
+                let line_offset = sql
+                    .get(..start)
+                    .map_or(0, |before| before.bytes().filter(|b| *b == b'\n').count());
+                out.push((text.to_string(), line_offset));
+            }
+            *cur = Cur::default();
+        }
+
+        fn quoted_len(rest: &str, quote: char, backslash: bool) -> usize {
+            let mut chars = rest.char_indices().skip(1).peekable();
+            while let Some((p, c)) = chars.next() {
+                if backslash && c == '\\' {
+                    chars.next();
+                } else if c == quote {
+                    if chars.peek().is_some_and(|(_, next)| *next == quote) {
+                        chars.next();
+                    } else {
+                        return p + c.len_utf8();
+                    }
+                }
+            }
+            rest.len()
+        }
+    }
+
+    fn same_as_reference(sql: &str) -> std::result::Result<(), TestCaseError> {
+        let got: Vec<(String, usize)> = split_statements(sql)
+            .into_iter()
+            .map(|s| (s.sql.to_string(), s.line_offset))
+            .collect();
+        prop_assert_eq!(got, reference::split(sql), "{:?}", sql);
+        Ok(())
+    }
+
+    #[test]
+    fn lead_words_decide_block_bodies() {
+        let lead = |words: &[&str]| words.iter().fold(Lead::Start, |l, w| l.next(w));
+        assert_eq!(lead(&["create", "Trigger"]), Lead::BlockCapable);
+        assert_eq!(
+            lead(&["CREATE", "or", "REPLACE", "constraint", "TRIGGER", "x"]),
+            Lead::BlockCapable
+        );
+        assert_eq!(lead(&["CREATE", "TEMP"]), Lead::Create);
+        assert_eq!(lead(&["CREATE", "TABLE", "TRIGGER"]), Lead::Other);
+        assert_eq!(lead(&["SELECT", "CREATE", "TRIGGER"]), Lead::Other);
+        assert_eq!(lead(&["créate", "TRIGGER"]), Lead::Other);
+        // Only the first six words count: the seventh can't make the statement capable.
+        assert_eq!(
+            texts("CREATE OR OR OR OR OR TRIGGER t BEGIN SELECT 1; END; SELECT 2"),
+            vec![
+                "CREATE OR OR OR OR OR TRIGGER t BEGIN SELECT 1",
+                "END",
+                "SELECT 2"
+            ]
+        );
+    }
+
+    #[test]
+    fn unicode_whitespace_and_words() {
+        let sql = "CREATE\u{a0}TRIGGER t BEGIN SELECT 1; END;\u{2028}SELECT é$x; ünï BEGIN;\u{85}x";
+        same_as_reference(sql).unwrap();
+        assert_eq!(
+            texts(sql),
+            vec![
+                "CREATE\u{a0}TRIGGER t BEGIN SELECT 1; END",
+                "SELECT é$x",
+                "ünï BEGIN",
+                "x"
+            ]
+        );
+    }
+
     proptest! {
         #[test]
         fn never_panics(s in any::<String>()) {
@@ -408,8 +693,20 @@ commit";
             sep in "(;|;\n|;\r\n|; -- c;\n|;\n\n)",
         ) {
             let joined = statements.join(&sep);
-            let got: Vec<String> = split_statements(&joined).into_iter().map(|s| s.sql).collect();
+            let got: Vec<&str> = split_statements(&joined).into_iter().map(|s| s.sql).collect();
             prop_assert_eq!(got, statements);
+        }
+
+        #[test]
+        fn matches_the_reference(s in any::<String>()) {
+            same_as_reference(&s)?;
+        }
+
+        #[test]
+        fn matches_the_reference_on_sql_like_text(
+            s in "([ \t\r\n;'\"$`/*\\\\\\-Ee_0-9xé\u{a0}\u{2028}]|BEGIN|END|CASE|CREATE|TRIGGER|FUNCTION|OR REPLACE|TEMP|\\$\\$|\\$t\\$|E'|--|/\\*|\\*/){0,40}"
+        ) {
+            same_as_reference(&s)?;
         }
     }
 }

@@ -28,7 +28,7 @@ fn applied(schema: &Schema, changes: &[Change]) -> Schema {
 fn run_body(schema: &Schema, body: &str) -> Schema {
     let mut s = schema.clone();
     for stmt in split_statements(body) {
-        let Parsed::Ops { ops, .. } = parse_statement(&stmt.sql) else {
+        let Parsed::Ops { ops, .. } = parse_statement(stmt.sql) else {
             panic!("generated SQL outside the model: {}", stmt.sql);
         };
         for op in &ops {
