@@ -1,5 +1,6 @@
-//! A fixed-size set of revision indexes, one bit each: membership tests and inserts in
-//! constant time, for the walks that ask "is X an ancestor of Y" many times over.
+//! A fixed-size set of revision indexes, one bit each: membership tests, inserts and removals
+//! in constant time, for the walks that ask "is X an ancestor of Y" many times over and for
+//! the sets of revisions a plan collects (in place of ordered sets of indexes).
 
 /// A set of indexes below the size it was made with.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -28,10 +29,16 @@ impl Bits {
         }
     }
 
-    /// Takes `i` out.
-    pub(super) fn remove(&mut self, i: usize) {
-        if let Some(word) = self.words.get_mut(i / 64) {
-            *word &= !(1u64 << (i % 64));
+    /// Takes `i` out; true if it was there.
+    pub(super) fn remove(&mut self, i: usize) -> bool {
+        match self.words.get_mut(i / 64) {
+            Some(word) => {
+                let mask = 1u64 << (i % 64);
+                let removed = *word & mask != 0;
+                *word &= !mask;
+                removed
+            }
+            None => false,
         }
     }
 
@@ -39,6 +46,43 @@ impl Bits {
         self.words
             .get(i / 64)
             .is_some_and(|word| word & (1u64 << (i % 64)) != 0)
+    }
+
+    /// The number of members.
+    pub(super) fn count(&self) -> usize {
+        self.words.iter().map(|w| w.count_ones() as usize).sum()
+    }
+
+    pub(super) fn is_empty(&self) -> bool {
+        self.words.iter().all(|&w| w == 0)
+    }
+
+    /// Keeps only the members that `other` holds too.
+    pub(super) fn intersect(&mut self, other: &Bits) {
+        for (i, word) in self.words.iter_mut().enumerate() {
+            *word &= other.words.get(i).copied().unwrap_or(0);
+        }
+    }
+
+    /// Takes out the members that `other` holds.
+    pub(super) fn subtract(&mut self, other: &Bits) {
+        for (word, theirs) in self.words.iter_mut().zip(&other.words) {
+            *word &= !theirs;
+        }
+    }
+
+    /// The members, ascending.
+    pub(super) fn iter(&self) -> impl Iterator<Item = usize> + '_ {
+        self.words.iter().enumerate().flat_map(|(w, &word)| {
+            let mut rest = word;
+            std::iter::from_fn(move || {
+                (rest != 0).then(|| {
+                    let bit = rest.trailing_zeros() as usize;
+                    rest &= rest - 1;
+                    w * 64 + bit
+                })
+            })
+        })
     }
 }
 
@@ -56,9 +100,42 @@ mod tests {
         assert!(bits.insert(129));
         assert!(bits.contains(0) && bits.contains(64) && bits.contains(129));
         assert!(!bits.contains(1) && !bits.contains(63) && !bits.contains(128));
-        bits.remove(64);
+        assert!(bits.remove(64));
+        assert!(!bits.remove(64));
         assert!(!bits.contains(64));
         assert!(bits.contains(129));
+    }
+
+    #[test]
+    fn count_iterate_and_combine() {
+        let mut a = Bits::new(200);
+        assert!(a.is_empty());
+        assert_eq!(a.iter().count(), 0);
+        for i in [0, 5, 63, 64, 65, 127, 128, 199] {
+            a.insert(i);
+        }
+        assert!(!a.is_empty());
+        assert_eq!(a.count(), 8);
+        assert_eq!(
+            a.iter().collect::<Vec<_>>(),
+            vec![0, 5, 63, 64, 65, 127, 128, 199]
+        );
+        let mut b = Bits::new(200);
+        for i in [5, 64, 128, 150] {
+            b.insert(i);
+        }
+        let mut both = a.clone();
+        both.intersect(&b);
+        assert_eq!(both.iter().collect::<Vec<_>>(), vec![5, 64, 128]);
+        let mut only_a = a.clone();
+        only_a.subtract(&b);
+        assert_eq!(only_a.iter().collect::<Vec<_>>(), vec![0, 63, 65, 127, 199]);
+        // A shorter set intersects as if the missing words were empty.
+        let mut short = Bits::new(64);
+        short.insert(5);
+        let mut cut = a.clone();
+        cut.intersect(&short);
+        assert_eq!(cut.iter().collect::<Vec<_>>(), vec![5]);
     }
 
     #[test]
@@ -68,6 +145,6 @@ mod tests {
         assert!(!bits.insert(64));
         assert!(!bits.contains(64));
         assert!(!bits.contains(1000));
-        bits.remove(1000);
+        assert!(!bits.remove(1000));
     }
 }

@@ -11,8 +11,10 @@
 
 use std::collections::BTreeSet;
 
+use super::bits::Bits;
 use super::graph::RevisionMap;
 use super::target::{Node, Spec};
+use super::walk::Edge;
 use super::RevisionError;
 
 type Result<T> = std::result::Result<T, RevisionError>;
@@ -115,6 +117,15 @@ fn apply_op(table: &mut BTreeSet<String>, op: &VersionOp) -> Result<()> {
     Ok(())
 }
 
+/// A version-table change over revision indices: what [`Maintainer`] works with, turned into
+/// a [`VersionOp`] (ids) for the plan.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum RowOp {
+    Insert(usize),
+    Update { from: usize, to: usize },
+    Delete(usize),
+}
+
 /// Simulated version table over revision indices.
 struct Maintainer<'a> {
     map: &'a RevisionMap,
@@ -126,50 +137,59 @@ impl Maintainer<'_> {
         self.map.id_of(i).to_string()
     }
 
-    fn others_ancestors(&self, except: &[usize]) -> BTreeSet<usize> {
+    fn version_op(&self, op: RowOp) -> VersionOp {
+        match op {
+            RowOp::Insert(r) => VersionOp::Insert(self.id(r)),
+            RowOp::Update { from, to } => VersionOp::Update {
+                from: self.id(from),
+                to: self.id(to),
+            },
+            RowOp::Delete(r) => VersionOp::Delete(self.id(r)),
+        }
+    }
+
+    fn others_ancestors(&self, except: &[usize]) -> Bits {
         let others: Vec<usize> = self
             .heads
             .iter()
             .copied()
             .filter(|h| !except.contains(h))
             .collect();
-        self.map.ancestors(&others, true).into_iter().collect()
+        self.map.ancestor_set(&others, true)
     }
 
     /// Alembic `_unmerge_to_revisions`: the parents that become rows when `rev` goes down.
     fn unmerge_to(&self, rev: usize) -> Vec<usize> {
         let downs = &self.map.norm_down[rev];
-        let implied: BTreeSet<usize> = if self.heads.iter().any(|&h| h != rev) {
+        let implied = if self.heads.iter().any(|&h| h != rev) {
             self.others_ancestors(&[rev])
+        } else if let [only] = downs.as_slice() {
+            // The ancestors of its parents other than themselves: on a DAG, never the only one.
+            return vec![*only];
         } else {
-            downs
-                .iter()
-                .flat_map(|&d| {
-                    self.map
-                        .ancestors(&[d], true)
-                        .into_iter()
-                        .filter(move |&a| a != d)
-                })
-                .collect()
+            self.map.reach_beyond(downs, Edge::NormDown)
         };
         downs
             .iter()
             .copied()
-            .filter(|d| !implied.contains(d))
+            .filter(|&d| !implied.contains(d))
+            .collect()
+    }
+
+    /// The down revisions of `rev` that are rows.
+    fn present_downs(&self, rev: usize) -> Vec<usize> {
+        self.map.norm_down[rev]
+            .iter()
+            .copied()
+            .filter(|d| self.heads.contains(d))
             .collect()
     }
 
     fn single_down(&self, rev: usize) -> Result<usize> {
-        let downs = &self.map.norm_down[rev];
-        if let [one] = downs.as_slice() {
+        if let [one] = self.map.norm_down[rev].as_slice() {
             return Ok(*one);
         }
-        let present: Vec<usize> = downs
-            .iter()
-            .copied()
-            .filter(|d| self.heads.contains(d))
-            .collect();
-        match present.as_slice() {
+        match self.present_downs(rev).as_slice() {
             [one] => Ok(*one),
             _ => Err(inconsistent(format!(
                 "can't do an UPDATE for {} because its down revision is ambiguous",
@@ -178,26 +198,23 @@ impl Maintainer<'_> {
         }
     }
 
-    fn upgrade_ops(&self, rev: usize) -> Result<Vec<VersionOp>> {
+    fn upgrade_ops(&self, rev: usize) -> Result<Vec<RowOp>> {
         let downs = &self.map.norm_down[rev];
-        let present: Vec<usize> = downs
-            .iter()
-            .copied()
-            .filter(|d| self.heads.contains(d))
-            .collect();
-        if present.is_empty() {
-            return Ok(vec![VersionOp::Insert(self.id(rev))]);
+        let present_count = downs.iter().filter(|d| self.heads.contains(d)).count();
+        if present_count == 0 {
+            return Ok(vec![RowOp::Insert(rev)]);
         }
-        if downs.len() > 1 && present.len() > 1 {
+        if downs.len() > 1 && present_count > 1 {
             let has_others = self.heads.iter().any(|h| !downs.contains(h));
             let implied = if has_others {
                 self.others_ancestors(downs)
             } else {
-                BTreeSet::new()
+                Bits::default()
             };
-            let from: Vec<usize> = present
+            let from: Vec<usize> = self
+                .present_downs(rev)
                 .into_iter()
-                .filter(|d| !implied.contains(d))
+                .filter(|&d| !implied.contains(d))
                 .collect();
             let Some((&last, rest)) = from.split_last() else {
                 return Err(inconsistent(format!(
@@ -205,23 +222,20 @@ impl Maintainer<'_> {
                     self.id(rev)
                 )));
             };
-            let mut ops: Vec<VersionOp> = rest
-                .iter()
-                .map(|&d| VersionOp::Delete(self.id(d)))
-                .collect();
-            ops.push(VersionOp::Update {
-                from: self.id(last),
-                to: self.id(rev),
+            let mut ops: Vec<RowOp> = rest.iter().map(|&d| RowOp::Delete(d)).collect();
+            ops.push(RowOp::Update {
+                from: last,
+                to: rev,
             });
             return Ok(ops);
         }
-        Ok(vec![VersionOp::Update {
-            from: self.id(self.single_down(rev)?),
-            to: self.id(rev),
+        Ok(vec![RowOp::Update {
+            from: self.single_down(rev)?,
+            to: rev,
         }])
     }
 
-    fn downgrade_ops(&self, rev: usize) -> Result<Vec<VersionOp>> {
+    fn downgrade_ops(&self, rev: usize) -> Result<Vec<RowOp>> {
         let downs = &self.map.norm_down[rev];
         if self.heads.contains(&rev) {
             let to = if downs.is_empty() {
@@ -230,42 +244,60 @@ impl Maintainer<'_> {
                 self.unmerge_to(rev)
             };
             if to.is_empty() {
-                return Ok(vec![VersionOp::Delete(self.id(rev))]);
+                return Ok(vec![RowOp::Delete(rev)]);
             }
             if downs.len() > 1 {
-                let mut ops: Vec<VersionOp> = to[1..]
-                    .iter()
-                    .map(|&d| VersionOp::Insert(self.id(d)))
-                    .collect();
-                ops.push(VersionOp::Update {
-                    from: self.id(rev),
-                    to: self.id(to[0]),
+                let mut ops: Vec<RowOp> = to[1..].iter().map(|&d| RowOp::Insert(d)).collect();
+                ops.push(RowOp::Update {
+                    from: rev,
+                    to: to[0],
                 });
                 return Ok(ops);
             }
         }
-        Ok(vec![VersionOp::Update {
-            from: self.id(rev),
-            to: self.id(self.single_down(rev)?),
+        Ok(vec![RowOp::Update {
+            from: rev,
+            to: self.single_down(rev)?,
         }])
     }
 
-    /// Applies ops to the simulated rows.
-    fn apply(&mut self, ops: &[VersionOp]) -> Result<()> {
-        let mut table: BTreeSet<String> = self.heads.iter().map(|&h| self.id(h)).collect();
-        for op in ops {
-            apply_op(&mut table, op)?;
+    /// Applies ops to the simulated rows, refusing what [`apply_op`] refuses, with its words.
+    fn apply(&mut self, ops: &[RowOp]) -> Result<()> {
+        for &op in ops {
+            match op {
+                RowOp::Insert(r) => {
+                    if !self.heads.insert(r) {
+                        return Err(inconsistent(format!("{} is already present", self.id(r))));
+                    }
+                }
+                RowOp::Delete(r) => {
+                    if !self.heads.remove(&r) {
+                        return Err(inconsistent(format!(
+                            "{} is not present to delete",
+                            self.id(r)
+                        )));
+                    }
+                }
+                RowOp::Update { from, to } => {
+                    if self.heads.contains(&to) {
+                        return Err(inconsistent(format!("{} is already present", self.id(to))));
+                    }
+                    if !self.heads.remove(&from) {
+                        return Err(inconsistent(format!(
+                            "{} is not present to update to {}",
+                            self.id(from),
+                            self.id(to)
+                        )));
+                    }
+                    self.heads.insert(to);
+                }
+            }
         }
-        self.heads = self
-            .map
-            .rows(&table.into_iter().collect::<Vec<_>>())?
-            .into_iter()
-            .collect();
         Ok(())
     }
 
     fn revision_steps(&mut self, order: &[usize], kind: StepKind) -> Result<Plan> {
-        let mut steps = Vec::new();
+        let mut steps = Vec::with_capacity(order.len());
         for &rev in order {
             let ops = match kind {
                 StepKind::Upgrade => self.upgrade_ops(rev)?,
@@ -282,7 +314,7 @@ impl Maintainer<'_> {
                 revision: Some(id),
                 from,
                 to,
-                version_ops: ops,
+                version_ops: ops.into_iter().map(|op| self.version_op(op)).collect(),
             });
         }
         Ok(Plan { steps })
@@ -404,8 +436,8 @@ fn stamp_inner(
         }
     }
     for &a in &dests {
-        let below = map.ancestors(&[a], true);
-        if let Some(&b) = dests.iter().find(|&&b| b != a && below.contains(&b)) {
+        let below = map.ancestor_set(&[a], true);
+        if let Some(&b) = dests.iter().find(|&&b| b != a && below.contains(b)) {
             return Err(RevisionError::StampOverlap(
                 map.id_of(a).to_string(),
                 map.id_of(b).to_string(),
@@ -428,17 +460,17 @@ fn stamp_inner(
         if related.contains(&dest) {
             continue;
         }
-        let above: BTreeSet<usize> = map.descendants(&[dest], true).into_iter().collect();
-        let below: BTreeSet<usize> = map.ancestors(&[dest], true).into_iter().collect();
+        let above = map.reach([dest], Edge::AllNext);
+        let below = map.ancestor_set(&[dest], true);
         let rows_above: Vec<usize> = related
             .iter()
             .copied()
-            .filter(|r| above.contains(r))
+            .filter(|&r| above.contains(r))
             .collect();
         let rows_below: Vec<usize> = related
             .iter()
             .copied()
-            .filter(|r| below.contains(r))
+            .filter(|&r| below.contains(r))
             .collect();
         let mv = match (rows_above.is_empty(), rows_below.is_empty()) {
             (false, false) => {
@@ -494,30 +526,27 @@ fn stamp_inner(
                 .to
                 .map(|t| vec![map.id_of(t).to_string()])
                 .unwrap_or_default(),
-            version_ops: ops,
+            version_ops: ops
+                .into_iter()
+                .map(|op| maintainer.version_op(op))
+                .collect(),
         });
     }
     Ok(Plan { steps })
 }
 
 /// `HeadMaintainer.update_to_step` for Alembic's `StampStep`.
-fn stamp_ops(m: &Maintainer<'_>, mv: &StampMove) -> Result<Vec<VersionOp>> {
-    let id = |i: usize| m.id(i);
+fn stamp_ops(m: &Maintainer<'_>, mv: &StampMove) -> Result<Vec<RowOp>> {
     let from_missing = mv.from.iter().any(|f| !m.heads.contains(f));
     let to_missing = mv.to.is_some_and(|t| !m.heads.contains(&t));
     match (mv.from.split_last(), mv.to) {
-        (Some((&only, [])), None) if !mv.upgrade && mv.branch_move => {
-            Ok(vec![VersionOp::Delete(id(only))])
-        }
+        (Some((&only, [])), None) if !mv.upgrade && mv.branch_move => Ok(vec![RowOp::Delete(only)]),
         (_, Some(to)) if mv.upgrade && (mv.branch_move || from_missing) && to_missing => {
-            Ok(vec![VersionOp::Insert(id(to))])
+            Ok(vec![RowOp::Insert(to)])
         }
         (Some((&last, rest)), Some(to)) => {
-            let mut ops: Vec<VersionOp> = rest.iter().map(|&r| VersionOp::Delete(id(r))).collect();
-            ops.push(VersionOp::Update {
-                from: id(last),
-                to: id(to),
-            });
+            let mut ops: Vec<RowOp> = rest.iter().map(|&r| RowOp::Delete(r)).collect();
+            ops.push(RowOp::Update { from: last, to });
             Ok(ops)
         }
         _ => Ok(Vec::new()),

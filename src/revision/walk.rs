@@ -3,8 +3,6 @@
 //! revisions between two states (`_collect_upgrade_revisions`,
 //! `_collect_downgrade_revisions`), `history -r` and `current`.
 
-use std::collections::BTreeSet;
-
 use super::bits::Bits;
 use super::graph::RevisionMap;
 use super::target::{Node, Spec};
@@ -42,12 +40,23 @@ impl RevisionMap {
     pub(super) fn iterate(&self, targets: &[usize], edge: Edge, check: bool) -> Result<Vec<usize>> {
         let mut seen = vec![false; self.revisions.len()];
         let mut out = Vec::new();
+        // The other targets met while walking from one target (only they can overlap it).
+        let mut is_target = Bits::new(if check && targets.len() > 1 {
+            self.revisions.len()
+        } else {
+            0
+        });
+        for &t in targets {
+            is_target.insert(t);
+        }
+        let mut met: Vec<usize> = Vec::new();
+        let mut todo = Vec::new();
         for &target in targets {
-            let mut todo = vec![target];
-            let mut per_target = BTreeSet::new();
+            todo.push(target);
+            met.clear();
             while let Some(rev) = todo.pop() {
-                if check {
-                    per_target.insert(rev);
+                if rev != target && is_target.contains(rev) {
+                    met.push(rev);
                 }
                 if seen.get(rev).copied().unwrap_or(true) {
                     continue;
@@ -57,11 +66,8 @@ impl RevisionMap {
                 out.push(rev);
             }
             if check {
-                let mut overlaps: Vec<String> = targets
-                    .iter()
-                    .filter(|&&t| t != target && per_target.contains(&t))
-                    .map(|&t| self.id_of(t).to_string())
-                    .collect();
+                let mut overlaps: Vec<String> =
+                    met.iter().map(|&t| self.id_of(t).to_string()).collect();
                 overlaps.sort();
                 overlaps.dedup();
                 if !overlaps.is_empty() {
@@ -83,12 +89,43 @@ impl RevisionMap {
 
     /// `rev` and all its ancestors through down revisions and dependencies, as a bit set.
     fn ancestor_bits(&self, rev: usize) -> Bits {
+        self.reach([rev], Edge::NormDown)
+    }
+
+    /// `from` and everything reachable from it along `edge`, as a bit set: the members of
+    /// [`RevisionMap::iterate`]'s walk without its order.
+    pub(super) fn reach(&self, from: impl IntoIterator<Item = usize>, edge: Edge) -> Bits {
         let mut bits = Bits::new(self.revisions.len());
-        let mut todo = vec![rev];
+        let mut todo: Vec<usize> = from.into_iter().collect();
         while let Some(r) = todo.pop() {
             if bits.insert(r) {
-                todo.extend_from_slice(self.edges(r, Edge::NormDown));
+                todo.extend_from_slice(self.edges(r, edge));
             }
+        }
+        bits
+    }
+
+    /// Everything reachable from `from` along `edge` by at least one edge: on a DAG, the
+    /// revisions that are an ancestor (or descendant) of one of `from` other than itself.
+    pub(super) fn reach_beyond(&self, from: &[usize], edge: Edge) -> Bits {
+        self.reach(
+            from.iter()
+                .flat_map(|&r| self.edges(r, edge).iter().copied()),
+            edge,
+        )
+    }
+
+    /// Targets and all their ancestors (through dependencies too when `deps`), as a bit set.
+    pub(super) fn ancestor_set(&self, targets: &[usize], deps: bool) -> Bits {
+        let edge = if deps { Edge::NormDown } else { Edge::Down };
+        self.reach(targets.iter().copied(), edge)
+    }
+
+    /// A bit set of `revs`.
+    pub(super) fn set_of(&self, revs: impl IntoIterator<Item = usize>) -> Bits {
+        let mut bits = Bits::new(self.revisions.len());
+        for r in revs {
+            bits.insert(r);
         }
         bits
     }
@@ -103,43 +140,51 @@ impl RevisionMap {
     /// revision before its down revisions and dependencies), tie-broken by load order.
     /// Where Alembic asserts (revisions not reachable from the heads, §13.2), the walk goes on
     /// from the remaining tips instead.
-    pub(super) fn topo_sort(&self, revisions: &BTreeSet<usize>, heads: &[usize]) -> Vec<usize> {
+    pub(super) fn topo_sort(&self, revisions: &Bits, heads: &[usize]) -> Vec<usize> {
         let mut todo = revisions.clone();
-        let mut output = Vec::new();
-        let mut start: Vec<usize> = heads.iter().copied().filter(|h| todo.contains(h)).collect();
+        let mut left = todo.count();
+        let mut output = Vec::with_capacity(left);
+        let mut start: Vec<usize> = heads
+            .iter()
+            .copied()
+            .filter(|&h| todo.contains(h))
+            .collect();
         start.sort_unstable();
         start.dedup();
-        while !todo.is_empty() {
-            let before = todo.len();
-            self.topo_pass(&mut todo, start, &mut output);
-            if todo.len() == before {
+        while left > 0 {
+            let before = left;
+            left -= self.topo_pass(&mut todo, start, &mut output);
+            if left == before {
                 // Cannot happen on a validated DAG; never loop, never drop a revision.
-                output.extend(todo.iter().rev().copied());
+                let rest: Vec<usize> = todo.iter().collect();
+                output.extend(rest.into_iter().rev());
                 break;
             }
-            start = todo
-                .iter()
-                .copied()
-                .filter(|&r| {
-                    !todo
-                        .iter()
-                        .any(|&o| o != r && self.ancestors(&[o], true).contains(&r))
-                })
+            // The revisions left that are no ancestor of another one left (on a DAG, "an
+            // ancestor of another" is "reachable from one by at least one edge").
+            let left_now: Vec<usize> = todo.iter().collect();
+            let below = self.reach_beyond(&left_now, Edge::NormDown);
+            start = left_now
+                .into_iter()
+                .filter(|&r| !below.contains(r))
                 .collect();
         }
         output
     }
 
-    fn topo_pass(&self, todo: &mut BTreeSet<usize>, start: Vec<usize>, output: &mut Vec<usize>) {
+    /// One pass of Alembic's sort from `start`; returns how many revisions it took from `todo`.
+    fn topo_pass(&self, todo: &mut Bits, start: Vec<usize>, output: &mut Vec<usize>) -> usize {
         let ancestors_of = |r: usize| self.ancestor_bits(r);
+        let mut taken = 0;
         let mut current = start;
         let mut ancestors: Vec<Bits> = current.iter().map(|&h| ancestors_of(h)).collect();
+        let mut to_add: Vec<usize> = Vec::new();
         let mut idx = 0usize;
         let n = self.revisions.len() + 1;
         let mut budget = n.saturating_mul(n).saturating_mul(4).saturating_add(16);
         while let Some(&candidate) = current.get(idx) {
             if budget == 0 {
-                return;
+                return taken;
             }
             budget -= 1;
             if let Some(j) =
@@ -148,14 +193,17 @@ impl RevisionMap {
                 idx = j;
                 continue;
             }
-            if todo.remove(&candidate) {
+            if todo.remove(candidate) {
                 output.push(candidate);
+                taken += 1;
             }
-            let to_add: Vec<usize> = self.norm_down[candidate]
-                .iter()
-                .copied()
-                .filter(|r| todo.contains(r) && !current.contains(r))
-                .collect();
+            to_add.clear();
+            to_add.extend(
+                self.norm_down[candidate]
+                    .iter()
+                    .copied()
+                    .filter(|&r| todo.contains(r) && !current.contains(&r)),
+            );
             match to_add.split_first() {
                 None => {
                     current.remove(idx);
@@ -176,6 +224,7 @@ impl RevisionMap {
                 }
             }
         }
+        taken
     }
 
     /// Version-table rows to revisions (exact ids; unknown -> `NotFound`).
@@ -200,7 +249,7 @@ impl RevisionMap {
         inclusive: bool,
         implicit_base: bool,
         assert_length: bool,
-    ) -> Result<(BTreeSet<usize>, Vec<usize>)> {
+    ) -> Result<(Bits, Vec<usize>)> {
         let mut targets: Vec<usize> = Vec::new();
         for node in self.parse_upgrade_target(lower, upper, assert_length)? {
             match node {
@@ -228,11 +277,10 @@ impl RevisionMap {
                 targets.retain(|&t| self.label_sets[t].contains(&branch));
             }
         }
-        let mut required: BTreeSet<usize> = self
-            .iterate(&targets, Edge::NormDown, true)?
-            .into_iter()
-            .collect();
-        required.extend(targets.iter().copied());
+        let mut required = self.set_of(self.iterate(&targets, Edge::NormDown, true)?);
+        for &t in &targets {
+            required.insert(t);
+        }
 
         let current: Vec<Option<Node>> = match lower {
             Spec::Rows(rows) => rows.iter().map(|&r| Some(Node::Rev(r))).collect(),
@@ -240,7 +288,7 @@ impl RevisionMap {
         };
         if !implicit_base {
             for node in current.iter().flatten() {
-                if !matches!(node, Node::Rev(r) if required.contains(r)) {
+                if !matches!(node, Node::Rev(r) if required.contains(*r)) {
                     return Err(RevisionError::BadRange(format!(
                         "{}:{}",
                         lower.text(),
@@ -271,21 +319,20 @@ impl RevisionMap {
                 })
                 .collect(),
         };
-        let mut current_set: BTreeSet<usize> = self
-            .iterate(&current_revs, Edge::NormDown, true)?
-            .into_iter()
-            .collect();
-        current_set.extend(current_revs.iter().copied());
-        let mut needs: BTreeSet<usize> = required.difference(&current_set).copied().collect();
+        let mut current_set = self.set_of(self.iterate(&current_revs, Edge::NormDown, true)?);
+        for &r in &current_revs {
+            current_set.insert(r);
+        }
+        let mut needs = required;
+        needs.subtract(&current_set);
         if inclusive {
-            needs.extend(current_revs.iter().copied());
+            for &r in &current_revs {
+                needs.insert(r);
+            }
         }
         if !current_revs.is_empty() && !implicit_base {
-            let below: BTreeSet<usize> = self
-                .iterate(&current_revs, Edge::Next, true)?
-                .into_iter()
-                .collect();
-            needs.retain(|r| below.contains(r));
+            let below = self.set_of(self.iterate(&current_revs, Edge::Next, true)?);
+            needs.intersect(&below);
         }
         Ok((needs, targets))
     }
@@ -297,7 +344,7 @@ impl RevisionMap {
         rows: &[usize],
         target: &str,
         assert_length: bool,
-    ) -> Result<(BTreeSet<usize>, Vec<usize>)> {
+    ) -> Result<(Bits, Vec<usize>)> {
         let (label, dest) = self.parse_downgrade_target(&self.ids(rows), target, assert_length)?;
         let dest = match dest {
             Some(Node::Rev(r)) => Some(r),
@@ -310,9 +357,8 @@ impl RevisionMap {
         if let Some(l) = &label {
             if roots.len() > 1 {
                 let branch = self.resolve_branch(l)?;
-                let on_branch: BTreeSet<usize> =
-                    self.ancestors(&[branch], false).into_iter().collect();
-                roots.retain(|r| on_branch.contains(r));
+                let on_branch = self.ancestor_set(&[branch], false);
+                roots.retain(|&r| on_branch.contains(r));
                 if roots.is_empty() {
                     return Err(RevisionError::Other(
                         "Not a valid downgrade target from current heads".to_string(),
@@ -320,12 +366,8 @@ impl RevisionMap {
                 }
             }
         }
-        let active: BTreeSet<usize> = self.ancestors(rows, true).into_iter().collect();
-        let drop: BTreeSet<usize> = self
-            .descendants(&roots, true)
-            .into_iter()
-            .filter(|r| active.contains(r))
-            .collect();
+        let mut drop = self.reach(roots.iter().copied(), Edge::AllNext);
+        drop.intersect(&self.ancestor_set(rows, true));
         if let Some(d) = dest {
             if drop.is_empty() && !rows.contains(&d) {
                 return Err(RevisionError::NotValidDowngradeTarget(target.to_string()));
@@ -337,21 +379,17 @@ impl RevisionMap {
     /// Alembic `_get_all_current`: the rows, their ancestors and dependencies, reduced to
     /// the revisions with no versioned descendant among them.
     pub(super) fn all_current(&self, rows: &[usize]) -> Vec<usize> {
-        let all: BTreeSet<usize> = self
-            .ancestors(rows, true)
-            .into_iter()
-            .chain(rows.iter().copied())
-            .collect();
+        // The rows are revisions of the map (`rows`), so the set holds each of them.
+        let all = self.ancestor_set(rows, true);
         // `all` holds every ancestor of its members (normalized down revisions include the
         // versioned ones), so a revision has a descendant in it exactly when it has a child in
         // it: one look at the children instead of a walk of all descendants per revision.
         all.iter()
-            .copied()
             .filter(|&r| {
                 !self
                     .edges(r, Edge::Next)
                     .iter()
-                    .any(|c| *c != r && all.contains(c))
+                    .any(|&c| c != r && all.contains(c))
             })
             .collect()
     }
