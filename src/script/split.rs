@@ -120,13 +120,24 @@ fn char_at(sql: &str, i: usize) -> (char, usize) {
     (c, c.len_utf8())
 }
 
+/// The ASCII bytes that are word characters ([`is_word_char`]): letters, digits, `_`, `$`.
+const ASCII_WORD: [bool; 128] = {
+    let mut table = [false; 128];
+    let mut b = 0u8;
+    while b < 128 {
+        table[b as usize] = b.is_ascii_alphanumeric() || b == b'_' || b == b'$';
+        b += 1;
+    }
+    table
+};
+
 /// Byte length of the word at the start of `rest`: word characters up to the first other one.
 fn word_len(rest: &str) -> usize {
     let bytes = rest.as_bytes();
     let mut p = 0;
     while let Some(&b) = bytes.get(p) {
         if b.is_ascii() {
-            if !(b.is_ascii_alphanumeric() || b == b'_' || b == b'$') {
+            if !ASCII_WORD[usize::from(b)] {
                 break;
             }
             p += 1;
@@ -214,12 +225,23 @@ pub fn split_statements(sql: &str) -> Vec<Statement<'_>> {
             b'\t' | b'\n' | 0x0b | 0x0c | b'\r' | b' ' => {
                 i += 1;
             }
+            // The rest of ASCII: a word, or one significant character.
+            _ if b.is_ascii() => {
+                if ASCII_WORD[usize::from(b)] {
+                    let word_len = word_len(rest);
+                    cur.mark(i, i + word_len);
+                    if !b.is_ascii_digit() {
+                        cur.word(&rest[..word_len]);
+                    }
+                    i += word_len;
+                    prev_word_char = true;
+                    continue;
+                }
+                cur.mark(i, i + 1);
+                i += 1;
+            }
             _ => {
-                let (c, len) = if b.is_ascii() {
-                    (char::from(b), 1)
-                } else {
-                    char_at(sql, i)
-                };
+                let (c, len) = char_at(sql, i);
                 if c.is_whitespace() {
                     i += len;
                 } else if is_word_char(c) {
