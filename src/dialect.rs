@@ -37,29 +37,88 @@ impl Dialect {
 
     /// Quotes a string literal: single quotes, embedded quotes doubled. Same on both engines.
     pub fn quote_literal(self, value: &str) -> String {
-        format!("'{}'", value.replace('\'', "''"))
+        let mut out = String::with_capacity(value.len() + 2);
+        self.push_literal(&mut out, value);
+        out
+    }
+
+    /// Appends [`Dialect::quote_literal`] of `value` to `out`.
+    pub fn push_literal(self, out: &mut String, value: &str) {
+        push_quoted(out, value, '\'');
     }
 
     /// Quotes an identifier when it needs quoting (not a plain lowercase word).
     pub fn quote_ident(self, ident: &str) -> String {
-        let plain = !ident.is_empty()
+        let mut out = String::with_capacity(ident.len() + 2);
+        self.push_ident(&mut out, ident);
+        out
+    }
+
+    /// Appends [`Dialect::quote_ident`] of `ident` to `out`.
+    pub fn push_ident(self, out: &mut String, ident: &str) {
+        let plain = ident
+            .bytes()
+            .next()
+            .is_some_and(|b| b.is_ascii_lowercase() || b == b'_')
             && ident
-                .chars()
-                .next()
-                .is_some_and(|c| c.is_ascii_lowercase() || c == '_')
-            && ident
-                .chars()
-                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
         if plain {
-            ident.to_string()
+            out.push_str(ident);
         } else {
-            format!("\"{}\"", ident.replace('"', "\"\""))
+            push_quoted(out, ident, '"');
         }
     }
+}
+
+/// Appends `text` between two `quote`s, each `quote` inside it doubled.
+fn push_quoted(out: &mut String, text: &str, quote: char) {
+    out.push(quote);
+    let mut rest = text;
+    while let Some(at) = rest.find(quote) {
+        out.push_str(&rest[..=at]);
+        out.push(quote);
+        rest = &rest[at + 1..];
+    }
+    out.push_str(rest);
+    out.push(quote);
 }
 
 impl fmt::Display for Dialect {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.name())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Dialect;
+
+    #[test]
+    fn literals_double_their_quotes() {
+        let d = Dialect::Sqlite;
+        assert_eq!(d.quote_literal(""), "''");
+        assert_eq!(d.quote_literal("abc123"), "'abc123'");
+        assert_eq!(d.quote_literal("it's"), "'it''s'");
+        assert_eq!(d.quote_literal("''x'"), "'''''x'''");
+        assert_eq!(Dialect::Postgresql.quote_literal("é'ü"), "'é''ü'");
+        let mut out = String::from("VALUES (");
+        d.push_literal(&mut out, "a'b");
+        assert_eq!(out, "VALUES ('a''b'");
+    }
+
+    #[test]
+    fn identifiers_are_quoted_only_when_needed() {
+        let d = Dialect::Postgresql;
+        assert_eq!(d.quote_ident("alembic_version"), "alembic_version");
+        assert_eq!(d.quote_ident("_t2"), "_t2");
+        assert_eq!(d.quote_ident(""), "\"\"");
+        assert_eq!(d.quote_ident("2t"), "\"2t\"");
+        assert_eq!(d.quote_ident("App"), "\"App\"");
+        assert_eq!(d.quote_ident("we\"ird"), "\"we\"\"ird\"");
+        assert_eq!(d.quote_ident("tablé"), "\"tablé\"");
+        let mut out = String::from("x.");
+        d.push_ident(&mut out, "Y");
+        assert_eq!(out, "x.\"Y\"");
     }
 }

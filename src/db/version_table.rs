@@ -28,14 +28,18 @@ impl Default for VersionTable {
 impl VersionTable {
     /// The table name as written in SQL, schema-qualified when a schema is set.
     pub fn qualified(&self, dialect: Dialect) -> String {
-        match &self.schema {
-            Some(schema) => format!(
-                "{}.{}",
-                dialect.quote_ident(schema),
-                dialect.quote_ident(&self.name)
-            ),
-            None => dialect.quote_ident(&self.name),
+        let mut out = String::new();
+        self.push_qualified(&mut out, dialect);
+        out
+    }
+
+    /// Appends [`VersionTable::qualified`] to `out`.
+    fn push_qualified(&self, out: &mut String, dialect: Dialect) {
+        if let Some(schema) = &self.schema {
+            dialect.push_ident(out, schema);
+            out.push('.');
         }
+        dialect.push_ident(out, &self.name);
     }
 
     /// `CREATE TABLE` for the version table, as Alembic writes it.
@@ -52,27 +56,42 @@ impl VersionTable {
         format!("SELECT version_num FROM {}", self.qualified(dialect))
     }
 
-    /// The statement for one version-table change.
+    /// The statement for one version-table change, made in one buffer.
     pub fn op_sql(&self, op: &VersionOp, dialect: Dialect) -> String {
-        let table = self.qualified(dialect);
-        let lit = |v: &str| dialect.quote_literal(v);
+        let mut sql = String::with_capacity(64 + 2 * self.name.len());
+        let table = |sql: &mut String| self.push_qualified(sql, dialect);
         match op {
             VersionOp::Insert(rev) => {
-                format!("INSERT INTO {table} (version_num) VALUES ({})", lit(rev))
+                sql.push_str("INSERT INTO ");
+                table(&mut sql);
+                sql.push_str(" (version_num) VALUES (");
+                dialect.push_literal(&mut sql, rev);
+                sql.push(')');
             }
-            VersionOp::Update { from, to } => format!(
-                "UPDATE {table} SET version_num={} WHERE {table}.version_num = {}",
-                lit(to),
-                lit(from)
-            ),
+            VersionOp::Update { from, to } => {
+                sql.push_str("UPDATE ");
+                table(&mut sql);
+                sql.push_str(" SET version_num=");
+                dialect.push_literal(&mut sql, to);
+                sql.push_str(" WHERE ");
+                table(&mut sql);
+                sql.push_str(".version_num = ");
+                dialect.push_literal(&mut sql, from);
+            }
             VersionOp::Delete(rev) => {
-                format!(
-                    "DELETE FROM {table} WHERE {table}.version_num = {}",
-                    lit(rev)
-                )
+                sql.push_str("DELETE FROM ");
+                table(&mut sql);
+                sql.push_str(" WHERE ");
+                table(&mut sql);
+                sql.push_str(".version_num = ");
+                dialect.push_literal(&mut sql, rev);
             }
-            VersionOp::DeleteAll => format!("DELETE FROM {table}"),
+            VersionOp::DeleteAll => {
+                sql.push_str("DELETE FROM ");
+                table(&mut sql);
+            }
         }
+        sql
     }
 }
 
@@ -99,6 +118,14 @@ mod tests {
             "DELETE FROM alembic_version WHERE alembic_version.version_num = 'a1'"
         );
         assert_eq!(
+            vt.op_sql(&VersionOp::Insert("c3".into()), d),
+            "INSERT INTO alembic_version (version_num) VALUES ('c3')"
+        );
+        assert_eq!(
+            vt.op_sql(&VersionOp::DeleteAll, d),
+            "DELETE FROM alembic_version"
+        );
+        assert_eq!(
             vt.create_sql(d),
             "CREATE TABLE alembic_version (\n    version_num VARCHAR(32) NOT NULL, \n    CONSTRAINT alembic_version_pkc PRIMARY KEY (version_num)\n)"
         );
@@ -111,5 +138,19 @@ mod tests {
             schema: Some("App".into()),
         };
         assert_eq!(vt.qualified(Dialect::Postgresql), "\"App\".alembic_version");
+        assert_eq!(
+            vt.op_sql(
+                &VersionOp::Update {
+                    from: "a1".into(),
+                    to: "b2".into()
+                },
+                Dialect::Postgresql
+            ),
+            "UPDATE \"App\".alembic_version SET version_num='b2' WHERE \"App\".alembic_version.version_num = 'a1'"
+        );
+        assert_eq!(
+            vt.op_sql(&VersionOp::Delete("a1".into()), Dialect::Postgresql),
+            "DELETE FROM \"App\".alembic_version WHERE \"App\".alembic_version.version_num = 'a1'"
+        );
     }
 }

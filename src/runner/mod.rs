@@ -113,7 +113,24 @@ pub fn step_summary(step: &Step) -> String {
         StepKind::Downgrade => "downgrade",
         StepKind::Stamp => "stamp_revision",
     };
-    format!("{verb} {} -> {}", step.from.join(", "), step.to.join(", "))
+    let ids = |list: &[String]| list.iter().map(|id| id.len() + 2).sum::<usize>();
+    let mut out = String::with_capacity(verb.len() + 4 + ids(&step.from) + ids(&step.to));
+    out.push_str(verb);
+    out.push(' ');
+    push_joined(&mut out, &step.from);
+    out.push_str(" -> ");
+    push_joined(&mut out, &step.to);
+    out
+}
+
+/// Appends `items` joined by `, `.
+fn push_joined(out: &mut String, items: &[String]) {
+    for (i, item) in items.iter().enumerate() {
+        if i > 0 {
+            out.push_str(", ");
+        }
+        out.push_str(item);
+    }
 }
 
 /// Checks that every step can run: scripts exist and downgrades are reversible.

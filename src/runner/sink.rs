@@ -181,11 +181,10 @@ impl<W: Write> Sink for OfflineSink<W> {
 /// Whether a statement starts with `CREATE`, `ALTER` or `DROP` (after comments): the ones
 /// that can change the offline schema model.
 fn is_ddl(sql: &str) -> bool {
-    let code = sql
-        .lines()
-        .map(str::trim_start)
-        .find(|l| !l.is_empty() && !l.starts_with("--"))
-        .unwrap_or("");
+    let mut code = sql.trim_start();
+    while code.starts_with("--") {
+        code = code.find('\n').map_or("", |at| code[at + 1..].trim_start());
+    }
     let end = code
         .find(|c: char| !c.is_ascii_alphabetic())
         .unwrap_or(code.len());
@@ -216,6 +215,25 @@ mod tests {
             "",
         ] {
             assert!(!is_ddl(sql), "{sql}");
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn is_ddl_reads_the_first_line_of_code(
+            sql in "([ \t\r\n]|--|-|x|DROP|create|Alter|;|\u{a0}|\u{2028}){0,12}"
+        ) {
+            // As it was: the first line that is neither blank nor a comment, by `lines()`.
+            let code = sql
+                .lines()
+                .map(str::trim_start)
+                .find(|l| !l.is_empty() && !l.starts_with("--"))
+                .unwrap_or("");
+            let word: String = code.chars().take_while(char::is_ascii_alphabetic).collect();
+            let expected = ["CREATE", "ALTER", "DROP"]
+                .iter()
+                .any(|w| word.eq_ignore_ascii_case(w));
+            proptest::prop_assert_eq!(is_ddl(&sql), expected, "{:?}", sql);
         }
     }
 

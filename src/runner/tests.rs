@@ -179,3 +179,19 @@ INSERT INTO alembic_version (version_num) VALUES ('c3');\n\nCOMMIT;\n\n"
         "{text}"
     );
 }
+
+#[test]
+fn step_summaries_name_both_sides() {
+    let step = up("c", &["a", "b"], vec![]);
+    assert_eq!(step_summary(&step), "upgrade a, b -> c");
+    let base = up("a", &[], vec![]);
+    assert_eq!(step_summary(&base), "upgrade  -> a");
+    let stamp = Step {
+        kind: StepKind::Stamp,
+        revision: None,
+        from: vec!["x".into()],
+        to: vec![],
+        version_ops: vec![],
+    };
+    assert_eq!(step_summary(&stamp), "stamp_revision x -> ");
+}
