@@ -26,7 +26,8 @@ pub struct Revision {
 /// Ids and labels to revision indexes, hashed with [`IdHasher`].
 pub(super) type IdMap = HashMap<String, usize, BuildHasherDefault<IdHasher>>;
 
-/// The hasher of [`IdMap`]: FxHash's rotate-xor-multiply over 8-byte words. Ids are short and
+/// The hasher of [`IdMap`]: FxHash's rotate-xor-multiply over 8-byte words, then a
+/// finalizer (half of MurmurHash3's). Ids are short and
 /// come from the project's own files, so SipHash's defence against chosen keys buys nothing
 /// and costs most of building the maps. (Nothing depends on the maps' iteration order.)
 #[derive(Clone, Copy, Debug, Default)]
@@ -58,8 +59,14 @@ impl Hasher for IdHasher {
         self.add(u64::from(byte));
     }
 
+    /// The state mixed so that every bit of it reaches the low bits, which pick the bucket:
+    /// the multiplications alone leave them depending on little of the id.
     fn finish(&self) -> u64 {
-        self.0
+        let mut h = self.0;
+        h ^= h >> 33;
+        h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
+        h ^= h >> 33;
+        h
     }
 }
 
