@@ -88,22 +88,9 @@ pub struct RunContext<'a> {
     pub create_version_table: bool,
     /// Checksums (see [`crate::history::checksum`]) of the scripts of the plan's upgrade and
     /// downgrade steps, recorded in the history table.
-    pub checksums: &'a dyn Checksums,
+    pub checksums: &'a HashMap<String, String>,
     /// Emit the history table's `CREATE TABLE IF NOT EXISTS` before the first step.
     pub create_history_table: bool,
-}
-
-/// Where the runner gets the checksum of a revision's script, when it records the step.
-pub trait Checksums {
-    /// The checksum of `revision`'s script; `None` when there is none.
-    fn checksum(&self, revision: &str) -> Option<String>;
-}
-
-/// Checksums by revision, all read before the run.
-impl Checksums for HashMap<String, String> {
-    fn checksum(&self, revision: &str) -> Option<String> {
-        self.get(revision).cloned()
-    }
 }
 
 /// The line Alembic logs for a step, without the doc: `upgrade a -> b`, `stamp_revision  -> c`.
@@ -295,13 +282,13 @@ fn record_history(
     let Some(revision) = &step.revision else {
         return Ok(());
     };
-    let checksum = ctx.checksums.checksum(revision).ok_or_else(|| {
+    let checksum = ctx.checksums.get(revision).ok_or_else(|| {
         RunError::VersionTable(format!("no checksum of the script of revision {revision}"))
     })?;
     let record = Record {
         revision,
         direction,
-        checksum: &checksum,
+        checksum,
         duration_ms: sink
             .is_live()
             .then(|| u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX)),
