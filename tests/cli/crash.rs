@@ -97,6 +97,26 @@ fn check_invariant(p: &Project, context: &str) -> usize {
     at
 }
 
+/// Waits until the server has ended the killed run's session. Until then the server may still
+/// act on what the run sent before it died (a `COMMIT` already on the wire commits), and the
+/// version table and the schema, read one after the other, could straddle that commit.
+fn wait_for_the_server_to_drop_the_killed_session(p: &Project) {
+    let start = std::time::Instant::now();
+    let sessions = || {
+        p.query_column(
+            "SELECT count(*)::text FROM pg_stat_activity \
+             WHERE datname = current_database() AND application_name = 'alembic'",
+        )
+    };
+    while sessions() != ["0"] {
+        assert!(
+            start.elapsed() < Duration::from_secs(30),
+            "the server kept the killed run's session for 30 s"
+        );
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
+
 fn history_exists(p: &Project) -> bool {
     let sql = match p.engine {
         Engine::Sqlite => "SELECT name FROM sqlite_master WHERE name = 'alembic_version_history'",
@@ -148,6 +168,9 @@ fn kill_many_times(engine: Engine, seed: u64) {
             max_delay = (max_delay * 2 / 3).max(10);
         } else {
             kills += 1;
+        }
+        if engine == Engine::Postgres {
+            wait_for_the_server_to_drop_the_killed_session(&p);
         }
         let before = at;
         let context = format!(
