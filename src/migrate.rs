@@ -9,13 +9,12 @@ use std::collections::{HashMap, HashSet};
 use std::io::Write;
 
 use crate::db::{read_heads, Database};
-use crate::history::{checksum, HistoryTable};
-use crate::parallel::{in_order_on_threads, read_into};
+use crate::history::HistoryTable;
+use crate::parallel::in_order_on_threads;
 use crate::project::Project;
 use crate::revision::{plan_downgrade, plan_stamp, plan_upgrade, Plan, StepKind};
 use crate::runner::{run_plan, Event, OfflineSink, OnlineSink, RunContext};
 use crate::schema::Schema;
-use crate::script::ScriptError;
 use crate::{Dialect, Result};
 
 /// What to do to the version table.
@@ -140,24 +139,13 @@ fn schema_at(project: &Project, heads: &[String], dialect: Dialect) -> Result<Sc
 /// script in plan order, as a one-by-one read would report.
 fn script_checksums(project: &Project, plan: &Plan) -> Result<HashMap<String, String>> {
     let revisions = hashed_revisions(plan);
-    let sums = in_order_on_threads(&revisions, |rev, buf| {
-        let script = project.script(rev)?;
-        if let Some(sum) = &script.checksum {
-            return Ok(sum.clone());
-        }
-        match read_into(&script.path, buf) {
-            Ok(bytes) => Ok(checksum(bytes)),
-            Err(source) => Err(ScriptError::Read {
-                path: script.path.clone(),
-                source,
-            }
-            .into()),
-        }
+    let sums = in_order_on_threads(&revisions, |rev, buf| -> Result<String> {
+        Ok(project.script(rev)?.checksum_with(buf)?)
     });
     revisions
         .into_iter()
         .zip(sums)
-        .map(|(rev, sum): (&String, Result<String>)| Ok((rev.clone(), sum?)))
+        .map(|(rev, sum)| Ok((rev.clone(), sum?)))
         .collect()
 }
 
@@ -196,6 +184,7 @@ pub fn upgrade(ini: &std::path::Path, target: &str) -> Result<Plan> {
 mod tests {
     use super::*;
     use crate::config::Config;
+    use crate::history::checksum;
 
     /// A project of `n` revisions in a line, each creating a table, in a temporary directory.
     fn project(n: usize) -> (tempfile::TempDir, Project) {

@@ -52,6 +52,13 @@ pub fn push_info(lines: &mut String, message: &str) {
     lines.push('\n');
 }
 
+/// Appends `line` and a newline. Listings are built in one string and written once: stdout is
+/// line-buffered, so printing them line by line would cost a system call per line.
+pub fn push_line(out: &mut String, line: &str) {
+    out.push_str(line);
+    out.push('\n');
+}
+
 /// Which decorations a short line carries.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct LineStyle<'a> {

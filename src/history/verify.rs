@@ -9,11 +9,10 @@
 use std::collections::HashMap;
 use std::path::PathBuf;
 
-use super::{checksum, HistoryTable};
+use super::HistoryTable;
 use crate::db::{read_heads, Database};
 use crate::project::Project;
 use crate::revision::plan_downgrade;
-use crate::script::ScriptError;
 use crate::Result;
 
 /// What [`verify`] found, each list oldest revision first.
@@ -49,17 +48,14 @@ pub fn verify(project: &Project, db: &mut dyn Database) -> Result<Verification> 
     }
 
     let mut found = Verification::default();
+    let mut buf = Vec::new();
     for rev in applied {
         let script = project.script(&rev)?;
         let Some(expected) = recorded.get(&rev) else {
             found.unrecorded.push(rev);
             continue;
         };
-        let bytes = std::fs::read(&script.path).map_err(|source| ScriptError::Read {
-            path: script.path.clone(),
-            source,
-        })?;
-        if &checksum(&bytes) == expected {
+        if &script.checksum_with(&mut buf)? == expected {
             found.unchanged.push(rev);
         } else {
             found.changed.push((rev, script.path.clone()));

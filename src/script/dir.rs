@@ -155,6 +155,21 @@ fn read_script_with(
     Ok(script)
 }
 
+impl Script {
+    /// The script's [`checksum`]: the one taken when it was loaded, else that of its file as it
+    /// is on disk now, read through `buf`.
+    pub fn checksum_with(&self, buf: &mut Vec<u8>) -> Result<String, ScriptError> {
+        if let Some(sum) = &self.checksum {
+            return Ok(sum.clone());
+        }
+        let bytes = read_into(&self.path, buf).map_err(|source| ScriptError::Read {
+            path: self.path.clone(),
+            source,
+        })?;
+        Ok(checksum(bytes))
+    }
+}
+
 /// Writes a new script, creating the directory when missing; refuses to overwrite.
 pub fn write_new_script(path: &Path, text: &str) -> Result<(), ScriptError> {
     use std::io::Write;

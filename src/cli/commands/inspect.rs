@@ -5,10 +5,10 @@ use std::process::ExitCode;
 use litekb_migrations::Result;
 
 use crate::cli::args::{CurrentArgs, HeadsArgs, HistoryArgs, RevArg, VerboseArgs};
-use crate::cli::output::{log_entry, short_line, LineStyle};
+use crate::cli::output::{log_entry, push_line, short_line, LineStyle};
 use crate::cli::settings::{usage, Settings};
 
-use super::{project_and_rows, push_line, version_rows};
+use super::{project_and_rows, version_rows};
 
 /// `current`.
 pub fn current(settings: &Settings, args: &CurrentArgs) -> Result<ExitCode> {

@@ -12,7 +12,7 @@ use litekb_migrations::runner::Event;
 use litekb_migrations::{Dialect, Result};
 
 use crate::cli::args::{MigrateArgs, PendingArgs, SqlArgs, StampArgs};
-use crate::cli::output::{log_entry, push_info, Printer};
+use crate::cli::output::{log_entry, push_info, push_line, Printer};
 use crate::cli::settings::{usage, Settings};
 
 /// `upgrade [TARGET]` (`--sql` without a target means `head`).
@@ -134,7 +134,7 @@ pub fn pending(settings: &Settings, args: &PendingArgs) -> Result<ExitCode> {
                 step.from.join(", ")
             };
             let doc = project.map.get(id).map_or("", |r| r.doc.as_str());
-            super::push_line(&mut out, &format!("{from} -> {id}, {doc}"));
+            push_line(&mut out, &format!("{from} -> {id}, {doc}"));
         }
     }
     settings.printer.out(&out);

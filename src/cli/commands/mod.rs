@@ -18,8 +18,9 @@ use crate::cli::settings::{until_exit, Settings};
 /// The version table's rows, read without creating the table.
 pub fn version_rows(settings: &Settings, project: &Project) -> Result<Vec<String>> {
     let url = settings.url(&project.config)?;
-    let mut db = migrate::connect(settings.printer, &url)?;
-    Ok(db::read_heads(db.as_mut(), &project.version_table)?)
+    let read = open_and_read(&url, &project.version_table)?;
+    migrate::context_lines(settings.printer, url.dialect());
+    Ok(read?)
 }
 
 /// The project and the version table's rows.
@@ -64,11 +65,4 @@ fn open_and_read(
 ) -> std::result::Result<std::result::Result<Vec<String>, DbError>, DbError> {
     let mut db = db::connect(url)?;
     Ok(db::read_heads(db.as_mut(), table))
-}
-
-/// Appends `line` and a newline. Listings are built in one string and written once: stdout is
-/// line-buffered, so printing them line by line would cost a system call per line.
-pub fn push_line(out: &mut String, line: &str) {
-    out.push_str(line);
-    out.push('\n');
 }

@@ -18,7 +18,7 @@ use crate::cli::settings::{usage, Settings};
 
 /// `verify`.
 pub fn verify(settings: &Settings) -> Result<ExitCode> {
-    let project = settings.project()?;
+    let project = settings.project_with_checksums()?;
     let url = settings.url(&project.config)?;
     let mut db = connect(settings.printer, &url)?;
     let found = verify_applied(project, db.as_mut())?;
