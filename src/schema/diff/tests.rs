@@ -417,3 +417,49 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn a_foreign_key_on_a_dropped_referenced_key_is_remade() {
+    let a = schema(
+        "CREATE TABLE p (id INTEGER PRIMARY KEY, code INTEGER NOT NULL, CONSTRAINT uq_p_code UNIQUE (code));
+         CREATE TABLE c (id INTEGER PRIMARY KEY, p_code INTEGER REFERENCES p (code));",
+    );
+    let b = schema(
+        "CREATE TABLE p (id INTEGER PRIMARY KEY, code INTEGER NOT NULL, CONSTRAINT uq_p_code2 UNIQUE (code));
+         CREATE TABLE c (id INTEGER PRIMARY KEY, p_code INTEGER REFERENCES p (code));",
+    );
+    assert_eq!(
+        lines(&diff(&a, &b, D)),
+        [
+            "drop foreign key on 'c' (p_code) -> p (code)",
+            "drop unique constraint 'uq_p_code' on 'p' (code)",
+            "add unique constraint 'uq_p_code2' on 'p' (code)",
+            "add foreign key on 'c' (p_code) -> p (code)",
+        ]
+    );
+}
+
+#[test]
+fn a_dropped_foreign_key_cycle_is_opened_before_the_tables_go() {
+    let a = schema(
+        "CREATE TABLE keep (id INTEGER PRIMARY KEY);
+         CREATE TABLE p (id INTEGER PRIMARY KEY, q_id INTEGER);
+         CREATE INDEX ix_p_q_id ON p (q_id);
+         CREATE TABLE q (id INTEGER PRIMARY KEY, p_id INTEGER REFERENCES p (id));
+         ALTER TABLE p ADD CONSTRAINT fk_p_q FOREIGN KEY (q_id) REFERENCES q (id);",
+    );
+    let b = schema("CREATE TABLE keep (id INTEGER PRIMARY KEY);");
+    let changes = diff(&a, &b, D);
+    assert_eq!(
+        lines(&changes),
+        [
+            "drop foreign key 'fk_p_q' on 'p' (q_id) -> q (id)",
+            "drop table 'q'",
+            "drop index 'ix_p_q_id' on 'p'",
+            "drop table 'p'",
+        ]
+    );
+    assert_eq!(comparable(&applied(&a, &changes), D), comparable(&b, D));
+    let back: Vec<Change> = changes.iter().rev().map(Change::inverse).collect();
+    assert_eq!(comparable(&applied(&b, &back), D), comparable(&a, D));
+}
