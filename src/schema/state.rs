@@ -327,3 +327,6 @@ fn drop_constraint(t: &mut Table, cname: &str) -> Result<(), StateError> {
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests;
