@@ -482,179 +482,259 @@ pub fn diff(from: &Schema, to: &Schema, dialect: Dialect) -> Vec<Change> {
         .filter(|t| a.table(&t.name).is_none() && !ignored.contains(t.name.as_str()))
         .collect();
 
-    let mut fk_drops = Vec::new();
-    let mut index_drops = Vec::new();
-    let mut key_drops = Vec::new();
-    let mut column_drops = Vec::new();
-    let mut column_adds = Vec::new();
-    let mut alters = Vec::new();
-    let mut key_adds = Vec::new();
-    let mut index_adds = Vec::new();
-    let mut fk_adds = Vec::new();
-
-    // Columns whose type changes, and keys dropped: the foreign keys on them must be re-made.
-    let mut retyped: BTreeSet<(String, String)> = BTreeSet::new();
-    let mut dropped_keys: BTreeSet<(String, Vec<String>)> = BTreeSet::new();
+    let mut phases = Phases::default();
+    let remade = Remade::of(&kept);
     for (ta, tb) in &kept {
-        for cb in &tb.columns {
-            if let Some(ca) = ta.column(&cb.name) {
-                if ca.ty != cb.ty {
-                    retyped.insert((tb.name.clone(), cb.name.clone()));
-                }
-            }
-        }
-        if ta.primary_key != tb.primary_key {
-            if let Some(pk) = &ta.primary_key {
-                dropped_keys.insert((ta.name.clone(), pk.columns.clone()));
-            }
-        }
-        for u in &ta.uniques {
-            if !tb.uniques.contains(u) {
-                dropped_keys.insert((ta.name.clone(), u.columns.clone()));
-            }
-        }
+        phases.foreign_keys(ta, tb, &remade);
+        phases.indexes(ta, tb);
+        phases.keys(ta, tb);
+        phases.columns(ta, tb);
     }
-    let remade = |table: &str, fk: &ForeignKey| {
-        fk.columns
-            .iter()
-            .any(|c| retyped.contains(&(table.to_string(), c.clone())))
-            || fk
-                .ref_columns
-                .iter()
-                .any(|c| retyped.contains(&(fk.ref_table.clone(), c.clone())))
-            || dropped_keys.contains(&(fk.ref_table.clone(), fk.ref_columns.clone()))
-    };
+    phases.created_tables(&created);
+    phases.dropped_tables(&dropped);
+    phases.in_order()
+}
 
-    for (ta, tb) in &kept {
+/// The changes of a diff, one list per phase, in the order the phases run.
+#[derive(Default)]
+struct Phases {
+    fk_drops: Vec<Change>,
+    index_drops: Vec<Change>,
+    table_drops: Vec<Change>,
+    key_drops: Vec<Change>,
+    column_drops: Vec<Change>,
+    column_adds: Vec<Change>,
+    alters: Vec<Change>,
+    key_adds: Vec<Change>,
+    table_creates: Vec<Change>,
+    index_adds: Vec<Change>,
+    fk_adds: Vec<Change>,
+}
+
+impl Phases {
+    /// Foreign keys of a kept table that go, come, or must be re-made.
+    fn foreign_keys(&mut self, ta: &Table, tb: &Table, remade: &Remade) {
         let t = &tb.name;
         for fk in &ta.foreign_keys {
-            if !tb.foreign_keys.contains(fk) || remade(t, fk) {
-                fk_drops.push(drop_constraint(t, Constraint::ForeignKey(fk.clone())));
+            if !tb.foreign_keys.contains(fk) || remade.needs(t, fk) {
+                self.fk_drops
+                    .push(drop_constraint(t, Constraint::ForeignKey(fk.clone())));
             }
         }
         for fk in &tb.foreign_keys {
-            if !ta.foreign_keys.contains(fk) || remade(t, fk) {
-                fk_adds.push(add_constraint(t, Constraint::ForeignKey(fk.clone())));
+            if !ta.foreign_keys.contains(fk) || remade.needs(t, fk) {
+                self.fk_adds
+                    .push(add_constraint(t, Constraint::ForeignKey(fk.clone())));
             }
         }
-        let ignored_index = |i: &Index| tb.other_indexes.contains(&i.name);
+    }
+
+    /// Indexes of a kept table, leaving the engine-specific ones alone.
+    fn indexes(&mut self, ta: &Table, tb: &Table) {
         for i in &ta.indexes {
-            if !tb.indexes.contains(i) && !ignored_index(i) {
-                index_drops.push(Change::DropIndex(i.clone()));
+            if !tb.indexes.contains(i) && !tb.other_indexes.contains(&i.name) {
+                self.index_drops.push(Change::DropIndex(i.clone()));
             }
         }
         for i in &tb.indexes {
             if !ta.indexes.contains(i) && !ta.other_indexes.contains(&i.name) {
-                index_adds.push(Change::CreateIndex(i.clone()));
+                self.index_adds.push(Change::CreateIndex(i.clone()));
             }
         }
+    }
+
+    /// The primary key and unique constraints of a kept table.
+    fn keys(&mut self, ta: &Table, tb: &Table) {
+        let t = &tb.name;
         if ta.primary_key != tb.primary_key {
             if let Some(pk) = &ta.primary_key {
-                key_drops.push(drop_constraint(t, Constraint::PrimaryKey(pk.clone())));
+                self.key_drops
+                    .push(drop_constraint(t, Constraint::PrimaryKey(pk.clone())));
             }
             if let Some(pk) = &tb.primary_key {
-                key_adds.push(add_constraint(t, Constraint::PrimaryKey(pk.clone())));
+                self.key_adds
+                    .push(add_constraint(t, Constraint::PrimaryKey(pk.clone())));
             }
         }
         for u in &ta.uniques {
             if !tb.uniques.contains(u) {
-                key_drops.push(drop_constraint(t, Constraint::Unique(u.clone())));
+                self.key_drops
+                    .push(drop_constraint(t, Constraint::Unique(u.clone())));
             }
         }
         for u in &tb.uniques {
             if !ta.uniques.contains(u) {
-                key_adds.push(add_constraint(t, Constraint::Unique(u.clone())));
+                self.key_adds
+                    .push(add_constraint(t, Constraint::Unique(u.clone())));
             }
         }
+    }
+
+    /// Columns of a kept table that go, come, or change type, default or nullability.
+    fn columns(&mut self, ta: &Table, tb: &Table) {
+        let t = &tb.name;
         for ca in &ta.columns {
             if tb.column(&ca.name).is_none() && !tb.other_columns.contains(&ca.name) {
-                column_drops.push(Change::DropColumn {
+                self.column_drops.push(Change::DropColumn {
                     table: t.clone(),
                     column: ca.clone(),
                 });
             }
         }
         for cb in &tb.columns {
-            let Some(ca) = ta.column(&cb.name) else {
-                if !ta.other_columns.contains(&cb.name) {
-                    column_adds.push(Change::AddColumn {
+            match ta.column(&cb.name) {
+                Some(ca) => self.alters.extend(column_alters(t, ca, cb)),
+                None if !ta.other_columns.contains(&cb.name) => {
+                    self.column_adds.push(Change::AddColumn {
                         table: t.clone(),
                         column: cb.clone(),
                     });
                 }
-                continue;
-            };
-            let column = cb.name.clone();
-            if ca.ty != cb.ty {
-                alters.push(Change::AlterType {
-                    table: t.clone(),
-                    column: column.clone(),
-                    from: ca.ty.clone(),
-                    to: cb.ty.clone(),
-                });
-            }
-            if ca.default.as_deref().map(default_key) != cb.default.as_deref().map(default_key) {
-                alters.push(Change::AlterDefault {
-                    table: t.clone(),
-                    column: column.clone(),
-                    from: ca.default.clone(),
-                    to: cb.default.clone(),
-                });
-            }
-            if ca.nullable != cb.nullable {
-                alters.push(Change::AlterNullable {
-                    table: t.clone(),
-                    column,
-                    nullable: cb.nullable,
-                });
+                None => {}
             }
         }
     }
 
-    // Tables: created referenced-first; dropped in the reverse of the order that would
-    // create them, so that the inverse of a diff is a diff.
-    let (create_order, create_cut) = creation_order(&created);
-    let mut creates = Vec::new();
-    for t in create_order {
-        let mut table = t.clone();
-        table.indexes.clear();
-        table
-            .foreign_keys
-            .retain(|fk| !create_cut.contains(&(t.name.clone(), fk.clone())));
-        creates.push(Change::CreateTable(table));
-        creates.extend(t.indexes.iter().cloned().map(Change::CreateIndex));
-    }
-    for (table, fk) in create_cut {
-        fk_adds.push(add_constraint(&table, Constraint::ForeignKey(fk)));
-    }
-    let (drop_order, drop_cut) = creation_order(&dropped);
-    let mut drops = Vec::new();
-    for t in drop_order.into_iter().rev() {
-        let mut table = t.clone();
-        table.indexes.clear();
-        table
-            .foreign_keys
-            .retain(|fk| !drop_cut.contains(&(t.name.clone(), fk.clone())));
-        drops.extend(t.indexes.iter().rev().cloned().map(Change::DropIndex));
-        drops.push(Change::DropTable(table));
-    }
-    for (table, fk) in drop_cut.into_iter().rev() {
-        fk_drops.push(drop_constraint(&table, Constraint::ForeignKey(fk)));
+    /// Created tables, referenced first, each followed by its indexes; the foreign keys that
+    /// close a cycle are added afterwards.
+    fn created_tables(&mut self, created: &[&Table]) {
+        let (order, cut) = creation_order(created);
+        for t in order {
+            self.table_creates
+                .push(Change::CreateTable(without_cut_keys(t, &cut)));
+            self.table_creates
+                .extend(t.indexes.iter().cloned().map(Change::CreateIndex));
+        }
+        for (table, fk) in cut {
+            self.fk_adds
+                .push(add_constraint(&table, Constraint::ForeignKey(fk)));
+        }
     }
 
-    let mut out = Vec::new();
-    out.extend(fk_drops);
-    out.extend(index_drops);
-    out.extend(drops);
-    out.extend(key_drops);
-    out.extend(column_drops);
-    out.extend(column_adds);
-    out.extend(alters);
-    out.extend(key_adds);
-    out.extend(creates);
-    out.extend(index_adds);
-    out.extend(fk_adds);
-    out
+    /// Dropped tables, in the reverse of the order that would create them (so that the
+    /// inverse of a diff is a diff), each after its indexes.
+    fn dropped_tables(&mut self, dropped: &[&Table]) {
+        let (order, cut) = creation_order(dropped);
+        for t in order.into_iter().rev() {
+            self.table_drops
+                .extend(t.indexes.iter().rev().cloned().map(Change::DropIndex));
+            self.table_drops
+                .push(Change::DropTable(without_cut_keys(t, &cut)));
+        }
+        for (table, fk) in cut.into_iter().rev() {
+            self.fk_drops
+                .push(drop_constraint(&table, Constraint::ForeignKey(fk)));
+        }
+    }
+
+    fn in_order(self) -> Vec<Change> {
+        [
+            self.fk_drops,
+            self.index_drops,
+            self.table_drops,
+            self.key_drops,
+            self.column_drops,
+            self.column_adds,
+            self.alters,
+            self.key_adds,
+            self.table_creates,
+            self.index_adds,
+            self.fk_adds,
+        ]
+        .into_iter()
+        .flatten()
+        .collect()
+    }
+}
+
+/// The changes to a column kept under the same name: type, then default, then nullability.
+fn column_alters(table: &str, ca: &Column, cb: &Column) -> Vec<Change> {
+    let mut alters = Vec::new();
+    if ca.ty != cb.ty {
+        alters.push(Change::AlterType {
+            table: table.to_string(),
+            column: cb.name.clone(),
+            from: ca.ty.clone(),
+            to: cb.ty.clone(),
+        });
+    }
+    if ca.default.as_deref().map(default_key) != cb.default.as_deref().map(default_key) {
+        alters.push(Change::AlterDefault {
+            table: table.to_string(),
+            column: cb.name.clone(),
+            from: ca.default.clone(),
+            to: cb.default.clone(),
+        });
+    }
+    if ca.nullable != cb.nullable {
+        alters.push(Change::AlterNullable {
+            table: table.to_string(),
+            column: cb.name.clone(),
+            nullable: cb.nullable,
+        });
+    }
+    alters
+}
+
+/// A table to create or drop without its indexes (separate changes) and without the foreign
+/// keys `cut` to break a cycle.
+fn without_cut_keys(t: &Table, cut: &[(String, ForeignKey)]) -> Table {
+    let mut table = t.clone();
+    table.indexes.clear();
+    table
+        .foreign_keys
+        .retain(|fk| !cut.contains(&(t.name.clone(), fk.clone())));
+    table
+}
+
+/// What forces a foreign key of a kept table to be dropped and added again though it is
+/// unchanged: a column on either side whose type changes, or a referenced key that is dropped.
+struct Remade {
+    retyped: BTreeSet<(String, String)>,
+    dropped_keys: BTreeSet<(String, Vec<String>)>,
+}
+
+impl Remade {
+    fn of(kept: &[(&Table, &Table)]) -> Remade {
+        let mut retyped = BTreeSet::new();
+        let mut dropped_keys = BTreeSet::new();
+        for (ta, tb) in kept {
+            for cb in &tb.columns {
+                if let Some(ca) = ta.column(&cb.name) {
+                    if ca.ty != cb.ty {
+                        retyped.insert((tb.name.clone(), cb.name.clone()));
+                    }
+                }
+            }
+            if ta.primary_key != tb.primary_key {
+                if let Some(pk) = &ta.primary_key {
+                    dropped_keys.insert((ta.name.clone(), pk.columns.clone()));
+                }
+            }
+            for u in &ta.uniques {
+                if !tb.uniques.contains(u) {
+                    dropped_keys.insert((ta.name.clone(), u.columns.clone()));
+                }
+            }
+        }
+        Remade {
+            retyped,
+            dropped_keys,
+        }
+    }
+
+    fn needs(&self, table: &str, fk: &ForeignKey) -> bool {
+        fk.columns
+            .iter()
+            .any(|c| self.retyped.contains(&(table.to_string(), c.clone())))
+            || fk
+                .ref_columns
+                .iter()
+                .any(|c| self.retyped.contains(&(fk.ref_table.clone(), c.clone())))
+            || self
+                .dropped_keys
+                .contains(&(fk.ref_table.clone(), fk.ref_columns.clone()))
+    }
 }
 
 fn add_constraint(table: &str, constraint: Constraint) -> Change {
