@@ -5,7 +5,7 @@
 //! model follows PostgreSQL's stricter reading (dropping a column drops the indexes and
 //! constraints on it; renaming a table or column updates the references to it).
 
-use crate::schema::model::{Constraint, Op, Schema, Table};
+use crate::schema::model::{ColumnChange, Constraint, Op, Schema, Table};
 
 /// An operation that does not fit the schema it is applied to.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -22,47 +22,18 @@ pub fn apply(schema: &mut Schema, op: &Op) -> Result<(), StateError> {
         Op::CreateTable {
             table,
             if_not_exists,
-        } => {
-            if schema.table(&table.name).is_some() {
-                if *if_not_exists {
-                    return Ok(());
-                }
-                return err(format!("table '{}' already exists", table.name));
-            }
-            schema.tables.push(table.clone());
-        }
+        } => create_table(schema, table, *if_not_exists),
         Op::DropTable { name, if_exists } => {
             let before = schema.tables.len();
             schema.tables.retain(|t| &t.name != name);
             if before == schema.tables.len() && !if_exists {
                 return err(format!("no table '{name}'"));
             }
+            Ok(())
         }
-        Op::RenameTable { from, to } => {
-            if schema.table(to).is_some() {
-                return err(format!("table '{to}' already exists"));
-            }
-            let Some(t) = schema.table_mut(from) else {
-                return err(format!("no table '{from}'"));
-            };
-            t.name = to.clone();
-            for i in &mut t.indexes {
-                i.table = to.clone();
-            }
-            for tr in &mut t.triggers {
-                tr.table = to.clone();
-            }
-            for other in &mut schema.tables {
-                for fk in &mut other.foreign_keys {
-                    if &fk.ref_table == from {
-                        fk.ref_table = to.clone();
-                    }
-                }
-            }
-        }
+        Op::RenameTable { from, to } => rename_table(schema, from, to),
         Op::RenameColumn { table, from, to } => {
-            let t = table_mut(schema, table)?;
-            apply_to_table(t, op)?;
+            apply_to_table(table_mut(schema, table)?, op)?;
             for other in &mut schema.tables {
                 for fk in &mut other.foreign_keys {
                     if &fk.ref_table == table {
@@ -70,12 +41,13 @@ pub fn apply(schema: &mut Schema, op: &Op) -> Result<(), StateError> {
                     }
                 }
             }
+            Ok(())
         }
         Op::AddColumn { table, .. }
         | Op::DropColumn { table, .. }
         | Op::AlterColumn { table, .. }
         | Op::AddConstraint { table, .. }
-        | Op::DropConstraint { table, .. } => apply_to_table(table_mut(schema, table)?, op)?,
+        | Op::DropConstraint { table, .. } => apply_to_table(table_mut(schema, table)?, op),
         Op::CreateIndex {
             index,
             if_not_exists,
@@ -87,28 +59,70 @@ pub fn apply(schema: &mut Schema, op: &Op) -> Result<(), StateError> {
                 return err(format!("index '{}' already exists", index.name));
             }
             table_mut(schema, &index.table)?.indexes.push(index.clone());
+            Ok(())
         }
         Op::DropIndex { name, if_exists } => match find_index(schema, name) {
             Some((t, i)) => {
                 schema.tables[t].indexes.remove(i);
+                Ok(())
             }
-            None if *if_exists => {}
-            None => return err(format!("no index '{name}'")),
+            None if *if_exists => Ok(()),
+            None => err(format!("no index '{name}'")),
         },
-        Op::CreateTrigger(trigger) => table_mut(schema, &trigger.table)?
-            .triggers
-            .push(trigger.clone()),
-        Op::DropTrigger { name, if_exists } => {
-            let mut found = false;
-            for t in &mut schema.tables {
-                let before = t.triggers.len();
-                t.triggers.retain(|tr| &tr.name != name);
-                found |= before != t.triggers.len();
-            }
-            if !found && !if_exists {
-                return err(format!("no trigger '{name}'"));
+        Op::CreateTrigger(trigger) => {
+            let t = table_mut(schema, &trigger.table)?;
+            t.triggers.push(trigger.clone());
+            Ok(())
+        }
+        Op::DropTrigger { name, if_exists } => drop_trigger(schema, name, *if_exists),
+    }
+}
+
+fn create_table(schema: &mut Schema, table: &Table, if_not_exists: bool) -> Result<(), StateError> {
+    if schema.table(&table.name).is_some() {
+        if if_not_exists {
+            return Ok(());
+        }
+        return err(format!("table '{}' already exists", table.name));
+    }
+    schema.tables.push(table.clone());
+    Ok(())
+}
+
+/// Renames a table, with its indexes and triggers and the foreign keys that reference it.
+fn rename_table(schema: &mut Schema, from: &str, to: &str) -> Result<(), StateError> {
+    if schema.table(to).is_some() {
+        return err(format!("table '{to}' already exists"));
+    }
+    let Some(t) = schema.table_mut(from) else {
+        return err(format!("no table '{from}'"));
+    };
+    t.name = to.to_string();
+    for i in &mut t.indexes {
+        i.table = to.to_string();
+    }
+    for tr in &mut t.triggers {
+        tr.table = to.to_string();
+    }
+    for other in &mut schema.tables {
+        for fk in &mut other.foreign_keys {
+            if fk.ref_table == from {
+                fk.ref_table = to.to_string();
             }
         }
+    }
+    Ok(())
+}
+
+fn drop_trigger(schema: &mut Schema, name: &str, if_exists: bool) -> Result<(), StateError> {
+    let mut found = false;
+    for t in &mut schema.tables {
+        let before = t.triggers.len();
+        t.triggers.retain(|tr| tr.name != name);
+        found |= before != t.triggers.len();
+    }
+    if !found && !if_exists {
+        return err(format!("no trigger '{name}'"));
     }
     Ok(())
 }
@@ -140,8 +154,6 @@ fn rename_in(columns: &mut [String], from: &str, to: &str) {
 
 /// Applies an `ALTER TABLE` operation to one table (references from other tables aside).
 pub fn apply_to_table(t: &mut Table, op: &Op) -> Result<(), StateError> {
-    use crate::schema::model::ColumnChange as C;
-    let name = t.name.clone();
     match op {
         Op::AddColumn {
             column,
@@ -149,79 +161,96 @@ pub fn apply_to_table(t: &mut Table, op: &Op) -> Result<(), StateError> {
             ..
         } => {
             if t.column(&column.name).is_some() {
-                return err(format!("column '{name}.{}' already exists", column.name));
+                return err(format!(
+                    "column '{}.{}' already exists",
+                    t.name, column.name
+                ));
             }
             t.columns.push(column.clone());
             for c in constraints {
                 add_constraint(t, c.clone())?;
             }
+            Ok(())
         }
-        Op::DropColumn { column, .. } => {
-            if t.column(column).is_none() {
-                return err(format!("no column '{name}.{column}'"));
-            }
-            t.columns.retain(|c| &c.name != column);
-            let has = |cols: &[String]| cols.iter().any(|c| c == column);
-            if t.primary_key.as_ref().is_some_and(|pk| has(&pk.columns)) {
-                t.primary_key = None;
-            }
-            t.uniques.retain(|u| !has(&u.columns));
-            t.foreign_keys.retain(|fk| !has(&fk.columns));
-            t.indexes
-                .retain(|i| !i.columns.iter().any(|p| p.is_column && &p.expr == column));
+        Op::DropColumn { column, .. } => drop_column(t, column),
+        Op::RenameColumn { from, to, .. } => rename_column(t, from, to),
+        Op::AlterColumn { column, change, .. } => alter_column(t, column, change),
+        Op::AddConstraint { constraint, .. } => add_constraint(t, constraint.clone()),
+        Op::DropConstraint { name: cname, .. } => drop_constraint(t, cname),
+        other => err(format!("not a table alteration: {other:?}")),
+    }
+}
+
+/// Drops a column with the keys, foreign keys and indexes on it.
+fn drop_column(t: &mut Table, column: &str) -> Result<(), StateError> {
+    if t.column(column).is_none() {
+        return err(format!("no column '{}.{column}'", t.name));
+    }
+    t.columns.retain(|c| c.name != column);
+    let has = |cols: &[String]| cols.iter().any(|c| c == column);
+    if t.primary_key.as_ref().is_some_and(|pk| has(&pk.columns)) {
+        t.primary_key = None;
+    }
+    t.uniques.retain(|u| !has(&u.columns));
+    t.foreign_keys.retain(|fk| !has(&fk.columns));
+    t.indexes
+        .retain(|i| !i.columns.iter().any(|p| p.is_column && p.expr == column));
+    Ok(())
+}
+
+/// Renames a column, and every mention of it in the table's keys and indexes.
+fn rename_column(t: &mut Table, from: &str, to: &str) -> Result<(), StateError> {
+    let name = t.name.clone();
+    if t.column(to).is_some() {
+        return err(format!("column '{name}.{to}' already exists"));
+    }
+    let Some(c) = t.column_mut(from) else {
+        return err(format!("no column '{name}.{from}'"));
+    };
+    c.name = to.to_string();
+    if let Some(pk) = &mut t.primary_key {
+        rename_in(&mut pk.columns, from, to);
+    }
+    for u in &mut t.uniques {
+        rename_in(&mut u.columns, from, to);
+    }
+    for fk in &mut t.foreign_keys {
+        rename_in(&mut fk.columns, from, to);
+        if fk.ref_table == name {
+            rename_in(&mut fk.ref_columns, from, to);
         }
-        Op::RenameColumn { from, to, .. } => {
-            if t.column(to).is_some() {
-                return err(format!("column '{name}.{to}' already exists"));
-            }
-            let Some(c) = t.column_mut(from) else {
-                return err(format!("no column '{name}.{from}'"));
-            };
-            c.name = to.clone();
-            if let Some(pk) = &mut t.primary_key {
-                rename_in(&mut pk.columns, from, to);
-            }
-            for u in &mut t.uniques {
-                rename_in(&mut u.columns, from, to);
-            }
-            for fk in &mut t.foreign_keys {
-                rename_in(&mut fk.columns, from, to);
-                if fk.ref_table == name {
-                    rename_in(&mut fk.ref_columns, from, to);
-                }
-            }
-            for i in &mut t.indexes {
-                for p in &mut i.columns {
-                    if p.is_column && &p.expr == from {
-                        p.expr = to.clone();
-                    }
-                }
-            }
-        }
-        Op::AlterColumn { column, change, .. } => {
-            let in_key = t
-                .primary_key
-                .as_ref()
-                .is_some_and(|pk| pk.columns.contains(column));
-            let Some(c) = t.column_mut(column) else {
-                return err(format!("no column '{name}.{column}'"));
-            };
-            match change {
-                C::SetType(ty) => c.ty = ty.clone(),
-                C::SetNotNull => c.nullable = false,
-                C::DropNotNull if in_key => {
-                    return err(format!(
-                        "column '{name}.{column}' is in the primary key; it can't be nullable"
-                    ))
-                }
-                C::DropNotNull => c.nullable = true,
-                C::SetDefault(e) => c.default = Some(e.clone()),
-                C::DropDefault => c.default = None,
+    }
+    for i in &mut t.indexes {
+        for p in &mut i.columns {
+            if p.is_column && p.expr == from {
+                p.expr = to.to_string();
             }
         }
-        Op::AddConstraint { constraint, .. } => add_constraint(t, constraint.clone())?,
-        Op::DropConstraint { name: cname, .. } => drop_constraint(t, cname)?,
-        other => return err(format!("not a table alteration: {other:?}")),
+    }
+    Ok(())
+}
+
+fn alter_column(t: &mut Table, column: &str, change: &ColumnChange) -> Result<(), StateError> {
+    use ColumnChange as C;
+    let name = t.name.clone();
+    let in_key = t
+        .primary_key
+        .as_ref()
+        .is_some_and(|pk| pk.columns.iter().any(|c| c == column));
+    let Some(c) = t.column_mut(column) else {
+        return err(format!("no column '{name}.{column}'"));
+    };
+    match change {
+        C::SetType(ty) => c.ty = ty.clone(),
+        C::SetNotNull => c.nullable = false,
+        C::DropNotNull if in_key => {
+            return err(format!(
+                "column '{name}.{column}' is in the primary key; it can't be nullable"
+            ))
+        }
+        C::DropNotNull => c.nullable = true,
+        C::SetDefault(e) => c.default = Some(e.clone()),
+        C::DropDefault => c.default = None,
     }
     Ok(())
 }
