@@ -24,13 +24,7 @@ pub fn render_op(op: &Op, d: Dialect) -> Result<Vec<String>, RenderError> {
             table,
             if_not_exists,
         } => vec![create_table(table, &table.name, *if_not_exists, d)?],
-        Op::DropTable { name, if_exists } => {
-            vec![format!(
-                "DROP TABLE {}{}",
-                if_exists_sql(*if_exists),
-                q(name)
-            )]
-        }
+        Op::DropTable { name, if_exists } => vec![drop("TABLE", name, *if_exists, d)],
         Op::RenameTable { from, to } => {
             vec![format!("ALTER TABLE {} RENAME TO {}", q(from), q(to))]
         }
@@ -38,14 +32,7 @@ pub fn render_op(op: &Op, d: Dialect) -> Result<Vec<String>, RenderError> {
             table,
             column,
             constraints,
-        } => {
-            let mut def = column_def(column, false, d)?;
-            for c in constraints {
-                def.push(' ');
-                def.push_str(&inline_constraint(c, d));
-            }
-            vec![format!("ALTER TABLE {} ADD COLUMN {def}", q(table))]
-        }
+        } => vec![add_column(table, column, constraints, d)?],
         Op::DropColumn { table, column } => {
             vec![format!(
                 "ALTER TABLE {} DROP COLUMN {}",
@@ -87,22 +74,37 @@ pub fn render_op(op: &Op, d: Dialect) -> Result<Vec<String>, RenderError> {
             index,
             if_not_exists,
         } => vec![create_index(index, *if_not_exists, d)],
-        Op::DropIndex { name, if_exists } => {
-            vec![format!(
-                "DROP INDEX {}{}",
-                if_exists_sql(*if_exists),
-                q(name)
-            )]
-        }
+        Op::DropIndex { name, if_exists } => vec![drop("INDEX", name, *if_exists, d)],
         Op::CreateTrigger(t) => vec![t.sql.clone()],
-        Op::DropTrigger { name, if_exists } => {
-            vec![format!(
-                "DROP TRIGGER {}{}",
-                if_exists_sql(*if_exists),
-                q(name)
-            )]
-        }
+        Op::DropTrigger { name, if_exists } => vec![drop("TRIGGER", name, *if_exists, d)],
     })
+}
+
+/// `DROP TABLE|INDEX|TRIGGER [IF EXISTS] name`.
+fn drop(kind: &str, name: &str, if_exists: bool, d: Dialect) -> String {
+    format!(
+        "DROP {kind} {}{}",
+        if_exists_sql(if_exists),
+        d.quote_ident(name)
+    )
+}
+
+/// `ALTER TABLE … ADD COLUMN`, with the column's inline constraints.
+fn add_column(
+    table: &str,
+    column: &Column,
+    constraints: &[Constraint],
+    d: Dialect,
+) -> Result<String, RenderError> {
+    let mut def = column_def(column, false, d)?;
+    for c in constraints {
+        def.push(' ');
+        def.push_str(&inline_constraint(c, d));
+    }
+    Ok(format!(
+        "ALTER TABLE {} ADD COLUMN {def}",
+        d.quote_ident(table)
+    ))
 }
 
 fn needs_rebuild(op: &Op) -> RenderError {
