@@ -46,6 +46,10 @@ pub enum ConfigError {
         "no database URL: set sqlalchemy.url in the configuration, $DATABASE_URL, or -x url=..."
     )]
     NoUrl,
+    /// `-x url=` with nothing after the `=`: a mistake (an unset shell variable), not a wish
+    /// for the configured URL.
+    #[error("-x url= is empty; give a database URL, or leave -x url out to use $DATABASE_URL or sqlalchemy.url")]
+    EmptyXUrl,
     /// A URL that cannot be parsed; the password is already masked in `url`.
     #[error("can't parse database URL '{url}': {message}")]
     BadUrl { url: String, message: String },

@@ -352,13 +352,17 @@ fn mask_loosely(raw: &str) -> String {
 }
 
 /// Picks the URL by precedence: `-x url=…`, then `$DATABASE_URL`, then `sqlalchemy.url`.
+/// An empty `-x url=` is an error (an unset shell variable, most likely), not a fall-back; an
+/// empty `$DATABASE_URL` or `sqlalchemy.url` counts as unset.
 pub fn resolve_url(
     x_url: Option<&str>,
     env_url: Option<&str>,
     ini_url: Option<&str>,
 ) -> Result<DatabaseUrl, ConfigError> {
+    if x_url.is_some_and(|s| s.trim().is_empty()) {
+        return Err(ConfigError::EmptyXUrl);
+    }
     let raw = x_url
-        .filter(|s| !s.is_empty())
         .or(env_url.filter(|s| !s.is_empty()))
         .or(ini_url.filter(|s| !s.is_empty()))
         .ok_or(ConfigError::NoUrl)?;
@@ -524,7 +528,7 @@ mod tests {
             url.ok().map(|u| u.to_string()).as_deref(),
             Some("sqlite:///x.db")
         );
-        let url = resolve_url(Some(""), Some("sqlite:///y.db"), Some("sqlite://"));
+        let url = resolve_url(None, Some("sqlite:///y.db"), Some("sqlite://"));
         assert_eq!(
             url.ok().map(|u| u.to_string()).as_deref(),
             Some("sqlite:///y.db")
@@ -538,6 +542,13 @@ mod tests {
             resolve_url(None, None, None),
             Err(ConfigError::NoUrl)
         ));
+        // An empty -x url= is refused rather than falling back to $DATABASE_URL or the ini.
+        for empty in ["", " "] {
+            assert!(matches!(
+                resolve_url(Some(empty), Some("sqlite:///y.db"), Some("sqlite:///ini.db")),
+                Err(ConfigError::EmptyXUrl)
+            ));
+        }
     }
 
     #[test]

@@ -231,3 +231,32 @@ fn read_commands_report_script_errors_before_database_errors() {
     let run = p.alembic(&["pending"]).ok();
     assert_eq!(run.stdout, "");
 }
+
+#[test]
+fn an_empty_target_is_refused() {
+    let p = Project::new(Engine::Sqlite);
+    p.linear();
+    p.alembic(&["upgrade", "+1"]).ok();
+    for (command, target) in [("upgrade", ""), ("upgrade", " "), ("downgrade", "")] {
+        let msg = fails(&p, &[command, target]);
+        assert_eq!(
+            msg,
+            format!(
+                "{command} needs a target revision, such as 'head', 'base' or '-1'; '' names none"
+            )
+        );
+    }
+    assert_eq!(p.version_rows(), ["ae1027a6acf"]);
+}
+
+#[test]
+fn an_empty_x_url_is_refused_rather_than_falling_back() {
+    let p = Project::new(Engine::Sqlite);
+    p.linear();
+    let msg = fails(&p, &["-x", "url=", "upgrade", "head"]);
+    assert_eq!(
+        msg,
+        "-x url= is empty; give a database URL, or leave -x url out to use $DATABASE_URL or sqlalchemy.url"
+    );
+    assert!(!p.path("test.db").exists(), "the ini's database was opened");
+}

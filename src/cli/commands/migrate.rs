@@ -18,6 +18,7 @@ use crate::cli::settings::{usage, Settings};
 /// `upgrade [TARGET]` (`--sql` without a target means `head`).
 pub fn upgrade(settings: &Settings, args: &MigrateArgs) -> Result<ExitCode> {
     let target = match (&args.revision, args.sql) {
+        (Some(t), _) if t.trim().is_empty() => return Err(empty_target("upgrade")),
         (Some(t), _) => t.as_str(),
         (None, true) => "head",
         (None, false) => {
@@ -36,10 +37,20 @@ pub fn downgrade(settings: &Settings, args: &MigrateArgs) -> Result<ExitCode> {
             "downgrade needs a target revision, such as '-1' or 'base'",
         ));
     };
+    if target.trim().is_empty() {
+        return Err(empty_target("downgrade"));
+    }
     if args.sql && !target.contains(':') {
         return Err(usage("downgrade with --sql requires <fromrev>:<torev>"));
     }
     move_to(settings, target, args.sql, Operation::Downgrade)
+}
+
+/// An empty target names no revision: refused rather than read as `base` (a silent no-op).
+fn empty_target(command: &str) -> litekb_migrations::Error {
+    usage(format!(
+        "{command} needs a target revision, such as 'head', 'base' or '-1'; '' names none"
+    ))
 }
 
 /// Runs `op` towards `target`: as SQL text with `--sql` (where `FROM:TO` is allowed), else
