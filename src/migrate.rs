@@ -70,6 +70,9 @@ fn apply_locked(
     let checksums = script_checksums(project, &plan)?;
     let history = HistoryTable::beside(&project.version_table);
     let create_history_table = !checksums.is_empty() && !db.table_exists(history.location())?;
+    if !checksums.is_empty() && !create_history_table {
+        check_history_table(db, &history)?;
+    }
     let ctx = RunContext {
         scripts: &project.scripts,
         version_table: &project.version_table,
@@ -80,6 +83,18 @@ fn apply_locked(
     };
     run_plan(&plan, &ctx, &mut OnlineSink::new(db), observe)?;
     Ok(plan)
+}
+
+/// Refuses an existing table under the history table's name that lacks the tool's columns (a
+/// user's own table), before anything runs.
+fn check_history_table(db: &mut dyn Database, history: &HistoryTable) -> Result<()> {
+    match db.query_column(&history.probe_sql(db.dialect())) {
+        Ok(_) => Ok(()),
+        Err(_) => Err(crate::runner::RunError::VersionTable(
+            history.clash("the database has a table of its own named"),
+        )
+        .into()),
+    }
 }
 
 /// Writes the SQL for `op` from the `start` heads to `out`.

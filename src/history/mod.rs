@@ -122,6 +122,53 @@ impl HistoryTable {
         }
     }
 
+    /// A query that fails unless the table has every column the tool writes: run against an
+    /// existing table of this name before the first `INSERT`, so that a user's own table
+    /// that happens to bear the name is refused before anything runs.
+    pub fn probe_sql(&self, dialect: Dialect) -> String {
+        format!(
+            "SELECT revision, direction, checksum, applied_at, duration_ms, tool_version FROM {} \
+             WHERE 1 = 0",
+            self.table.qualified(dialect)
+        )
+    }
+
+    /// Why a table of this name that is not the tool's can't stay: the message of both
+    /// refusals (an existing table without the tool's columns, a script that creates one).
+    pub fn clash(&self, what: &str) -> String {
+        format!(
+            "{what} '{}', the name of this tool's history table (the version table's name \
+             plus '_history'); rename that table, or set version_table in the configuration \
+             to another name",
+            self.name()
+        )
+    }
+
+    /// Whether the table's name occurs anywhere in `sql` (ASCII case-insensitive).
+    pub fn mentioned_in(&self, sql: &str) -> bool {
+        let name = self.name().as_bytes();
+        sql.as_bytes()
+            .windows(name.len())
+            .any(|w| w.eq_ignore_ascii_case(name))
+    }
+
+    /// Whether `sql` creates a table of this name, as the schema parser reads it (a statement
+    /// that never mentions the name is passed over without parsing; one outside the model,
+    /// such as `CREATE TABLE … STRICT`, is not recognised and fails in the engine instead).
+    pub fn created_by(&self, sql: &str) -> bool {
+        if !self.mentioned_in(sql) {
+            return false;
+        }
+        let mut schema = crate::schema::Schema::default();
+        crate::schema::apply_sql(&mut schema, sql);
+        schema
+            .tables
+            .iter()
+            .map(|t| &t.name)
+            .chain(&schema.other_tables)
+            .any(|t| t.eq_ignore_ascii_case(self.name()))
+    }
+
     /// `revision checksum` of every upgrade row, oldest first (so a later row wins).
     pub fn select_upgrades_sql(&self, dialect: Dialect) -> String {
         format!(
@@ -198,5 +245,24 @@ mod tests {
             "SELECT revision || ' ' || checksum FROM app.\"Versions_history\" \
              WHERE direction = 'upgrade' ORDER BY id"
         );
+    }
+
+    #[test]
+    fn a_script_that_creates_the_history_table_is_recognised() {
+        let h = HistoryTable::beside(&VersionTable::default());
+        for sql in [
+            "CREATE TABLE alembic_version_history (id INTEGER)",
+            "create table if not exists ALEMBIC_VERSION_HISTORY (id integer)",
+        ] {
+            assert!(h.created_by(sql), "{sql}");
+        }
+        for sql in [
+            "CREATE TABLE alembic_version_history_old (id INTEGER)",
+            "CREATE TABLE t (id INTEGER)",
+            "INSERT INTO alembic_version_history VALUES (1)",
+            "DROP TABLE alembic_version_history",
+        ] {
+            assert!(!h.created_by(sql), "{sql}");
+        }
     }
 }

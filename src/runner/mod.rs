@@ -44,6 +44,14 @@ pub enum RunError {
         message: String,
         outcome: String,
     },
+    /// A script creates a table under the history table's name.
+    #[error("{path}:{line}: {message} (revision {revision}; nothing was run)")]
+    HistoryName {
+        revision: String,
+        path: PathBuf,
+        line: usize,
+        message: String,
+    },
     /// A version-table statement failed or matched the wrong number of rows.
     #[error("{0}")]
     VersionTable(String),
@@ -120,17 +128,20 @@ fn push_joined(out: &mut String, items: &[String]) {
     }
 }
 
-/// Checks that every step can run: scripts exist and downgrades are reversible.
+/// Checks that every step can run: scripts exist, downgrades are reversible, and no script
+/// creates a table under the name of `history`.
 pub fn check_plan(
     plan: &Plan,
     scripts: &HashMap<String, Script>,
     dialect: Dialect,
+    history: &HistoryTable,
 ) -> Result<(), RunError> {
     for step in &plan.steps {
         let Some(rev) = &step.revision else { continue };
         let script = scripts
             .get(rev)
             .ok_or_else(|| RunError::MissingScript(rev.clone()))?;
+        check_history_name(step, script, dialect, history)?;
         if step.kind == StepKind::Downgrade
             && script
                 .section(SectionDirection::Downgrade, dialect)
@@ -145,6 +156,40 @@ pub fn check_plan(
     Ok(())
 }
 
+/// Refuses a step whose section creates a table named like the history table: the tool
+/// creates that table before the first step, so the script would fail, or, offline, write
+/// its rows into the tool's table.
+fn check_history_name(
+    step: &Step,
+    script: &Script,
+    dialect: Dialect,
+    history: &HistoryTable,
+) -> Result<(), RunError> {
+    let direction = match step.kind {
+        StepKind::Stamp => return Ok(()),
+        StepKind::Downgrade => SectionDirection::Downgrade,
+        StepKind::Upgrade => SectionDirection::Upgrade,
+    };
+    let Some(section) = script.section(direction, dialect) else {
+        return Ok(());
+    };
+    if !history.mentioned_in(&section.sql) {
+        return Ok(());
+    }
+    match split_statements(&section.sql)
+        .into_iter()
+        .find(|s| history.created_by(s.sql))
+    {
+        Some(stmt) => Err(RunError::HistoryName {
+            revision: script.revision.clone(),
+            path: script.path.clone(),
+            line: section.first_line + stmt.line_offset,
+            message: history.clash("this statement creates a table"),
+        }),
+        None => Ok(()),
+    }
+}
+
 /// Runs `plan` into `sink`, reporting progress to `observe`.
 pub fn run_plan(
     plan: &Plan,
@@ -153,7 +198,12 @@ pub fn run_plan(
     observe: &mut dyn FnMut(Event<'_>),
 ) -> Result<(), RunError> {
     let dialect = sink.dialect();
-    check_plan(plan, ctx.scripts, dialect)?;
+    check_plan(
+        plan,
+        ctx.scripts,
+        dialect,
+        &HistoryTable::beside(ctx.version_table),
+    )?;
     if ctx.create_version_table {
         observe(Event::CreatingVersionTable);
         sink.statement(&ctx.version_table.create_sql(dialect))

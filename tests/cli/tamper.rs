@@ -145,3 +145,40 @@ fn verify_on_an_empty_database_says_nothing_and_creates_nothing() {
     assert_eq!(p.alembic(&["verify"]).ok().stdout, "");
     assert!(!p.has_version_table());
 }
+
+// A user's table under the history table's name is refused before anything runs: an existing
+// one without the tool's columns, and a script that would create one.
+engine_test!(a_user_table_named_like_the_history_table_is_refused, |p| {
+    p.execute("CREATE TABLE alembic_version_history (note TEXT)");
+    p.linear();
+    let msg = p.alembic(&["upgrade", "head"]).failed();
+    assert_eq!(
+        msg,
+        "the database has a table of its own named 'alembic_version_history', the name of this \
+         tool's history table (the version table's name plus '_history'); rename that table, \
+         or set version_table in the configuration to another name"
+    );
+    assert!(!p.tables().contains(&"account".to_string()));
+    p.execute("DROP TABLE alembic_version_history");
+    p.script(
+        "f00d",
+        "1975ea83b712",
+        "clash",
+        "CREATE TABLE notes (id INTEGER);\nCREATE TABLE alembic_version_history (id INTEGER);",
+        Some("DROP TABLE alembic_version_history;"),
+    );
+    let msg = p.normalize(&p.alembic(&["upgrade", "head"]).failed());
+    assert_eq!(
+        msg,
+        "$DIR/migrations/versions/f00d.sql:10: this statement creates a table \
+         'alembic_version_history', the name of this tool's history table (the version \
+         table's name plus '_history'); rename that table, or set version_table in the \
+         configuration to another name (revision f00d; nothing was run)"
+    );
+    assert!(p.version_rows().is_empty());
+    assert!(p.tables().is_empty(), "{:?}", p.tables());
+    // Under another version_table the same script runs.
+    p.write_ini("version_table = versions");
+    p.alembic(&["upgrade", "head"]).ok();
+    assert!(p.tables().contains(&"notes".to_string()));
+});
