@@ -545,7 +545,11 @@ mod tests {
         // An empty -x url= is refused rather than falling back to $DATABASE_URL or the ini.
         for empty in ["", " "] {
             assert!(matches!(
-                resolve_url(Some(empty), Some("sqlite:///y.db"), Some("sqlite:///ini.db")),
+                resolve_url(
+                    Some(empty),
+                    Some("sqlite:///y.db"),
+                    Some("sqlite:///ini.db")
+                ),
                 Err(ConfigError::EmptyXUrl)
             ));
         }

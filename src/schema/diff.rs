@@ -28,6 +28,7 @@ use std::collections::BTreeSet;
 use crate::schema::model::{
     Column, ColumnChange, Constraint, ForeignKey, Index, Op, Schema, Table,
 };
+use crate::schema::names;
 use crate::schema::types::ColumnType;
 use crate::Dialect;
 
@@ -318,10 +319,10 @@ fn constraint_name(table: &str, c: &Constraint) -> String {
         return n.to_string();
     }
     match c {
-        Constraint::PrimaryKey(_) => format!("{table}_pkey"),
-        Constraint::Unique(u) => format!("{table}_{}_key", u.columns.join("_")),
-        Constraint::ForeignKey(fk) => format!("{table}_{}_fkey", fk.columns.join("_")),
-        Constraint::Check(_) => format!("{table}_check"),
+        Constraint::PrimaryKey(_) => names::primary_key(table),
+        Constraint::Unique(u) => names::unique(table, &u.columns),
+        Constraint::ForeignKey(fk) => names::foreign_key(table, &fk.columns),
+        Constraint::Check(_) => names::check(table),
     }
 }
 
@@ -379,14 +380,14 @@ pub fn canonical(schema: &Schema, dialect: Dialect) -> Schema {
                 .and_then(|d| canonical_default(d, &c.ty));
         }
         if let Some(pk) = &mut t.primary_key {
-            pk.name = pk.name.take().filter(|n| *n != format!("{name}_pkey"));
+            pk.name = pk.name.take().filter(|n| *n != names::primary_key(&name));
         }
         for u in &mut t.uniques {
-            let generated = format!("{name}_{}_key", u.columns.join("_"));
+            let generated = names::unique(&name, &u.columns);
             u.name = u.name.take().filter(|n| *n != generated);
         }
         for fk in &mut t.foreign_keys {
-            let generated = format!("{name}_{}_fkey", fk.columns.join("_"));
+            let generated = names::foreign_key(&name, &fk.columns);
             fk.name = fk.name.take().filter(|n| *n != generated);
             if fk.ref_columns.is_empty() {
                 if let Some((_, cols)) = keys.iter().find(|(t, _)| *t == fk.ref_table) {

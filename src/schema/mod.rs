@@ -6,7 +6,8 @@
 //! - [`parse`]: DDL text → operations, through sqlparser; anything outside the model stays
 //!   verbatim.
 //! - [`render`]: operations → SQL for a dialect; [`rebuild`]: SQLite's table rebuild.
-//! - [`state`]: operations applied to a schema (pure).
+//! - [`state`]: operations applied to a schema (pure); [`names`]: the names PostgreSQL
+//!   gives unnamed constraints.
 //! - [`translate`]: one script statement → what to run on the connected engine.
 //! - [`models`]: `models.sql`, the declared schema; [`diff`]: two schemas → the ordered
 //!   [`Change`]s between them, each with its inverse; [`generate`]: changes → the bodies of
@@ -19,6 +20,7 @@ pub mod diff;
 pub mod generate;
 pub mod model;
 pub mod models;
+pub mod names;
 pub mod parse;
 pub mod rebuild;
 pub mod render;

@@ -6,6 +6,7 @@
 //! constraints on it; renaming a table or column updates the references to it).
 
 use crate::schema::model::{ColumnChange, Constraint, Op, Schema, Table};
+use crate::schema::names;
 
 /// An operation that does not fit the schema it is applied to.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -308,21 +309,21 @@ fn constraint_position(t: &Table, cname: &str) -> Option<Position> {
     };
     let table = &t.name;
     if let Some(pk) = &t.primary_key {
-        if named(&pk.name, format!("{table}_pkey")) {
+        if named(&pk.name, names::primary_key(table)) {
             return Some(Position::PrimaryKey);
         }
     }
     if let Some(i) = t
         .uniques
         .iter()
-        .position(|u| named(&u.name, format!("{table}_{}_key", u.columns.join("_"))))
+        .position(|u| named(&u.name, names::unique(table, &u.columns)))
     {
         return Some(Position::Unique(i));
     }
     if let Some(i) = t
         .foreign_keys
         .iter()
-        .position(|fk| named(&fk.name, format!("{table}_{}_fkey", fk.columns.join("_"))))
+        .position(|fk| named(&fk.name, names::foreign_key(table, &fk.columns)))
     {
         return Some(Position::ForeignKey(i));
     }

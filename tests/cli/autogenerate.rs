@@ -353,3 +353,67 @@ fn models_sql_errors_name_the_file_and_line() {
         "{msg}"
     );
 }
+
+const LONG_PARENT: &str = "CREATE TABLE parent_table_with_a_long_name_for_truncation (
+    id INTEGER PRIMARY KEY
+);";
+
+const LONG_TABLE: &str = "a_table_with_a_rather_long_name_for_truncation";
+
+fn long_child(constraints: bool) -> String {
+    let tail = if constraints {
+        " REFERENCES parent_table_with_a_long_name_for_truncation (id),
+    second_long_column_name INTEGER,
+    UNIQUE (first_long_column_name, second_long_column_name)"
+    } else {
+        ",\n    second_long_column_name INTEGER"
+    };
+    format!(
+        "CREATE TABLE {LONG_TABLE} (\n    id INTEGER PRIMARY KEY,\n    first_long_column_name INTEGER{tail}\n);"
+    )
+}
+
+// PostgreSQL cuts the generated names of unnamed constraints to 63 bytes; the tool computes
+// them the same way, so `check` sees them as unnamed and autogenerate drops them by the name
+// the server gave.
+engine_test!(unnamed_constraints_with_truncated_names, |p| {
+    let both = format!("{LONG_PARENT}\n\n{}", long_child(true));
+    p.script("a1", "", "long names", &both, Some("DROP TABLE a_table_with_a_rather_long_name_for_truncation;\nDROP TABLE parent_table_with_a_long_name_for_truncation;"));
+    p.alembic(&["upgrade", "head"]).ok();
+    if p.engine == Engine::Postgres {
+        let mut names = p.query_column(&format!(
+            "SELECT conname FROM pg_constraint WHERE conrelid = '{LONG_TABLE}'::regclass ORDER BY conname"
+        ));
+        names.sort();
+        use litekb_migrations::schema::names;
+        let first = ["first_long_column_name".to_string()];
+        let pair = [first[0].clone(), "second_long_column_name".to_string()];
+        let mut expected = vec![
+            names::primary_key(LONG_TABLE),
+            names::unique(LONG_TABLE, &pair),
+            names::foreign_key(LONG_TABLE, &first),
+        ];
+        expected.sort();
+        assert_eq!(names, expected);
+        // The unique key's and the foreign key's names were cut.
+        assert_eq!(
+            names.iter().filter(|n| n.len() == 63).count(),
+            2,
+            "{names:?}"
+        );
+    }
+    std::fs::write(p.path("models.sql"), &both).expect("models");
+    assert_eq!(
+        p.alembic(&["check"]).ok().stdout,
+        "No new upgrade operations detected.\n"
+    );
+    let without = format!("{LONG_PARENT}\n\n{}", long_child(false));
+    std::fs::write(p.path("models.sql"), &without).expect("models");
+    p.alembic(&["revision", "--autogenerate", "-m", "drop keys"])
+        .ok();
+    p.alembic(&["upgrade", "head"]).ok();
+    assert_eq!(live(p), declared(p, &without));
+    p.alembic(&["check"]).ok();
+    p.alembic(&["downgrade", "-1"]).ok();
+    assert_eq!(live(p), declared(p, &both));
+});

@@ -16,6 +16,7 @@
 use postgres::types::Oid;
 use postgres::Client;
 
+use crate::schema::names;
 use crate::schema::parse::normalize_expr;
 use crate::schema::{
     parse_statement, Column, ColumnType, Constraint, Op, Parsed, Schema, Table, Trigger, View,
@@ -100,7 +101,8 @@ fn table(client: &mut Client, oid: Oid, name: &str) -> Result<Option<Table>, pos
         let Some(Op::AddConstraint { constraint, .. }) = ops.pop() else {
             return Ok(None);
         };
-        add(&mut t, unname(constraint));
+        let constraint = unname(&t.name, constraint);
+        add(&mut t, constraint);
     }
     for row in client.query(
         "SELECT ic.relname::text, pg_get_indexdef(i.indexrelid) FROM pg_catalog.pg_index i \
@@ -193,32 +195,36 @@ fn add(t: &mut Table, c: Constraint) {
 /// `<table>_<columns>_key`, `<table>_<columns>_fkey`, `<table>_<column>_check`. Any table
 /// prefix is accepted, because PostgreSQL keeps the generated name when the table is renamed
 /// (SQLite has no name to keep), so a constraint named like that by hand is read as unnamed too.
-fn unname(c: Constraint) -> Constraint {
-    let generated = |name: &Option<String>, suffix: String| {
+/// A name the server cut to 63 bytes is recognised by computing it as the server does
+/// ([`names`]).
+fn unname(table: &str, c: Constraint) -> Constraint {
+    let generated = |name: &Option<String>, suffix: String, full: String| {
         name.as_deref()
-            .is_some_and(|n| n.len() > suffix.len() && n.ends_with(&suffix))
+            .is_some_and(|n| (n.len() > suffix.len() && n.ends_with(&suffix)) || n == full)
     };
     match c {
         Constraint::PrimaryKey(mut pk) => {
-            if generated(&pk.name, "_pkey".into()) {
+            if generated(&pk.name, "_pkey".into(), names::primary_key(table)) {
                 pk.name = None;
             }
             Constraint::PrimaryKey(pk)
         }
         Constraint::Unique(mut u) => {
-            if generated(&u.name, format!("_{}_key", u.columns.join("_"))) {
+            let full = names::unique(table, &u.columns);
+            if generated(&u.name, format!("_{}_key", u.columns.join("_")), full) {
                 u.name = None;
             }
             Constraint::Unique(u)
         }
         Constraint::ForeignKey(mut fk) => {
-            if generated(&fk.name, format!("_{}_fkey", fk.columns.join("_"))) {
+            let full = names::foreign_key(table, &fk.columns);
+            if generated(&fk.name, format!("_{}_fkey", fk.columns.join("_")), full) {
                 fk.name = None;
             }
             Constraint::ForeignKey(fk)
         }
         Constraint::Check(mut ch) => {
-            if generated(&ch.name, "_check".into()) {
+            if generated(&ch.name, "_check".into(), String::new()) {
                 ch.name = None;
             }
             Constraint::Check(ch)
