@@ -630,15 +630,48 @@ datefmt = %H:%M:%S
     #[test]
     fn syntax_errors_name_the_line() {
         let cases = [
-            ("k = v\n", 1),
-            ("[alembic]\njunk line\n", 2),
-            ("[alembic]\na = 1\n[alembic]\n", 3),
-            ("[alembic]\na = 1\nA = 2\n", 3),
-            ("[alembic]\n= 2\n", 2),
+            (
+                "k = v\n",
+                1,
+                "file contains no section headers; expected '[section]' before any key",
+            ),
+            (
+                "[alembic]\njunk line\n",
+                2,
+                "expected 'key = value' or '[section]', found 'junk line'",
+            ),
+            (
+                "[alembic]\na = 1\n[alembic]\n",
+                3,
+                "section 'alembic' already exists",
+            ),
+            (
+                "[DEFAULT]\na = 1\n[DEFAULT]\n",
+                3,
+                "section 'DEFAULT' already exists",
+            ),
+            (
+                "[alembic]\na = 1\nA = 2\n",
+                3,
+                "option 'a' in section 'alembic' already exists",
+            ),
+            (
+                "[DEFAULT]\na = 1\n  more\n[x]\na = 3\n[DEFAULT]\n",
+                6,
+                "section 'DEFAULT' already exists",
+            ),
+            (
+                "[DEFAULT]\na = 1\nb = 2\na: 3\n",
+                4,
+                "option 'a' in section 'DEFAULT' already exists",
+            ),
+            ("[alembic]\n= 2\n", 2, "a key name is missing before '='"),
         ];
-        for (text, want) in cases {
+        for (text, want, want_message) in cases {
             match load_text(text, "alembic") {
-                Err(ConfigError::Syntax { line, .. }) => assert_eq!(line, want, "{text:?}"),
+                Err(ConfigError::Syntax { line, message, .. }) => {
+                    assert_eq!((line, message.as_str()), (want, want_message), "{text:?}")
+                }
                 other => panic!("expected syntax error for {text:?}, got {other:?}"),
             }
         }
