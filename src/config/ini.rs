@@ -310,106 +310,148 @@ enum Target {
 /// default options (`strict`, `empty_lines_in_values`, `#`/`;` comments, `=`/`:` delimiters).
 fn parse_ini(path: &Path, text: &str) -> Result<Ini, ConfigError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let syntax = |line: usize, message: String| ConfigError::Syntax {
-        path: path.to_path_buf(),
-        line,
-        message,
-    };
-    let mut ini = Ini::default();
-    // The value being built, as lines, keyed by (target, key).
-    let mut pending: Vec<(Target, String, Vec<String>)> = Vec::new();
-    let mut target = Target::None;
-    let mut seen_default = false;
-    let mut current: Option<usize> = None; // index into `pending` of the open value
-    let mut indent_level = usize::MAX;
-
+    let mut reader = IniReader::default();
     for (index, raw_line) in text.split('\n').enumerate() {
-        let line_no = index + 1;
         let line = raw_line.strip_suffix('\r').unwrap_or(raw_line);
+        reader.line(line).map_err(|message| ConfigError::Syntax {
+            path: path.to_path_buf(),
+            line: index + 1,
+            message,
+        })?;
+    }
+    Ok(reader.finish())
+}
+
+/// [`parse_ini`]'s state between lines.
+struct IniReader {
+    ini: Ini,
+    /// The values being built, as lines, keyed by (target, key), in file order.
+    pending: Vec<(Target, String, Vec<String>)>,
+    target: Target,
+    seen_default: bool,
+    /// Index into `pending` of the value that continuation lines extend.
+    current: Option<usize>,
+    indent_level: usize,
+}
+
+impl Default for IniReader {
+    fn default() -> Self {
+        IniReader {
+            ini: Ini::default(),
+            pending: Vec::new(),
+            target: Target::None,
+            seen_default: false,
+            current: None,
+            indent_level: usize::MAX,
+        }
+    }
+}
+
+impl IniReader {
+    /// Reads one line (without its line ending); an error is the message for that line.
+    fn line(&mut self, line: &str) -> Result<(), String> {
         let stripped = line.trim();
         let is_comment = stripped.starts_with('#') || stripped.starts_with(';');
         if stripped.is_empty() || is_comment {
             if !is_comment {
-                if let Some((_, _, lines)) = current.and_then(|i| pending.get_mut(i)) {
+                if let Some(lines) = self.open_value() {
                     lines.push(String::new());
                 }
             }
-            continue;
+            return Ok(());
         }
         let cur_indent = line.chars().take_while(|c| c.is_whitespace()).count();
-        if let (Some(i), true) = (current, cur_indent > indent_level) {
-            if let Some((_, _, lines)) = pending.get_mut(i) {
+        if cur_indent > self.indent_level {
+            if let Some(lines) = self.open_value() {
                 lines.push(stripped.to_string());
+                return Ok(());
             }
-            continue;
         }
-        indent_level = cur_indent;
-        if let Some(name) = section_header(stripped) {
-            current = None;
-            if name == "DEFAULT" {
-                if seen_default {
-                    return Err(syntax(line_no, "section 'DEFAULT' already exists".into()));
-                }
-                seen_default = true;
-                target = Target::Defaults;
-            } else {
-                if ini.sections.iter().any(|(n, _)| n == name) {
-                    return Err(syntax(line_no, format!("section '{name}' already exists")));
-                }
-                ini.sections.push((name.to_string(), BTreeMap::new()));
-                target = Target::Section(ini.sections.len() - 1);
+        self.indent_level = cur_indent;
+        match section_header(stripped) {
+            Some(name) => self.section(name),
+            None => self.option(stripped),
+        }
+    }
+
+    /// The lines of the value a continuation line would extend, if one is open.
+    fn open_value(&mut self) -> Option<&mut Vec<String>> {
+        let i = self.current?;
+        self.pending.get_mut(i).map(|(_, _, lines)| lines)
+    }
+
+    fn section(&mut self, name: &str) -> Result<(), String> {
+        self.current = None;
+        if name == "DEFAULT" {
+            if self.seen_default {
+                return Err("section 'DEFAULT' already exists".into());
             }
-            continue;
+            self.seen_default = true;
+            self.target = Target::Defaults;
+        } else {
+            if self.ini.sections.iter().any(|(n, _)| n == name) {
+                return Err(format!("section '{name}' already exists"));
+            }
+            self.ini.sections.push((name.to_string(), BTreeMap::new()));
+            self.target = Target::Section(self.ini.sections.len() - 1);
         }
-        if target == Target::None {
-            return Err(syntax(
-                line_no,
-                "file contains no section headers; expected '[section]' before any key".to_string(),
-            ));
+        Ok(())
+    }
+
+    /// A `key = value` (or `key: value`) line, which opens a value.
+    fn option(&mut self, stripped: &str) -> Result<(), String> {
+        if self.target == Target::None {
+            return Err(
+                "file contains no section headers; expected '[section]' before any key".into(),
+            );
         }
         let Some(delim) = stripped.find(['=', ':']) else {
-            return Err(syntax(
-                line_no,
-                format!("expected 'key = value' or '[section]', found '{stripped}'"),
+            return Err(format!(
+                "expected 'key = value' or '[section]', found '{stripped}'"
             ));
         };
         let key = stripped[..delim].trim_end().to_lowercase();
         if key.is_empty() {
-            return Err(syntax(
-                line_no,
-                "a key name is missing before '='".to_string(),
-            ));
+            return Err("a key name is missing before '='".into());
         }
         let value = stripped[delim + 1..].trim().to_string();
-        if pending.iter().any(|(t, k, _)| *t == target && *k == key) {
+        let target = self.target;
+        if self
+            .pending
+            .iter()
+            .any(|(t, k, _)| *t == target && *k == key)
+        {
             let section = match target {
-                Target::Section(i) => ini.sections.get(i).map_or("", |(n, _)| n.as_str()),
+                Target::Section(i) => self.ini.sections.get(i).map_or("", |(n, _)| n.as_str()),
                 _ => "DEFAULT",
             };
-            return Err(syntax(
-                line_no,
-                format!("option '{key}' in section '{section}' already exists"),
+            return Err(format!(
+                "option '{key}' in section '{section}' already exists"
             ));
         }
-        pending.push((target, key, vec![value]));
-        current = Some(pending.len() - 1);
+        self.pending.push((target, key, vec![value]));
+        self.current = Some(self.pending.len() - 1);
+        Ok(())
     }
 
-    for (target, key, lines) in pending {
-        let value = lines.join("\n").trim_end().to_string();
-        match target {
-            Target::Defaults => {
-                ini.defaults.insert(key, value);
-            }
-            Target::Section(i) => {
-                if let Some((_, values)) = ini.sections.get_mut(i) {
-                    values.insert(key, value);
+    /// The values, their lines joined and trailing blank lines dropped.
+    fn finish(mut self) -> Ini {
+        for (target, key, lines) in self.pending {
+            let value = lines.join("\n").trim_end().to_string();
+            match target {
+                Target::Defaults => {
+                    self.ini.defaults.insert(key, value);
                 }
+                Target::Section(i) => {
+                    if let Some((_, values)) = self.ini.sections.get_mut(i) {
+                        values.insert(key, value);
+                    }
+                }
+                Target::None => {}
             }
-            Target::None => {}
         }
+        self.ini
     }
-    Ok(ini)
 }
 
 /// `[name]` → `name` (configparser's `\[(?P<header>.+)\]`: up to the last `]`).
