@@ -19,7 +19,8 @@ use postgres::Client;
 use crate::schema::names;
 use crate::schema::parse::normalize_expr;
 use crate::schema::{
-    parse_statement, Column, ColumnType, Constraint, Op, Parsed, Schema, Table, Trigger, View,
+    parse_statement, Column, ColumnType, Constraint, Index, Op, Parsed, Schema, Table, Trigger,
+    View,
 };
 
 /// Reads the current schema.
@@ -55,93 +56,11 @@ pub fn introspect(client: &mut Client) -> Result<Schema, postgres::Error> {
 /// One table; `None` when something of it is outside the model.
 fn table(client: &mut Client, oid: Oid, name: &str) -> Result<Option<Table>, postgres::Error> {
     let mut t = Table::new(name);
-    for row in client.query(
-        "SELECT a.attname::text, format_type(a.atttypid, a.atttypmod), a.attnotnull, \
-                pg_get_expr(d.adbin, d.adrelid), a.attidentity::text, a.attgenerated::text \
-         FROM pg_catalog.pg_attribute a \
-         LEFT JOIN pg_catalog.pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum \
-         WHERE a.attrelid = $1 AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum",
-        &[&oid],
-    )? {
-        let type_name: String = row.get(1);
-        let default: Option<String> = row.get(3);
-        let identity: String = row.get(4);
-        let generated: String = row.get(5);
-        let ty = column_type(&type_name).filter(|_| identity != "a" && generated.is_empty());
-        let Some(ty) = ty else {
-            t.other_columns.push(row.get(0));
-            continue;
-        };
-        let serial = default
-            .as_deref()
-            .is_some_and(|d| d.starts_with("nextval("));
-        t.columns.push(Column {
-            name: row.get(0),
-            ty,
-            nullable: !row.get::<_, bool>(2),
-            default: if serial {
-                None
-            } else {
-                default.as_deref().map(normalize_expr)
-            },
-            identity: identity == "d" || serial,
-        });
+    read_columns(client, oid, &mut t)?;
+    if !read_constraints(client, oid, &mut t)? {
+        return Ok(None);
     }
-    for row in client.query(
-        "SELECT conname::text, pg_get_constraintdef(oid) FROM pg_catalog.pg_constraint \
-         WHERE conrelid = $1 AND contype IN ('p', 'u', 'f', 'c') ORDER BY conname",
-        &[&oid],
-    )? {
-        let cname: String = row.get(0);
-        let def: String = row.get(1);
-        let sql = format!("ALTER TABLE t ADD CONSTRAINT {} {def}", quote(&cname));
-        let Parsed::Ops { mut ops, .. } = parse_statement(&sql) else {
-            return Ok(None);
-        };
-        let Some(Op::AddConstraint { constraint, .. }) = ops.pop() else {
-            return Ok(None);
-        };
-        let constraint = unname(&t.name, constraint);
-        add(&mut t, constraint);
-    }
-    for row in client.query(
-        "SELECT ic.relname::text, pg_get_indexdef(i.indexrelid) FROM pg_catalog.pg_index i \
-         JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid \
-         WHERE i.indrelid = $1 AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint c \
-             WHERE c.conindid = i.indexrelid AND c.contype IN ('p', 'u', 'x')) \
-         ORDER BY i.indexrelid",
-        &[&oid],
-    )? {
-        let index_name: String = row.get(0);
-        let def: String = row.get(1);
-        let sql = strip_schema(&def.replacen(" USING btree ", " ", 1));
-        let parsed = match parse_statement(&sql) {
-            Parsed::Ops { mut ops, .. } => ops.pop(),
-            Parsed::Verbatim { .. } => None,
-        };
-        let index = match parsed {
-            Some(Op::CreateIndex { index, .. })
-                if !index
-                    .columns
-                    .iter()
-                    .any(|p| t.other_columns.contains(&p.expr)) =>
-            {
-                Some(index)
-            }
-            _ => None,
-        };
-        let Some(mut index) = index else {
-            t.other_indexes.push(index_name);
-            continue;
-        };
-        for p in &mut index.columns {
-            if !p.is_column {
-                p.expr = normalize_expr(&p.expr);
-            }
-        }
-        index.predicate = index.predicate.as_deref().map(normalize_expr);
-        t.indexes.push(index);
-    }
+    read_indexes(client, oid, &mut t)?;
     for row in client.query(
         "SELECT tgname::text, pg_get_triggerdef(oid) FROM pg_catalog.pg_trigger \
          WHERE tgrelid = $1 AND NOT tgisinternal ORDER BY tgname",
@@ -160,6 +79,146 @@ fn table(client: &mut Client, oid: Oid, name: &str) -> Result<Option<Table>, pos
         }
     }
     Ok(Some(t))
+}
+
+/// The table's columns, in order; one the model can't carry goes to `other_columns`.
+fn read_columns(client: &mut Client, oid: Oid, t: &mut Table) -> Result<(), postgres::Error> {
+    for row in client.query(
+        "SELECT a.attname::text, format_type(a.atttypid, a.atttypmod), a.attnotnull, \
+                pg_get_expr(d.adbin, d.adrelid), a.attidentity::text, a.attgenerated::text \
+         FROM pg_catalog.pg_attribute a \
+         LEFT JOIN pg_catalog.pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum \
+         WHERE a.attrelid = $1 AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum",
+        &[&oid],
+    )? {
+        let attribute = Attribute {
+            type_name: row.get(1),
+            not_null: row.get(2),
+            default: row.get(3),
+            identity: row.get(4),
+            generated: row.get(5),
+        };
+        match attribute.column(row.get(0)) {
+            Ok(c) => t.columns.push(c),
+            Err(name) => t.other_columns.push(name),
+        }
+    }
+    Ok(())
+}
+
+/// What `pg_attribute` (with the column's default) says of a column.
+struct Attribute {
+    type_name: String,
+    not_null: bool,
+    default: Option<String>,
+    /// `attidentity`: `a` (always), `d` (by default) or empty.
+    identity: String,
+    /// `attgenerated`: empty unless the column is generated.
+    generated: String,
+}
+
+impl Attribute {
+    /// The column named `name`, or the name back when the model can't carry the column (a
+    /// type outside the map, `GENERATED ALWAYS`).
+    fn column(self, name: String) -> Result<Column, String> {
+        let ty = column_type(&self.type_name)
+            .filter(|_| self.identity != "a" && self.generated.is_empty());
+        let Some(ty) = ty else {
+            return Err(name);
+        };
+        let serial = self
+            .default
+            .as_deref()
+            .is_some_and(|d| d.starts_with("nextval("));
+        Ok(Column {
+            name,
+            ty,
+            nullable: !self.not_null,
+            default: if serial {
+                None
+            } else {
+                self.default.as_deref().map(normalize_expr)
+            },
+            identity: self.identity == "d" || serial,
+        })
+    }
+}
+
+/// The table's keys, foreign keys and checks; `false` when one is outside the model.
+fn read_constraints(client: &mut Client, oid: Oid, t: &mut Table) -> Result<bool, postgres::Error> {
+    for row in client.query(
+        "SELECT conname::text, pg_get_constraintdef(oid) FROM pg_catalog.pg_constraint \
+         WHERE conrelid = $1 AND contype IN ('p', 'u', 'f', 'c') ORDER BY conname",
+        &[&oid],
+    )? {
+        let cname: String = row.get(0);
+        let def: String = row.get(1);
+        let Some(constraint) = constraint(&cname, &def) else {
+            return Ok(false);
+        };
+        let constraint = unname(&t.name, constraint);
+        add(t, constraint);
+    }
+    Ok(true)
+}
+
+/// A constraint from its name and `pg_get_constraintdef`, through the model's parser.
+fn constraint(cname: &str, def: &str) -> Option<Constraint> {
+    let sql = format!("ALTER TABLE t ADD CONSTRAINT {} {def}", quote(cname));
+    let Parsed::Ops { mut ops, .. } = parse_statement(&sql) else {
+        return None;
+    };
+    match ops.pop() {
+        Some(Op::AddConstraint { constraint, .. }) => Some(constraint),
+        _ => None,
+    }
+}
+
+/// The indexes that aren't a key's; one the model can't read goes to `other_indexes`.
+fn read_indexes(client: &mut Client, oid: Oid, t: &mut Table) -> Result<(), postgres::Error> {
+    for row in client.query(
+        "SELECT ic.relname::text, pg_get_indexdef(i.indexrelid) FROM pg_catalog.pg_index i \
+         JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid \
+         WHERE i.indrelid = $1 AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint c \
+             WHERE c.conindid = i.indexrelid AND c.contype IN ('p', 'u', 'x')) \
+         ORDER BY i.indexrelid",
+        &[&oid],
+    )? {
+        let index_name: String = row.get(0);
+        let def: String = row.get(1);
+        match index(&def, &t.other_columns) {
+            Some(index) => t.indexes.push(index),
+            None => t.other_indexes.push(index_name),
+        }
+    }
+    Ok(())
+}
+
+/// An index from `pg_get_indexdef`, with PostgreSQL's casts taken out of its expressions;
+/// `None` when the model can't read it or it is on one of `other_columns`.
+fn index(def: &str, other_columns: &[String]) -> Option<Index> {
+    let sql = strip_schema(&def.replacen(" USING btree ", " ", 1));
+    let mut index = match parse_statement(&sql) {
+        Parsed::Ops { mut ops, .. } => match ops.pop() {
+            Some(Op::CreateIndex { index, .. }) => index,
+            _ => return None,
+        },
+        Parsed::Verbatim { .. } => return None,
+    };
+    if index
+        .columns
+        .iter()
+        .any(|p| other_columns.contains(&p.expr))
+    {
+        return None;
+    }
+    for p in &mut index.columns {
+        if !p.is_column {
+            p.expr = normalize_expr(&p.expr);
+        }
+    }
+    index.predicate = index.predicate.as_deref().map(normalize_expr);
+    Some(index)
 }
 
 /// `CREATE INDEX ix ON public.t (a)` → `CREATE INDEX ix ON t (a)`.
@@ -264,4 +323,107 @@ fn column_type(name: &str) -> Option<ColumnType> {
         ("uuid", None) => ColumnType::Uuid,
         _ => return None,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::schema::{IndexPart, PrimaryKey};
+
+    fn attribute(type_name: &str, default: Option<&str>, identity: &str) -> Attribute {
+        Attribute {
+            type_name: type_name.into(),
+            not_null: true,
+            default: default.map(String::from),
+            identity: identity.into(),
+            generated: String::new(),
+        }
+    }
+
+    #[test]
+    fn columns_read_serials_identities_and_casts_the_way_a_script_says_them() {
+        let serial = attribute("integer", Some("nextval('t_id_seq'::regclass)"), "");
+        assert_eq!(
+            serial.column("id".into()),
+            Ok(Column {
+                name: "id".into(),
+                ty: ColumnType::Integer,
+                nullable: false,
+                default: None,
+                identity: true,
+            })
+        );
+        let text = attribute("character varying(20)", Some("'x'::character varying"), "");
+        let c = text.column("name".into()).unwrap();
+        assert_eq!(
+            (c.ty, c.default, c.identity),
+            (ColumnType::Varchar(Some(20)), Some("'x'".into()), false)
+        );
+        assert!(
+            attribute("bigint", None, "d")
+                .column("n".into())
+                .unwrap()
+                .identity
+        );
+        assert_eq!(
+            attribute("bigint", None, "a").column("n".into()),
+            Err("n".into())
+        );
+        assert_eq!(
+            attribute("tsvector", None, "").column("v".into()),
+            Err("v".into())
+        );
+        let mut generated = attribute("integer", None, "");
+        generated.generated = "s".into();
+        assert_eq!(generated.column("g".into()), Err("g".into()));
+    }
+
+    #[test]
+    fn constraints_go_through_the_model_parser() {
+        assert_eq!(
+            constraint("t_pkey", "PRIMARY KEY (id)").map(|c| unname("t", c)),
+            Some(Constraint::PrimaryKey(PrimaryKey {
+                name: None,
+                columns: vec!["id".into()],
+            }))
+        );
+        assert_eq!(
+            constraint("pk_t", "PRIMARY KEY (id)").map(|c| unname("t", c)),
+            Some(Constraint::PrimaryKey(PrimaryKey {
+                name: Some("pk_t".into()),
+                columns: vec!["id".into()],
+            }))
+        );
+        assert_eq!(constraint("ex", "EXCLUDE USING gist (r WITH &&)"), None);
+    }
+
+    #[test]
+    fn indexes_lose_the_schema_prefix_btree_and_casts() {
+        let i = index(
+            "CREATE INDEX ix_t_name ON public.t USING btree (lower((name)::text)) WHERE (n > 0)",
+            &[],
+        )
+        .unwrap();
+        assert_eq!((i.name.as_str(), i.table.as_str()), ("ix_t_name", "t"));
+        assert_eq!(
+            i.columns,
+            [IndexPart {
+                expr: "lower(name)".into(),
+                is_column: false,
+                descending: false,
+            }]
+        );
+        assert_eq!(i.predicate.as_deref(), Some("n > 0"));
+        assert_eq!(
+            index("CREATE INDEX ix_v ON public.t USING gin (v)", &[]),
+            None
+        );
+        assert_eq!(
+            index(
+                "CREATE INDEX ix_v ON public.t USING btree (v)",
+                &["v".into()]
+            ),
+            None
+        );
+    }
 }
