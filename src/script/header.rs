@@ -613,6 +613,22 @@ DROP TABLE tags;
     }
 
     #[test]
+    fn a_missing_key_or_section_is_reported_after_the_header() {
+        assert_eq!(error("-- down_revision:\n-- +upgrade\n").0, 2);
+        assert_eq!(error("-- revision: a\n-- +upgrade\n").0, 2);
+        assert_eq!(error("\n\n-- revision: a\n").0, 3);
+        assert_eq!(error("\n\n-- revision: a").0, 3);
+        assert_eq!(error("").0, 1);
+        assert_eq!(
+            error("-- revision: a\n-- down_revision:\n\n-- +downgrade\nA;\n"),
+            (
+                5,
+                "no '-- +upgrade' section (write one, even if empty)".to_string()
+            )
+        );
+    }
+
+    #[test]
     fn non_marker_comments_inside_sections_are_sql() {
         let s = parse(
             "-- revision: a\n-- down_revision:\n-- +upgrade\n-- +1 for this\n--+\nSELECT 1;\n",
