@@ -97,162 +97,37 @@ struct Marker {
     transaction: TransactionMode,
 }
 
+/// A syntax error: the 1-based line and the message.
+type LineError = (usize, String);
+
 impl Script {
     /// Parses a script's text; `path` is used in errors and kept in the value.
     pub fn parse(path: &Path, text: &str) -> Result<Script, ScriptError> {
-        let syntax = |line: usize, message: String| ScriptError::Syntax {
+        let syntax = |(line, message): LineError| ScriptError::Syntax {
             path: path.to_path_buf(),
             line,
             message,
         };
-        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-        let lines: Vec<&str> = text
-            .split('\n')
-            .map(|l| l.strip_suffix('\r').unwrap_or(l))
-            .collect();
-        // A final "\n" does not start another line.
-        let lines = match lines.split_last() {
-            Some((&"", init)) => init,
-            _ => &lines[..],
-        };
-
-        let mut i = 0;
-        while lines.get(i).is_some_and(|l| l.trim().is_empty()) {
-            i += 1;
-        }
-
-        // The header run.
-        let mut header: Vec<(&'static str, &str, usize)> = Vec::with_capacity(HEADER_KEYS.len());
-        while let Some((key, value)) = lines.get(i).and_then(|l| header_line(l)) {
-            let line_no = i + 1;
-            let lowered = key.to_ascii_lowercase();
-            let Some(known) = HEADER_KEYS.iter().find(|k| **k == lowered) else {
-                return Err(syntax(
-                    line_no,
-                    format!(
-                        "unknown header key '{key}'; expected one of {}",
-                        HEADER_KEYS.join(", ")
-                    ),
-                ));
-            };
-            if let Some((_, _, first)) = header.iter().find(|(k, _, _)| k == known) {
-                return Err(syntax(
-                    line_no,
-                    format!("duplicate header key '{known}' (first given on line {first})"),
-                ));
-            }
-            header.push((known, value, line_no));
-            i += 1;
-        }
-        let header_end = i + 1; // 1-based line just after the header
-        let get = |key: &str| {
-            header
-                .iter()
-                .find(|(k, _, _)| *k == key)
-                .map(|&(_, v, line)| (v, line))
-        };
-
-        let revision = match get("revision") {
-            Some((value, line)) => {
-                if !is_valid_revision_id(value) {
-                    return Err(syntax(line, bad_id_message("revision", value)));
-                }
-                value.to_string()
-            }
-            None => {
-                return Err(syntax(
-                    header_end.min(lines.len().max(1)),
-                    "missing '-- revision: <id>' in the header (the header is the run of '-- key: value' lines at the top of the file)".to_string(),
-                ))
-            }
-        };
-        let down_revisions = match get("down_revision") {
-            Some((value, line)) => {
-                let ids = split_list(value);
-                if let Some(bad) = ids.iter().find(|id| !is_valid_revision_id(id)) {
-                    return Err(syntax(line, bad_id_message("down_revision", bad)));
-                }
-                ids
-            }
-            None => return Err(syntax(
-                header_end.min(lines.len().max(1)),
-                "missing '-- down_revision:' in the header (leave it empty for a first revision)"
-                    .to_string(),
-            )),
-        };
-        let list = |key: &str| get(key).map(|(v, _)| split_list(v)).unwrap_or_default();
-        let branch_labels = list("branch_labels");
-        let depends_on = list("depends_on");
-        let message = get("message")
-            .map(|(v, _)| v.to_string())
-            .unwrap_or_default();
-        let create_date = get("create_date")
-            .map(|(v, _)| v.to_string())
-            .filter(|v| !v.is_empty());
-
-        // Between the header and the first marker: blank lines and comments only.
-        let mut sections: Vec<Section> = Vec::new();
-        let mut open: Option<(Marker, usize, usize)> = None; // marker, marker line, first sql idx
-        while i < lines.len() {
-            let line = lines[i];
-            let line_no = i + 1;
-            match parse_marker(line) {
-                Some(Ok(marker)) => {
-                    if let Some((m, _, start)) = open.take() {
-                        sections.push(make_section(m, lines, start, i));
-                    }
-                    let clash = sections
-                        .iter()
-                        .find(|s| s.direction == marker.direction && s.dialect == marker.dialect);
-                    if let Some(first) = clash {
-                        let what = match marker.dialect {
-                            Some(d) => format!("'-- +{} {d}'", marker.direction.name()),
-                            None => format!("'-- +{}'", marker.direction.name()),
-                        };
-                        return Err(syntax(
-                            line_no,
-                            format!(
-                                "a second {what} section (the first starts on line {})",
-                                first.first_line.saturating_sub(1)
-                            ),
-                        ));
-                    }
-                    open = Some((marker, line_no, i + 1));
-                }
-                Some(Err(message)) => return Err(syntax(line_no, message)),
-                None => {
-                    let trimmed = line.trim();
-                    if open.is_none() && !trimmed.is_empty() && !trimmed.starts_with("--") {
-                        return Err(syntax(
-                            line_no,
-                            "SQL outside of a section; start it with '-- +upgrade'".to_string(),
-                        ));
-                    }
-                }
-            }
-            i += 1;
-        }
-        if let Some((m, _, start)) = open.take() {
-            sections.push(make_section(m, lines, start, lines.len()));
-        }
-        if !sections
-            .iter()
-            .any(|s| s.direction == SectionDirection::Upgrade)
-        {
-            return Err(syntax(
-                lines.len().max(1),
-                "no '-- +upgrade' section (write one, even if empty)".to_string(),
-            ));
-        }
-
+        let lines = script_lines(text);
+        let mut i = lines.iter().take_while(|l| l.trim().is_empty()).count();
+        let header = Header::read(&lines, &mut i).map_err(syntax)?;
+        let revision = header.revision().map_err(syntax)?;
+        let down_revisions = header.down_revisions().map_err(syntax)?;
+        let sections = read_sections(&lines, i).map_err(syntax)?;
         Ok(Script {
             path: path.to_path_buf(),
             revision,
             down_revisions,
-            branch_labels,
-            depends_on,
-            message,
-            create_date,
+            branch_labels: header.list("branch_labels"),
+            depends_on: header.list("depends_on"),
+            message: header
+                .get("message")
+                .map(|(v, _)| v.to_string())
+                .unwrap_or_default(),
+            create_date: header
+                .get("create_date")
+                .map(|(v, _)| v.to_string())
+                .filter(|v| !v.is_empty()),
             sections,
             checksum: None,
         })
@@ -298,6 +173,164 @@ impl Script {
             origin: self.path.display().to_string(),
         }
     }
+}
+
+/// The lines of a script: a BOM stripped, `\r\n` accepted, a final `\n` starting no line.
+fn script_lines(text: &str) -> Vec<&str> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let mut lines: Vec<&str> = text
+        .split('\n')
+        .map(|l| l.strip_suffix('\r').unwrap_or(l))
+        .collect();
+    if lines.last() == Some(&"") {
+        lines.pop();
+    }
+    lines
+}
+
+/// The header run: each known key with its value and 1-based line.
+struct Header<'a> {
+    entries: Vec<(&'static str, &'a str, usize)>,
+    /// The line where a missing required key is reported: the one after the header (or the
+    /// file's last).
+    missing_line: usize,
+}
+
+impl<'a> Header<'a> {
+    /// Reads the header lines from `lines[*i]` on, leaving `*i` on the first line after them.
+    fn read(lines: &[&'a str], i: &mut usize) -> Result<Header<'a>, LineError> {
+        let mut entries: Vec<(&'static str, &str, usize)> = Vec::with_capacity(HEADER_KEYS.len());
+        while let Some((key, value)) = lines.get(*i).and_then(|l| header_line(l)) {
+            let line_no = *i + 1;
+            let lowered = key.to_ascii_lowercase();
+            let Some(known) = HEADER_KEYS.iter().find(|k| **k == lowered) else {
+                return Err((
+                    line_no,
+                    format!(
+                        "unknown header key '{key}'; expected one of {}",
+                        HEADER_KEYS.join(", ")
+                    ),
+                ));
+            };
+            if let Some((_, _, first)) = entries.iter().find(|(k, _, _)| k == known) {
+                return Err((
+                    line_no,
+                    format!("duplicate header key '{known}' (first given on line {first})"),
+                ));
+            }
+            entries.push((known, value, line_no));
+            *i += 1;
+        }
+        Ok(Header {
+            entries,
+            missing_line: (*i + 1).min(lines.len().max(1)),
+        })
+    }
+
+    fn get(&self, key: &str) -> Option<(&'a str, usize)> {
+        self.entries
+            .iter()
+            .find(|(k, _, _)| *k == key)
+            .map(|&(_, v, line)| (v, line))
+    }
+
+    fn list(&self, key: &str) -> Vec<String> {
+        self.get(key)
+            .map(|(v, _)| split_list(v))
+            .unwrap_or_default()
+    }
+
+    fn revision(&self) -> Result<String, LineError> {
+        match self.get("revision") {
+            Some((value, line)) => {
+                if !is_valid_revision_id(value) {
+                    return Err((line, bad_id_message("revision", value)));
+                }
+                Ok(value.to_string())
+            }
+            None => Err((
+                self.missing_line,
+                "missing '-- revision: <id>' in the header (the header is the run of '-- key: value' lines at the top of the file)".to_string(),
+            )),
+        }
+    }
+
+    fn down_revisions(&self) -> Result<Vec<String>, LineError> {
+        match self.get("down_revision") {
+            Some((value, line)) => {
+                let ids = split_list(value);
+                if let Some(bad) = ids.iter().find(|id| !is_valid_revision_id(id)) {
+                    return Err((line, bad_id_message("down_revision", bad)));
+                }
+                Ok(ids)
+            }
+            None => Err((
+                self.missing_line,
+                "missing '-- down_revision:' in the header (leave it empty for a first revision)"
+                    .to_string(),
+            )),
+        }
+    }
+}
+
+/// The sections from `lines[start..]` on. Before the first marker only blank lines and
+/// comments may appear; at least one upgrade section is required.
+fn read_sections(lines: &[&str], start: usize) -> Result<Vec<Section>, LineError> {
+    let mut sections: Vec<Section> = Vec::new();
+    let mut open: Option<(Marker, usize)> = None; // marker, index of its first SQL line
+    for (i, line) in lines.iter().enumerate().skip(start) {
+        let line_no = i + 1;
+        match parse_marker(line) {
+            Some(Ok(marker)) => {
+                if let Some((m, first)) = open.take() {
+                    sections.push(make_section(m, lines, first, i));
+                }
+                check_second_section(&sections, &marker).map_err(|e| (line_no, e))?;
+                open = Some((marker, i + 1));
+            }
+            Some(Err(message)) => return Err((line_no, message)),
+            None => {
+                let trimmed = line.trim();
+                if open.is_none() && !trimmed.is_empty() && !trimmed.starts_with("--") {
+                    return Err((
+                        line_no,
+                        "SQL outside of a section; start it with '-- +upgrade'".to_string(),
+                    ));
+                }
+            }
+        }
+    }
+    if let Some((m, first)) = open.take() {
+        sections.push(make_section(m, lines, first, lines.len()));
+    }
+    if !sections
+        .iter()
+        .any(|s| s.direction == SectionDirection::Upgrade)
+    {
+        return Err((
+            lines.len().max(1),
+            "no '-- +upgrade' section (write one, even if empty)".to_string(),
+        ));
+    }
+    Ok(sections)
+}
+
+/// Refuses a marker whose direction and dialect an earlier section already has.
+fn check_second_section(sections: &[Section], marker: &Marker) -> Result<(), String> {
+    let clash = sections
+        .iter()
+        .find(|s| s.direction == marker.direction && s.dialect == marker.dialect);
+    let Some(first) = clash else {
+        return Ok(());
+    };
+    let what = match marker.dialect {
+        Some(d) => format!("'-- +{} {d}'", marker.direction.name()),
+        None => format!("'-- +{}'", marker.direction.name()),
+    };
+    Err(format!(
+        "a second {what} section (the first starts on line {})",
+        first.first_line.saturating_sub(1)
+    ))
 }
 
 fn bad_id_message(key: &str, value: &str) -> String {
