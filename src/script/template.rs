@@ -507,6 +507,58 @@ DROP TABLE tags;
     }
 
     #[test]
+    fn percent_format_flags_width_and_precision_as_python_prints_them() {
+        let lookup = |name: &str| match name {
+            "n" => Some(Token::Int(42)),
+            "m" => Some(Token::Int(-7)),
+            "z" => Some(Token::Int(0)),
+            "s" => Some(Token::Str("hello")),
+            _ => None,
+        };
+        // The expected strings are Python's `template % {"n": 42, "m": -7, "z": 0, "s": "hello"}`.
+        for (template, python) in [
+            (
+                "%(n)+5d|%(n)05d|%(m)05d|%(m)-5d|%(n) d|%(m).3d|%(n)-+6i|%(z).0d",
+                "  +42|00042|-0007|-7   | 42|-007|+42   |0",
+            ),
+            (
+                "%(s)-8.2s|%(s)8s|%(n)s|%(n).1s|%(m)5s",
+                "he      |   hello|42|4|   -7",
+            ),
+            (
+                "%(n)ld|%(n)hd|%(n)#5d|%(n)0-5d|%(m)+d|%(n)5.3d",
+                "42|42|   42|42   |-7|  042",
+            ),
+        ] {
+            assert_eq!(
+                percent_format(template, lookup).ok().as_deref(),
+                Some(python),
+                "{template}"
+            );
+        }
+        let message = |template: &str| match percent_format(template, lookup) {
+            Err(ScriptError::Template(m)) => m,
+            other => panic!("{template}: {other:?}"),
+        };
+        assert_eq!(
+            message("%(s)d"),
+            "file_template '%(s)d': '%(s)d' needs a number, but 's' is text; use '%(s)s'"
+        );
+        assert_eq!(
+            message("%(n)256d"),
+            "file_template '%(n)256d': width or precision too large in '%(n)'"
+        );
+        assert_eq!(
+            message("%(n)x"),
+            "file_template '%(n)x': unsupported conversion '%(n)x'; use s or d"
+        );
+        assert_eq!(
+            message("a%(n).5"),
+            "file_template 'a%(n).5': incomplete token '%(n)'"
+        );
+    }
+
+    #[test]
     fn create_dates() {
         let z = zoned("2026-11-24T05:53:46.147954+00:00[UTC]");
         assert_eq!(format_create_date(&z, false), "2026-11-24 05:53:46.147954");
