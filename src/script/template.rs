@@ -216,7 +216,26 @@ fn percent_format<'a>(
                 "unknown token '{name}'; expected one of rev, slug, epoch, year, month, day, hour, minute, second"
             ))
         })?;
-        // flags, width, precision, length modifier, conversion
+        let (spec, after) = Spec::parse(after);
+        rest = after;
+        out.push_str(&spec.format(name, value).map_err(err)?);
+    }
+    out.push_str(rest);
+    Ok(out)
+}
+
+/// What follows `%(name)`: flags, width, precision and the conversion letter.
+struct Spec<'t> {
+    flags: &'t str,
+    width: usize,
+    precision: Option<usize>,
+    conversion: Option<char>,
+}
+
+impl<'t> Spec<'t> {
+    /// The spec at the start of `after`, and the template text after it. A length modifier
+    /// (`h`, `l`, `L`) is read and ignored, as Python does.
+    fn parse(after: &'t str) -> (Spec<'t>, &'t str) {
         let flags_len = after
             .find(|c: char| !"-+ 0#".contains(c))
             .unwrap_or(after.len());
@@ -236,62 +255,72 @@ fn percent_format<'a>(
         after = after.strip_prefix(['h', 'l', 'L']).unwrap_or(after);
         let mut chars = after.chars();
         let conversion = chars.next();
-        rest = chars.as_str();
-        if width > 255 || precision.is_some_and(|p| p > 255) {
-            return Err(err(format!("width or precision too large in '%({name})'")));
-        }
-        let text = match (conversion, value) {
-            (Some('s'), value) => {
-                let text = match value {
-                    Token::Str(s) => s.to_string(),
-                    Token::Int(n) => n.to_string(),
-                };
-                let text = match precision {
-                    Some(p) => text.chars().take(p).collect(),
-                    None => text,
-                };
-                pad(text, width, flags.contains('-'), ' ', "")
-            }
-            (Some('d' | 'i'), Token::Int(n)) => {
-                let mut digits = n.unsigned_abs().to_string();
-                if let Some(p) = precision {
-                    if digits.len() < p {
-                        digits = format!("{}{digits}", "0".repeat(p - digits.len()));
-                    }
-                }
-                let sign = if n < 0 {
-                    "-"
-                } else if flags.contains('+') {
-                    "+"
-                } else if flags.contains(' ') {
-                    " "
-                } else {
-                    ""
-                };
-                let left = flags.contains('-');
-                let fill = if flags.contains('0') && !left {
-                    '0'
-                } else {
-                    ' '
-                };
-                pad(digits, width, left, fill, sign)
-            }
-            (Some('d' | 'i'), Token::Str(_)) => {
-                return Err(err(format!(
-                    "'%({name})d' needs a number, but '{name}' is text; use '%({name})s'"
-                )))
-            }
-            (Some(other), _) => {
-                return Err(err(format!(
-                    "unsupported conversion '%({name}){other}'; use s or d"
-                )))
-            }
-            (None, _) => return Err(err(format!("incomplete token '%({name})'"))),
+        let spec = Spec {
+            flags,
+            width,
+            precision,
+            conversion,
         };
-        out.push_str(&text);
+        (spec, chars.as_str())
     }
-    out.push_str(rest);
-    Ok(out)
+
+    /// `value` (the token `name`'s) formatted; an error is the message.
+    fn format(&self, name: &str, value: Token<'_>) -> Result<String, String> {
+        if self.width > 255 || self.precision.is_some_and(|p| p > 255) {
+            return Err(format!("width or precision too large in '%({name})'"));
+        }
+        match (self.conversion, value) {
+            (Some('s'), value) => Ok(self.string(value)),
+            (Some('d' | 'i'), Token::Int(n)) => Ok(self.integer(n)),
+            (Some('d' | 'i'), Token::Str(_)) => Err(format!(
+                "'%({name})d' needs a number, but '{name}' is text; use '%({name})s'"
+            )),
+            (Some(other), _) => Err(format!(
+                "unsupported conversion '%({name}){other}'; use s or d"
+            )),
+            (None, _) => Err(format!("incomplete token '%({name})'")),
+        }
+    }
+
+    /// `%s`: the text, cut to the precision, padded to the width.
+    fn string(&self, value: Token<'_>) -> String {
+        let text = match value {
+            Token::Str(s) => s.to_string(),
+            Token::Int(n) => n.to_string(),
+        };
+        let text = match self.precision {
+            Some(p) => text.chars().take(p).collect(),
+            None => text,
+        };
+        pad(text, self.width, self.flags.contains('-'), ' ', "")
+    }
+
+    /// `%d`: at least `precision` digits, a sign by the flags, zero- or space-padded.
+    fn integer(&self, n: i64) -> String {
+        let flags = self.flags;
+        let mut digits = n.unsigned_abs().to_string();
+        if let Some(p) = self.precision {
+            if digits.len() < p {
+                digits = format!("{}{digits}", "0".repeat(p - digits.len()));
+            }
+        }
+        let sign = if n < 0 {
+            "-"
+        } else if flags.contains('+') {
+            "+"
+        } else if flags.contains(' ') {
+            " "
+        } else {
+            ""
+        };
+        let left = flags.contains('-');
+        let fill = if flags.contains('0') && !left {
+            '0'
+        } else {
+            ' '
+        };
+        pad(digits, self.width, left, fill, sign)
+    }
 }
 
 /// Pads `body` (with `sign` before it) to `width` characters: spaces on the left, or on the
