@@ -348,11 +348,13 @@ pub fn widens(from: &ColumnType, to: &ColumnType) -> bool {
     }
 }
 
-/// [`canonical`] with columns sorted by name and defaults as [`default_key`]s: equal for two
+/// [`canonical`] with columns sorted by name, defaults as [`default_key`]s and a lone integer
+/// key's auto-increment folded ([`Table::stored_keys`]): equal for two
 /// schemas the diff finds no change between (what the diff does not compare aside).
 pub fn comparable(schema: &Schema, dialect: Dialect) -> Schema {
     let mut s = canonical(schema, dialect);
     for t in &mut s.tables {
+        *t = t.stored_keys(dialect, true);
         t.columns.sort_by(|a, b| a.name.cmp(&b.name));
         for c in &mut t.columns {
             c.default = c.default.as_deref().map(default_key);
@@ -366,6 +368,10 @@ pub fn comparable(schema: &Schema, dialect: Dialect) -> Schema {
 /// naming their referenced columns.
 pub fn canonical(schema: &Schema, dialect: Dialect) -> Schema {
     let mut s = schema.on(dialect).sorted();
+    for t in &mut s.tables {
+        // The diff does not compare auto-increment, so only SQLite's key type is folded here.
+        *t = t.stored_keys(dialect, false);
+    }
     let keys: Vec<(String, Vec<String>)> = s
         .tables
         .iter()

@@ -110,6 +110,60 @@ impl Table {
         t
     }
 
+    /// The portable section's auto-assigned key, by SQLAlchemy's `autoincrement="auto"`
+    /// rule: the table's only primary-key column, of an integer type, with no default and
+    /// no foreign key, and not already declared auto-incrementing. SQLite assigns it as the
+    /// rowid (when it is spelled `INTEGER`); PostgreSQL needs it to be an identity column.
+    pub fn auto_key(&self) -> Option<&Column> {
+        self.key_candidate().filter(|c| !c.identity)
+    }
+
+    /// [`Table::auto_key`] whether or not the column is already marked as auto-incrementing.
+    fn key_candidate(&self) -> Option<&Column> {
+        let pk = self.primary_key.as_ref()?;
+        let [name] = pk.columns.as_slice() else {
+            return None;
+        };
+        let referenced = self.foreign_keys.iter().any(|fk| fk.columns.contains(name));
+        self.column(name)
+            .filter(|c| c.ty.is_integer() && c.default.is_none() && !referenced)
+    }
+
+    /// The table as a portable section means it on `dialect`: on PostgreSQL the
+    /// [`Table::auto_key`] becomes an identity column, on SQLite an `INTEGER` (its rowid).
+    pub fn with_auto_key(&self, dialect: Dialect) -> Table {
+        let mut t = self.clone();
+        if let Some(key) = self.auto_key().map(|c| c.name.clone()) {
+            if let Some(c) = t.column_mut(&key) {
+                match dialect {
+                    Dialect::Postgresql => c.identity = true,
+                    Dialect::Sqlite => c.ty = ColumnType::Integer,
+                }
+            }
+        }
+        t
+    }
+
+    /// The table with its lone integer key as both engines store it when a portable section
+    /// created it, for comparing a declared table with a live one: on SQLite the key is an
+    /// `INTEGER` (the rowid; `fold_identity` false leaves an auto-increment key as it is), and
+    /// on PostgreSQL, with `fold_identity`, it is not marked auto-incrementing (a portable key
+    /// and a declared identity are the same column on the server).
+    pub fn stored_keys(&self, dialect: Dialect, fold_identity: bool) -> Table {
+        let mut t = self.clone();
+        let Some(key) = self.key_candidate().map(|c| c.name.clone()) else {
+            return t;
+        };
+        if let Some(c) = t.column_mut(&key) {
+            match dialect {
+                Dialect::Postgresql if fold_identity => c.identity = false,
+                Dialect::Sqlite if !c.identity => c.ty = ColumnType::Integer,
+                _ => {}
+            }
+        }
+        t
+    }
+
     pub fn column(&self, name: &str) -> Option<&Column> {
         self.columns.iter().find(|c| c.name == name)
     }
@@ -346,6 +400,21 @@ impl Op {
             _ => {}
         }
         op
+    }
+
+    /// The operation as a portable section means it on `dialect`: a `CREATE TABLE` through
+    /// [`Table::with_auto_key`].
+    pub fn with_auto_key(&self, dialect: Dialect) -> Op {
+        match self {
+            Op::CreateTable {
+                table,
+                if_not_exists,
+            } => Op::CreateTable {
+                table: table.with_auto_key(dialect),
+                if_not_exists: *if_not_exists,
+            },
+            other => other.clone(),
+        }
     }
 
     /// The table an `ALTER TABLE` operation changes.

@@ -375,10 +375,27 @@ impl Lower {
             add_constraint(&mut table, c)?;
         }
         normalize_key_columns(&mut table);
+        self.mark_auto_key(&table, &ct.columns);
         Ok(vec![Op::CreateTable {
             table,
             if_not_exists: ct.if_not_exists,
         }])
+    }
+
+    /// A lone integer key ([`Table::auto_key`]) means SQLite's rowid: PostgreSQL must render
+    /// it as an identity column, and SQLite too unless it is spelled `INTEGER` (only that
+    /// spelling makes a column the rowid).
+    fn mark_auto_key(&mut self, table: &Table, defs: &[ast::ColumnDef]) {
+        let Some(key) = table.auto_key() else { return };
+        self.native
+            .push((Dialect::Sqlite, "INTEGER PRIMARY KEY".into()));
+        let def = defs.iter().find(|d| ident(&d.name) == key.name);
+        if let Some(def) = def.filter(|d| !matches!(d.data_type, ast::DataType::Integer(None))) {
+            self.native.push((
+                Dialect::Postgresql,
+                format!("{} PRIMARY KEY", def.data_type),
+            ));
+        }
     }
 
     /// A column definition: the column and its inline constraints.

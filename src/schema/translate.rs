@@ -46,10 +46,12 @@ pub fn translate(
 /// the parser marks as one engine's (`native`: the types of the map that only one engine
 /// knows, `AUTOINCREMENT`, `GENERATED … AS IDENTITY`, `CONCURRENTLY`) and each clause that
 /// keeps a statement out of the model as one engine's (`only_on`: `WITHOUT ROWID`, `STRICT`,
-/// `USING`, `INCLUDE`, `GENERATED ALWAYS`). `SERIAL` covers every serial spelling. A new
+/// `USING`, `INCLUDE`, `GENERATED ALWAYS`). `SERIAL` covers every serial spelling; `PRIMARY`
+/// catches a lone integer key, which PostgreSQL must make an identity column (see
+/// [`crate::schema::Table::auto_key`]). A new
 /// `native` or `only_on` in [`crate::schema::parse`] or [`crate::schema::types`] must add
 /// its word here.
-const ENGINE_WORDS: [&str; 12] = [
+const ENGINE_WORDS: [&str; 13] = [
     "AUTOINCREMENT",
     "BLOB",
     "BYTEA",
@@ -57,6 +59,7 @@ const ENGINE_WORDS: [&str; 12] = [
     "GENERATED",
     "INCLUDE",
     "JSONB",
+    "PRIMARY",
     "SERIAL",
     "STRICT",
     "TIMESTAMPTZ",
@@ -165,7 +168,7 @@ fn translate_parsed(
         }
         flush(&mut current, &mut pending, &mut out)?;
         out.extend(
-            render_op(&op, dialect)
+            render_op(&op.with_auto_key(dialect), dialect)
                 .map_err(|e| e.0)?
                 .into_iter()
                 .map(Emit::Sql),
@@ -196,7 +199,7 @@ fn render_all(ops: &[Op], dialect: Dialect) -> Result<Vec<Emit>, String> {
     let mut out = Vec::new();
     for op in ops {
         out.extend(
-            render_op(op, dialect)
+            render_op(&op.with_auto_key(dialect), dialect)
                 .map_err(|e| e.0)?
                 .into_iter()
                 .map(Emit::Sql),
@@ -350,7 +353,7 @@ mod tests {
     #[test]
     fn runs_as_written_takes_the_usual_statements_and_leaves_the_rest() {
         for sql in [
-            "CREATE TABLE a (id INTEGER PRIMARY KEY, name VARCHAR(64) NOT NULL)",
+            "CREATE TABLE a (id INTEGER, name VARCHAR(64) NOT NULL)",
             "create index ix_a_name on a (name)",
             "CREATE TABLE b (at TIMESTAMP WITH TIME ZONE, j JSON, u UUID)",
             "DROP TABLE a",
@@ -359,6 +362,7 @@ mod tests {
             assert!(runs_as_written(sql), "{sql}");
         }
         for sql in [
+            "CREATE TABLE a (id INTEGER PRIMARY KEY, name VARCHAR(64) NOT NULL)",
             "CREATE INDEX CONCURRENTLY ix_c ON a (name)",
             "CREATE TABLE b (raw blob)",
             "CREATE TABLE b (id INTEGER) -- strict, for now",

@@ -15,6 +15,7 @@ mod inspect;
 mod lock;
 mod offline;
 mod pg;
+mod portable;
 mod postgres;
 mod revision;
 mod robustness;
