@@ -34,8 +34,18 @@ pub enum AutogenerateError {
     Render(#[from] RenderError),
 }
 
-/// The changes that would bring the database to `models.sql`, in order.
-pub fn compare(project: &Project, db: &mut dyn Database) -> crate::Result<Vec<Change>> {
+/// What comparing `models.sql` with the database found.
+#[derive(Debug)]
+pub struct Comparison {
+    /// The changes that would bring the database to `models.sql`, in order.
+    pub changes: Vec<Change>,
+    /// What `models.sql` declares that can't mean the same on both engines, one line a kind
+    /// ([`crate::schema::portability`]).
+    pub warnings: Vec<String>,
+}
+
+/// Compares `models.sql` with the database.
+pub fn compare(project: &Project, db: &mut dyn Database) -> crate::Result<Comparison> {
     let rows = read_heads(db, &project.version_table)?;
     project.check_rows(&rows)?;
     let mut heads: Vec<String> = project
@@ -62,7 +72,10 @@ pub fn compare(project: &Project, db: &mut dyn Database) -> crate::Result<Vec<Ch
     if let Some(what) = outside_model(&live, &model) {
         return Err(AutogenerateError::OutsideModel { path, what }.into());
     }
-    Ok(diff(&live, &model, dialect))
+    Ok(Comparison {
+        changes: diff(&live, &model, dialect),
+        warnings: crate::schema::portability::warnings(&model),
+    })
 }
 
 /// The database's schema without the version table and the history table beside it.

@@ -105,3 +105,294 @@ fn a_key_made_without_identity_is_left_to_a_migration() {
     s.alembic(&["upgrade", "head"]).ok();
     s.alembic(&["downgrade", "base"]).ok();
 }
+
+#[test]
+fn check_warns_once_per_kind_where_the_engines_differ() {
+    for engine in [Engine::Sqlite, Engine::Postgres] {
+        let p = Project::new(engine);
+        let sql =
+            "CREATE TABLE notes (id INTEGER PRIMARY KEY, title VARCHAR(20), body VARCHAR(200));";
+        p.script("a1", "", "notes", sql, Some("DROP TABLE notes;"));
+        p.alembic(&["upgrade", "head"]).ok();
+        std::fs::write(p.path("models.sql"), sql).expect("models");
+        let run = p.alembic(&["check"]).ok();
+        assert_eq!(run.stdout, "No new upgrade operations detected.\n");
+        let warnings: Vec<&str> = run
+            .stderr
+            .lines()
+            .filter(|l| l.starts_with("WARNING"))
+            .collect();
+        assert_eq!(
+            warnings,
+            ["WARNING: VARCHAR(n) lengths are enforced on PostgreSQL only; SQLite stores longer \
+             text (notes.title, notes.body)"],
+            "{engine:?}"
+        );
+    }
+}
+
+/// A random portable history: tables with a lone integer key and columns of the types both
+/// engines hold alike, columns added and dropped, indexes, and rows inserted along the way.
+mod random_histories {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    /// A column type, the literal of a value of it, and the SQL that reads it back as the
+    /// same text on both engines.
+    #[derive(Clone, Copy, Debug)]
+    pub enum Kind {
+        Int,
+        Big,
+        Text,
+        Varchar,
+        Bool,
+    }
+
+    impl Kind {
+        fn sql(self) -> &'static str {
+            match self {
+                Kind::Int => "INTEGER",
+                Kind::Big => "BIGINT",
+                Kind::Text => "TEXT",
+                Kind::Varchar => "VARCHAR(20)",
+                Kind::Bool => "BOOLEAN",
+            }
+        }
+
+        fn literal(self, n: u8) -> String {
+            match self {
+                Kind::Int | Kind::Big => format!("{}", i32::from(n) - 100),
+                Kind::Text | Kind::Varchar => format!("'v{n}'"),
+                Kind::Bool => if n.is_multiple_of(2) { "TRUE" } else { "FALSE" }.to_string(),
+            }
+        }
+
+        fn read(self, column: &str) -> String {
+            match self {
+                Kind::Bool => format!(
+                    "CASE WHEN {column} IS NULL THEN 'NULL' WHEN {column} THEN 'true' ELSE 'false' END"
+                ),
+                _ => format!("COALESCE(CAST({column} AS TEXT), 'NULL')"),
+            }
+        }
+    }
+
+    #[derive(Clone, Debug)]
+    pub enum Step {
+        /// A new table with these columns (and a default on the first when `default`).
+        Create { kinds: Vec<Kind>, default: bool },
+        /// A column added to a table (by index, modulo the tables).
+        Add {
+            table: usize,
+            kind: Kind,
+            default: bool,
+        },
+        /// The last added column of a table dropped.
+        Drop { table: usize },
+        /// An index on a table's first column.
+        Index { table: usize },
+        /// A row into a table, its values chosen from `seed`.
+        Insert { table: usize, seed: u8 },
+    }
+
+    fn kind() -> impl Strategy<Value = Kind> {
+        prop::sample::select(vec![
+            Kind::Int,
+            Kind::Big,
+            Kind::Text,
+            Kind::Varchar,
+            Kind::Bool,
+        ])
+    }
+
+    fn step() -> impl Strategy<Value = Step> {
+        prop_oneof![
+            (prop::collection::vec(kind(), 1..4), any::<bool>())
+                .prop_map(|(kinds, default)| Step::Create { kinds, default }),
+            (0..4usize, kind(), any::<bool>()).prop_map(|(table, kind, default)| Step::Add {
+                table,
+                kind,
+                default
+            }),
+            (0..4usize).prop_map(|table| Step::Drop { table }),
+            (0..4usize).prop_map(|table| Step::Index { table }),
+            (0..4usize, any::<u8>()).prop_map(|(table, seed)| Step::Insert { table, seed }),
+            (0..4usize, any::<u8>()).prop_map(|(table, seed)| Step::Insert { table, seed }),
+        ]
+    }
+
+    /// A table as the history has built it so far.
+    #[derive(Clone, Debug)]
+    struct Built {
+        name: String,
+        columns: Vec<(String, Kind)>,
+        /// How many columns were created with the table (those are never dropped).
+        created: usize,
+        indexed: bool,
+    }
+
+    /// The history's revisions (upgrade, downgrade) and the final tables.
+    fn history(steps: &[Step]) -> (Vec<(String, String)>, Vec<Built>) {
+        let mut tables: Vec<Built> = Vec::new();
+        let mut revisions = Vec::new();
+        let mut added = 0;
+        for step in steps {
+            let pick = |i: usize, tables: &[Built]| (!tables.is_empty()).then(|| i % tables.len());
+            let rev = match step {
+                Step::Create { kinds, default } => {
+                    let name = format!("t{}", tables.len());
+                    let columns: Vec<(String, Kind)> = kinds
+                        .iter()
+                        .enumerate()
+                        .map(|(i, k)| (format!("c{i}"), *k))
+                        .collect();
+                    let defs: Vec<String> = columns
+                        .iter()
+                        .enumerate()
+                        .map(|(i, (c, k))| match (i, default) {
+                            (0, true) => {
+                                format!("{c} {} NOT NULL DEFAULT {}", k.sql(), k.literal(7))
+                            }
+                            _ => format!("{c} {}", k.sql()),
+                        })
+                        .collect();
+                    let up = format!(
+                        "CREATE TABLE {name} (id INTEGER PRIMARY KEY, {});",
+                        defs.join(", ")
+                    );
+                    let down = format!("DROP TABLE {name};");
+                    tables.push(Built {
+                        name,
+                        created: columns.len(),
+                        columns,
+                        indexed: false,
+                    });
+                    Some((up, down))
+                }
+                Step::Add {
+                    table,
+                    kind,
+                    default,
+                } => pick(*table, &tables).map(|i| {
+                    added += 1;
+                    let t = &mut tables[i];
+                    let c = format!("a{added}");
+                    let def = if *default {
+                        format!(" DEFAULT {}", kind.literal(3))
+                    } else {
+                        String::new()
+                    };
+                    t.columns.push((c.clone(), *kind));
+                    (
+                        format!("ALTER TABLE {} ADD COLUMN {c} {}{def};", t.name, kind.sql()),
+                        format!("ALTER TABLE {} DROP COLUMN {c};", t.name),
+                    )
+                }),
+                Step::Drop { table } => pick(*table, &tables).and_then(|i| {
+                    let t = &mut tables[i];
+                    if t.columns.len() <= t.created {
+                        return None;
+                    }
+                    let (c, kind) = t.columns.pop().expect("added column");
+                    Some((
+                        format!("ALTER TABLE {} DROP COLUMN {c};", t.name),
+                        format!("ALTER TABLE {} ADD COLUMN {c} {};", t.name, kind.sql()),
+                    ))
+                }),
+                Step::Index { table } => pick(*table, &tables).and_then(|i| {
+                    let t = &mut tables[i];
+                    if t.indexed {
+                        return None;
+                    }
+                    t.indexed = true;
+                    Some((
+                        format!("CREATE INDEX ix_{0} ON {0} (c0);", t.name),
+                        format!("DROP INDEX ix_{};", t.name),
+                    ))
+                }),
+                Step::Insert { table, seed } => pick(*table, &tables).map(|i| {
+                    let t = &tables[i];
+                    let names: Vec<&str> = t.columns.iter().map(|(c, _)| c.as_str()).collect();
+                    let values: Vec<String> = t
+                        .columns
+                        .iter()
+                        .enumerate()
+                        .map(|(j, (_, k))| k.literal(seed.wrapping_add(j as u8)))
+                        .collect();
+                    (
+                        format!(
+                            "INSERT INTO {} ({}) VALUES ({});",
+                            t.name,
+                            names.join(", "),
+                            values.join(", ")
+                        ),
+                        String::new(),
+                    )
+                }),
+            };
+            revisions.extend(rev);
+        }
+        (revisions, tables)
+    }
+
+    /// Every column of every table, read back as text in key order.
+    fn rows(p: &Project, tables: &[Built]) -> Vec<Vec<String>> {
+        tables
+            .iter()
+            .flat_map(|t| {
+                let mut reads = vec![format!(
+                    "SELECT CAST(id AS TEXT) FROM {} ORDER BY id",
+                    t.name
+                )];
+                reads.extend(
+                    t.columns
+                        .iter()
+                        .map(|(c, k)| format!("SELECT {} FROM {} ORDER BY id", k.read(c), t.name)),
+                );
+                reads
+            })
+            .map(|sql| p.query_column(&sql))
+            .collect()
+    }
+
+    /// Runs the history on `engine`: the schema and rows at head, and that base is empty again.
+    fn run(
+        engine: Engine,
+        revisions: &[(String, String)],
+        tables: &[Built],
+    ) -> (Schema, Vec<Vec<String>>) {
+        let p = Project::new(engine);
+        let mut down = String::new();
+        for (i, (up, back)) in revisions.iter().enumerate() {
+            let parent = if i == 0 {
+                String::new()
+            } else {
+                format!("r{}", i - 1)
+            };
+            p.script(&format!("r{i}"), &parent, "step", up, Some(back));
+            down = back.clone();
+        }
+        let _ = down;
+        p.alembic(&["upgrade", "head"]).ok();
+        let state = (live(&p), rows(&p, tables));
+        p.alembic(&["downgrade", "base"]).ok();
+        assert!(p.tables().is_empty(), "{engine:?}: {:?}", p.tables());
+        state
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(12))]
+        #[test]
+        fn the_same_history_means_the_same_on_both_engines(
+            steps in prop::collection::vec(step(), 1..10)
+        ) {
+            let (revisions, tables) = history(&steps);
+            prop_assume!(!revisions.is_empty());
+            let sqlite = run(Engine::Sqlite, &revisions, &tables);
+            let postgres = run(Engine::Postgres, &revisions, &tables);
+            prop_assert_eq!(&sqlite.0, &postgres.0, "{:#?}", revisions);
+            prop_assert_eq!(&sqlite.1, &postgres.1, "{:#?}", revisions);
+        }
+    }
+}

@@ -29,11 +29,18 @@ pub fn check(settings: &Settings) -> Result<ExitCode> {
     )))
 }
 
-/// Connects to the project's database and compares it with `models.sql`.
+/// Connects to the project's database and compares it with `models.sql`; prints on stderr,
+/// once per kind, what `models.sql` declares that can't mean the same on both engines.
 pub fn detect(settings: &Settings, project: &Project) -> Result<Vec<Change>> {
     let url = settings.url(&project.config)?;
     let mut db = connect(settings.printer, &url)?;
-    compare(project, db.as_mut())
+    let found = compare(project, db.as_mut())?;
+    let mut lines = String::new();
+    for warning in &found.warnings {
+        lines.push_str(&format!("WARNING: {warning}\n"));
+    }
+    settings.printer.log(&lines);
+    Ok(found.changes)
 }
 
 /// Logs each difference on stderr, as Alembic's autogenerate does.
