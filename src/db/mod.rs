@@ -28,6 +28,9 @@ pub enum DbError {
     /// A statement failed.
     #[error("{message}")]
     Statement { message: String },
+    /// Reading the live schema failed.
+    #[error(transparent)]
+    Introspect(#[from] introspect::postgres::IntrospectError),
     /// Another process holds the migration lock and the wait ran out.
     #[error("timed out after {0:?} waiting for the migration lock held by another process")]
     LockTimeout(Duration),

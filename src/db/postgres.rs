@@ -239,8 +239,7 @@ impl Database for PgDatabase {
     }
 
     fn introspect(&mut self) -> Result<crate::schema::Schema, DbError> {
-        super::introspect::postgres::introspect(&mut self.client)
-            .map_err(|e| self.statement_error(&e))
+        Ok(super::introspect::postgres::introspect(&mut self.client)?)
     }
 
     fn unlock(&mut self) -> Result<(), DbError> {
@@ -277,7 +276,7 @@ fn scrub(message: &str, password: Option<&str>) -> String {
 
 /// `ERROR: relation "x" does not exist; DETAIL: …; HINT: …` for a server error, otherwise
 /// the client error with its causes.
-fn error_message(err: &postgres::Error) -> String {
+pub(super) fn error_message(err: &postgres::Error) -> String {
     if let Some(db) = err.as_db_error() {
         let mut text = format!("{}: {}", db.severity(), one_line(&db.message()));
         if let Some(detail) = db.detail() {

@@ -374,3 +374,45 @@ fn harness_gives_fresh_databases() {
         [pg::PASSWORD_USER]
     );
 }
+
+/// Definitions that come back NULL (an object dropped between the catalog scan and the
+/// `pg_get_*def` call) mean the object is gone; a NULL where the catalog always has a value
+/// is an error naming what was read. Neither panics.
+#[test]
+fn introspection_reads_null_answers_without_panicking() {
+    use litekb_migrations::db::introspect::postgres::{trigger, view, IntrospectError};
+
+    let url = pg::database_url();
+    let mut client = pg::admin_client(&url);
+    let mut row = |sql: &str| {
+        client
+            .query_one(sql, &[])
+            .unwrap_or_else(|e| panic!("{sql}: {e}"))
+    };
+    // The server's own answer for an object that no longer exists.
+    let gone = row("SELECT 'tg'::text, pg_get_triggerdef(0)");
+    assert!(gone.try_get::<_, Option<String>>(1).unwrap().is_none());
+    assert_eq!(trigger(&gone, "t").unwrap(), None);
+    assert_eq!(view(&row("SELECT 'v'::text, NULL::text")).unwrap(), None);
+    let v = view(&row("SELECT 'v'::text, ' SELECT 1;'::text")).unwrap();
+    assert_eq!(
+        v.map(|v| (v.name, v.sql)),
+        Some(("v".to_string(), " SELECT 1;".to_string()))
+    );
+
+    let err = trigger(&row("SELECT NULL::text, 'CREATE TRIGGER …'::text"), "t").unwrap_err();
+    assert!(
+        matches!(err, IntrospectError::Decode { column: 0, .. }),
+        "{err:?}"
+    );
+    assert_eq!(
+        err.to_string(),
+        "unexpected answer from pg_catalog for the triggers: column 0 is NULL"
+    );
+    let err = view(&row("SELECT 1, 'x'::text")).unwrap_err();
+    assert!(
+        err.to_string()
+            .starts_with("unexpected answer from pg_catalog for the views: column 0 can't be read"),
+        "{err}"
+    );
+}

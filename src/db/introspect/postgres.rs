@@ -12,9 +12,15 @@
 //! (`USING gin`, or one on such a column) is listed by name in the table's `other_columns` /
 //! `other_indexes`, and the rest of the table is read as usual; a constraint the model can't
 //! read puts the whole table in `other_tables`.
+//!
+//! Every value is read with a checked access: a NULL or a value of another type where the
+//! catalog always has one is an [`IntrospectError`], never a panic. A definition function
+//! (`pg_get_triggerdef`, `pg_get_constraintdef`, `pg_get_indexdef`, a view's definition)
+//! answers NULL for an object dropped between the catalog scan and the call (concurrent DDL):
+//! that object is gone, and is left out.
 
-use postgres::types::Oid;
-use postgres::Client;
+use postgres::types::{FromSql, Oid};
+use postgres::{Client, Row};
 
 use crate::schema::names;
 use crate::schema::parse::normalize_expr;
@@ -23,54 +29,133 @@ use crate::schema::{
     View,
 };
 
+/// A catalog query failed, or answered with a value its column can't hold.
+#[derive(Debug, thiserror::Error)]
+pub enum IntrospectError {
+    /// The query itself failed.
+    #[error("can't read the {what} from pg_catalog: {}", crate::db::postgres::error_message(.source))]
+    Query {
+        what: &'static str,
+        #[source]
+        source: postgres::Error,
+    },
+    /// A value the catalog always has (a name, a type) came back NULL or of another type.
+    #[error("unexpected answer from pg_catalog for the {what}: column {column} {}", decode_problem(.source))]
+    Decode {
+        what: &'static str,
+        column: usize,
+        #[source]
+        source: postgres::Error,
+    },
+}
+
+/// `is NULL` or the driver's words for a value of the wrong type.
+fn decode_problem(err: &postgres::Error) -> String {
+    use std::error::Error as _;
+    match err.source() {
+        Some(cause) if cause.is::<postgres::types::WasNull>() => "is NULL".to_string(),
+        Some(cause) => format!("can't be read: {cause}"),
+        None => format!("can't be read: {err}"),
+    }
+}
+
+/// Runs one catalog query.
+fn query(
+    client: &mut Client,
+    what: &'static str,
+    sql: &str,
+    params: &[&(dyn postgres::types::ToSql + Sync)],
+) -> Result<Vec<Row>, IntrospectError> {
+    client
+        .query(sql, params)
+        .map_err(|source| IntrospectError::Query { what, source })
+}
+
+/// Column `column` of a catalog row, where `Option<…>` reads a NULL as `None` and any other
+/// type refuses it.
+fn get<'a, T: FromSql<'a>>(
+    row: &'a Row,
+    what: &'static str,
+    column: usize,
+) -> Result<T, IntrospectError> {
+    row.try_get(column)
+        .map_err(|source| IntrospectError::Decode {
+            what,
+            column,
+            source,
+        })
+}
+
 /// Reads the current schema.
-pub fn introspect(client: &mut Client) -> Result<Schema, postgres::Error> {
+pub fn introspect(client: &mut Client) -> Result<Schema, IntrospectError> {
     let mut schema = Schema::default();
-    let tables = client.query(
-        "SELECT c.oid, c.relname FROM pg_catalog.pg_class c \
+    let tables = query(
+        client,
+        "tables",
+        "SELECT c.oid, c.relname::text FROM pg_catalog.pg_class c \
          JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace \
          WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p') ORDER BY c.oid",
         &[],
     )?;
     for row in tables {
-        let oid: Oid = row.get(0);
-        let name: String = row.get(1);
+        let oid: Oid = get(&row, "tables", 0)?;
+        let name: String = get(&row, "tables", 1)?;
         match table(client, oid, &name)? {
             Some(t) => schema.tables.push(t),
             None => schema.other_tables.push(name),
         }
     }
-    for row in client.query(
+    let views = query(
+        client,
+        "views",
         "SELECT viewname::text, definition FROM pg_catalog.pg_views \
          WHERE schemaname = current_schema() ORDER BY viewname",
         &[],
-    )? {
-        schema.views.push(View {
-            name: row.get(0),
-            sql: row.get(1),
-        });
+    )?;
+    for row in &views {
+        schema.views.extend(view(row)?);
     }
     Ok(schema)
 }
 
+/// A view from a row of `viewname, definition`. The definition is NULL when the view was
+/// dropped after the catalog was scanned (concurrent DDL): the view is gone, so `None`.
+pub fn view(row: &Row) -> Result<Option<View>, IntrospectError> {
+    let name: String = get(row, "views", 0)?;
+    let sql: Option<String> = get(row, "views", 1)?;
+    Ok(sql.map(|sql| View { name, sql }))
+}
+
+/// A trigger of `table` from a row of `tgname, pg_get_triggerdef(oid)`. The definition is
+/// NULL when the trigger was dropped after the catalog was scanned: the trigger is gone, so
+/// `None`.
+pub fn trigger(row: &Row, table: &str) -> Result<Option<Trigger>, IntrospectError> {
+    let name: String = get(row, "triggers", 0)?;
+    let sql: Option<String> = get(row, "triggers", 1)?;
+    Ok(sql.map(|sql| Trigger {
+        name,
+        table: table.to_string(),
+        sql,
+    }))
+}
+
 /// One table; `None` when something of it is outside the model.
-fn table(client: &mut Client, oid: Oid, name: &str) -> Result<Option<Table>, postgres::Error> {
+fn table(client: &mut Client, oid: Oid, name: &str) -> Result<Option<Table>, IntrospectError> {
     let mut t = Table::new(name);
     read_columns(client, oid, &mut t)?;
     if !read_constraints(client, oid, &mut t)? {
         return Ok(None);
     }
     read_indexes(client, oid, &mut t)?;
-    for row in client.query(
+    let triggers = query(
+        client,
+        "triggers",
         "SELECT tgname::text, pg_get_triggerdef(oid) FROM pg_catalog.pg_trigger \
          WHERE tgrelid = $1 AND NOT tgisinternal ORDER BY tgname",
         &[&oid],
-    )? {
-        t.triggers.push(Trigger {
-            name: row.get(0),
-            table: name.to_string(),
-            sql: row.get(1),
-        });
+    )?;
+    for row in &triggers {
+        t.triggers.extend(trigger(row, name)?);
     }
     let keys = t.primary_key.as_ref().map(|pk| pk.columns.clone());
     for c in &mut t.columns {
@@ -82,23 +167,20 @@ fn table(client: &mut Client, oid: Oid, name: &str) -> Result<Option<Table>, pos
 }
 
 /// The table's columns, in order; one the model can't carry goes to `other_columns`.
-fn read_columns(client: &mut Client, oid: Oid, t: &mut Table) -> Result<(), postgres::Error> {
-    for row in client.query(
+fn read_columns(client: &mut Client, oid: Oid, t: &mut Table) -> Result<(), IntrospectError> {
+    let rows = query(
+        client,
+        "columns",
         "SELECT a.attname::text, format_type(a.atttypid, a.atttypmod), a.attnotnull, \
                 pg_get_expr(d.adbin, d.adrelid), a.attidentity::text, a.attgenerated::text \
          FROM pg_catalog.pg_attribute a \
          LEFT JOIN pg_catalog.pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum \
          WHERE a.attrelid = $1 AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum",
         &[&oid],
-    )? {
-        let attribute = Attribute {
-            type_name: row.get(1),
-            not_null: row.get(2),
-            default: row.get(3),
-            identity: row.get(4),
-            generated: row.get(5),
-        };
-        match attribute.column(row.get(0)) {
+    )?;
+    for row in &rows {
+        let (name, attribute) = Attribute::read(row)?;
+        match attribute.column(name) {
             Ok(c) => t.columns.push(c),
             Err(name) => t.other_columns.push(name),
         }
@@ -118,6 +200,19 @@ struct Attribute {
 }
 
 impl Attribute {
+    /// A column's name and attribute from a row of the columns query.
+    fn read(row: &Row) -> Result<(String, Attribute), IntrospectError> {
+        let what = "columns";
+        let attribute = Attribute {
+            type_name: get(row, what, 1)?,
+            not_null: get(row, what, 2)?,
+            default: get(row, what, 3)?,
+            identity: get(row, what, 4)?,
+            generated: get(row, what, 5)?,
+        };
+        Ok((get(row, what, 0)?, attribute))
+    }
+
     /// The column named `name`, or the name back when the model can't carry the column (a
     /// type outside the map, `GENERATED ALWAYS`).
     fn column(self, name: String) -> Result<Column, String> {
@@ -144,15 +239,23 @@ impl Attribute {
     }
 }
 
-/// The table's keys, foreign keys and checks; `false` when one is outside the model.
-fn read_constraints(client: &mut Client, oid: Oid, t: &mut Table) -> Result<bool, postgres::Error> {
-    for row in client.query(
+/// The table's keys, foreign keys and checks; `false` when one is outside the model. A
+/// constraint whose definition is NULL was dropped after the catalog was scanned, and is
+/// skipped.
+fn read_constraints(client: &mut Client, oid: Oid, t: &mut Table) -> Result<bool, IntrospectError> {
+    let what = "constraints";
+    let rows = query(
+        client,
+        what,
         "SELECT conname::text, pg_get_constraintdef(oid) FROM pg_catalog.pg_constraint \
          WHERE conrelid = $1 AND contype IN ('p', 'u', 'f', 'c') ORDER BY conname",
         &[&oid],
-    )? {
-        let cname: String = row.get(0);
-        let def: String = row.get(1);
+    )?;
+    for row in &rows {
+        let cname: String = get(row, what, 0)?;
+        let Some(def) = get::<Option<String>>(row, what, 1)? else {
+            continue;
+        };
         let Some(constraint) = constraint(&cname, &def) else {
             return Ok(false);
         };
@@ -174,18 +277,25 @@ fn constraint(cname: &str, def: &str) -> Option<Constraint> {
     }
 }
 
-/// The indexes that aren't a key's; one the model can't read goes to `other_indexes`.
-fn read_indexes(client: &mut Client, oid: Oid, t: &mut Table) -> Result<(), postgres::Error> {
-    for row in client.query(
+/// The indexes that aren't a key's; one the model can't read goes to `other_indexes`. An
+/// index whose definition is NULL was dropped after the catalog was scanned, and is skipped.
+fn read_indexes(client: &mut Client, oid: Oid, t: &mut Table) -> Result<(), IntrospectError> {
+    let what = "indexes";
+    let rows = query(
+        client,
+        what,
         "SELECT ic.relname::text, pg_get_indexdef(i.indexrelid) FROM pg_catalog.pg_index i \
          JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid \
          WHERE i.indrelid = $1 AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint c \
              WHERE c.conindid = i.indexrelid AND c.contype IN ('p', 'u', 'x')) \
          ORDER BY i.indexrelid",
         &[&oid],
-    )? {
-        let index_name: String = row.get(0);
-        let def: String = row.get(1);
+    )?;
+    for row in &rows {
+        let index_name: String = get(row, what, 0)?;
+        let Some(def) = get::<Option<String>>(row, what, 1)? else {
+            continue;
+        };
         match index(&def, &t.other_columns) {
             Some(index) => t.indexes.push(index),
             None => t.other_indexes.push(index_name),
