@@ -75,7 +75,7 @@ CREATE INDEX ix_items_name ON items (name);",
         "a1",
         "ALTER TABLE items ALTER COLUMN name TYPE TEXT;",
     );
-    litekb_migrations::migrate::upgrade(&ini, "a1").expect("upgrade to a1");
+    litekb_migrations::ops::upgrade(&ini, "a1").expect("upgrade to a1");
     if rows == 0 {
         return (ini, db);
     }
@@ -109,7 +109,7 @@ fn main() {
         let (ini, db) = populated(dir.path(), 0);
         std::fs::copy(&template_db, &db).expect("copy db");
         let started = Instant::now();
-        litekb_migrations::migrate::upgrade(&ini, "head").expect("upgrade head");
+        litekb_migrations::ops::upgrade(&ini, "head").expect("upgrade head");
         tool.push(started.elapsed());
         let conn = rusqlite::Connection::open(&db).expect("open");
         let count: u64 = conn

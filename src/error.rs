@@ -1,8 +1,8 @@
 //! The crate's error: one variant per module, messages worded for the user.
 
-use crate::autogenerate::AutogenerateError;
 use crate::config::ConfigError;
 use crate::db::DbError;
+use crate::ops::AutogenerateError;
 use crate::revision::RevisionError;
 use crate::runner::RunError;
 use crate::script::ScriptError;

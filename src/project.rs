@@ -10,7 +10,6 @@ use std::time::Duration;
 use crate::config::{Config, ConfigError};
 use crate::db::VersionTable;
 use crate::revision::{RevisionError, RevisionMap};
-use crate::runner::TransactionScope;
 use crate::script::{load_scripts, Checksums, Script, ScriptError};
 use crate::Result;
 
@@ -95,15 +94,6 @@ impl Project {
                     .join(", "),
             }),
         }
-    }
-
-    /// Per-migration transactions unless `transaction_per_migration = false`.
-    pub fn transaction_scope(&self) -> std::result::Result<TransactionScope, ConfigError> {
-        Ok(if self.config.transaction_per_migration()? {
-            TransactionScope::PerMigration
-        } else {
-            TransactionScope::Whole
-        })
     }
 
     /// `lock_timeout` in seconds (default five minutes).

@@ -28,7 +28,7 @@
 use std::collections::BTreeMap;
 use std::path::{Component, Path, PathBuf};
 
-use super::ConfigError;
+use super::{ConfigError, TransactionScope};
 
 /// Python's `os.pathsep`.
 const OS_PATHSEP: char = if cfg!(windows) { ';' } else { ':' };
@@ -229,6 +229,15 @@ impl Config {
                 message: format!("String is not true/false: '{value}'"),
             }),
         }
+    }
+
+    /// [`TransactionScope::PerMigration`] unless `transaction_per_migration = false`.
+    pub fn transaction_scope(&self) -> Result<TransactionScope, ConfigError> {
+        Ok(if self.transaction_per_migration()? {
+            TransactionScope::PerMigration
+        } else {
+            TransactionScope::Whole
+        })
     }
 
     /// `sqlalchemy.url`, if set.

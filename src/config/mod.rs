@@ -10,6 +10,15 @@ mod url;
 pub use ini::Config;
 pub use url::{resolve_url, DatabaseUrl, PgParams, SslMode, UrlKind};
 
+/// How a run groups its migrations into transactions: the `transaction_per_migration` setting.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TransactionScope {
+    /// One transaction per migration (the default).
+    PerMigration,
+    /// One transaction around the whole plan (`transaction_per_migration = false`).
+    Whole,
+}
+
 /// A configuration or URL problem, worded for the user.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]

@@ -8,8 +8,8 @@
 //!
 //! One POSIX rule shapes the lock's lifetime: closing *any* descriptor of a file drops every
 //! `fcntl` lock the process holds on it, SQLite's included. So the lock's descriptor is opened
-//! before the first transaction and closed only after the last one has committed (see
-//! [`crate::migrate::apply_online`]), never while SQLite holds a lock.
+//! before the first transaction ([`Database::lock`]) and closed only after the last one has
+//! committed ([`Database::unlock`]), never while SQLite holds a lock.
 
 use std::fs::File;
 use std::path::{Path, PathBuf};

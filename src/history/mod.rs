@@ -12,16 +12,13 @@
 //! CRLF and lone CR become LF, so a checkout on another OS does not look edited.
 //!
 //! Python Alembic knows nothing of this table. A database it made has none; the next run that
-//! applies a step creates it (`CREATE TABLE IF NOT EXISTS`), and [`verify`] reports the
+//! applies a step creates it (`CREATE TABLE IF NOT EXISTS`), and [`crate::ops::verify`] reports the
 //! revisions applied before that as having no recorded checksum.
-
-mod verify;
 
 use crate::db::VersionTable;
 use crate::Dialect;
 
 pub use crate::script::checksum;
-pub use verify::{verify, Verification};
 
 /// The version of this tool, as recorded in each history row.
 pub const TOOL_VERSION: &str = env!("CARGO_PKG_VERSION");

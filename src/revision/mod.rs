@@ -29,7 +29,7 @@ mod walk;
 mod tests;
 
 pub use graph::{Revision, RevisionMap};
-pub use id::{is_valid_revision_id, random_revision_id};
+pub use id::is_valid_revision_id;
 pub use plan::{plan_downgrade, plan_stamp, plan_upgrade, Plan, Step, StepKind, VersionOp};
 
 /// A graph or target problem. The messages are Alembic's where Alembic has one.

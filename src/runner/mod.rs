@@ -19,10 +19,12 @@ use std::time::{Duration, Instant};
 pub use portable::replay;
 pub use sink::{OfflineSink, OnlineSink, Sink};
 
+use crate::config::TransactionScope;
 use crate::db::VersionTable;
 use crate::history::{Direction, HistoryTable, Inserts, Record};
 use crate::revision::{Plan, Step, StepKind, VersionOp};
-use crate::script::{split_statements, Script, SectionDirection, TransactionMode};
+use crate::script::{Script, SectionDirection, TransactionMode};
+use crate::sql::split_statements;
 use crate::Dialect;
 
 /// A failure while running a plan.
@@ -76,15 +78,6 @@ pub enum Event<'a> {
     },
     /// A step committed.
     StepFinished { step: &'a Step, elapsed: Duration },
-}
-
-/// How the runner groups work into transactions.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum TransactionScope {
-    /// One transaction per migration (the default).
-    PerMigration,
-    /// One transaction around the whole plan (`transaction_per_migration = false`).
-    Whole,
 }
 
 /// Everything the runner needs besides the plan and the sink.

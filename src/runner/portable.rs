@@ -14,7 +14,8 @@
 use super::{RunError, Sink};
 use crate::revision::{Plan, StepKind};
 use crate::schema::{apply_sql, may_rebuild, runs_as_written, translate, Emit, Schema};
-use crate::script::{split_statements, Script, Section, SectionDirection, Statement};
+use crate::script::{Script, Section, SectionDirection};
+use crate::sql::{split_statements, Statement};
 use crate::Dialect;
 
 /// Whether foreign keys were switched off for a step, to switch them on again after it.

@@ -4,6 +4,7 @@ use std::io::Write;
 
 use crate::db::Database;
 use crate::schema::{apply_sql, Schema};
+use crate::sql::starts_with_ddl;
 use crate::Dialect;
 
 use super::RunError;
@@ -160,7 +161,7 @@ impl<W: Write> Sink for OfflineSink<W> {
     fn statement(&mut self, sql: &str) -> Result<Option<u64>, String> {
         self.write(&[sql.trim_end(), ";\n\n"])
             .map_err(|e| e.to_string())?;
-        if is_ddl(sql) {
+        if starts_with_ddl(sql) {
             self.unapplied.push_str(sql);
             self.unapplied_ends.push(self.unapplied.len());
         }
@@ -178,64 +179,9 @@ impl<W: Write> Sink for OfflineSink<W> {
     }
 }
 
-/// Whether a statement starts with `CREATE`, `ALTER` or `DROP` (after comments): the ones
-/// that can change the offline schema model.
-fn is_ddl(sql: &str) -> bool {
-    let mut code = sql.trim_start();
-    while code.starts_with("--") {
-        code = code.find('\n').map_or("", |at| code[at + 1..].trim_start());
-    }
-    let end = code
-        .find(|c: char| !c.is_ascii_alphabetic())
-        .unwrap_or(code.len());
-    let word = &code[..end];
-    ["CREATE", "ALTER", "DROP"]
-        .iter()
-        .any(|w| word.eq_ignore_ascii_case(w))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn ddl_is_known_by_its_first_word_after_comments() {
-        for sql in [
-            "CREATE TABLE a (id INTEGER)",
-            "  -- why\n\n  alter table a add b INTEGER",
-            "Drop Index ix",
-        ] {
-            assert!(is_ddl(sql), "{sql}");
-        }
-        for sql in [
-            "INSERT INTO a VALUES (1)",
-            "CREATED",
-            "DROPS",
-            "-- DROP TABLE a",
-            "",
-        ] {
-            assert!(!is_ddl(sql), "{sql}");
-        }
-    }
-
-    proptest::proptest! {
-        #[test]
-        fn is_ddl_reads_the_first_line_of_code(
-            sql in "([ \t\r\n]|--|-|x|DROP|create|Alter|;|\u{a0}|\u{2028}){0,12}"
-        ) {
-            // As it was: the first line that is neither blank nor a comment, by `lines()`.
-            let code = sql
-                .lines()
-                .map(str::trim_start)
-                .find(|l| !l.is_empty() && !l.starts_with("--"))
-                .unwrap_or("");
-            let word: String = code.chars().take_while(char::is_ascii_alphabetic).collect();
-            let expected = ["CREATE", "ALTER", "DROP"]
-                .iter()
-                .any(|w| word.eq_ignore_ascii_case(w));
-            proptest::prop_assert_eq!(is_ddl(&sql), expected, "{:?}", sql);
-        }
-    }
 
     #[test]
     fn the_offline_schema_applies_the_ddl_written_so_far_in_order() {

@@ -13,7 +13,7 @@
 use crate::schema::model::{Op, Schema};
 use crate::schema::parse::{parse_statement, Parsed};
 use crate::schema::state::apply;
-use crate::script::split_statements;
+use crate::sql::split_statements;
 use crate::Dialect;
 
 /// What is wrong with a `models.sql`, with the 1-based line it is on.

@@ -22,6 +22,7 @@ use crate::schema::model::{
     Table, Trigger, Unique,
 };
 use crate::schema::types::spelled_type;
+use crate::sql::{is_ddl_word, leading_word};
 use crate::Dialect;
 
 /// What a statement means to the model.
@@ -55,11 +56,7 @@ fn only_on<T>(dialect: Dialect, what: &str) -> Lowered<T> {
 pub fn parse_statement(sql: &str) -> Parsed {
     // Only CREATE, ALTER and DROP statements lower into the model; anything that plainly
     // starts with another word (INSERT, UPDATE…) is verbatim without running the parser.
-    if leading_word(sql).is_some_and(|w| {
-        !["CREATE", "ALTER", "DROP"]
-            .iter()
-            .any(|k| w.eq_ignore_ascii_case(k))
-    }) {
+    if leading_word(sql).is_some_and(|w| !is_ddl_word(w)) {
         return Parsed::Verbatim { only_on: None };
     }
     if let Some(parsed) = parse_trigger(sql) {
@@ -79,23 +76,6 @@ pub fn parse_statement(sql: &str) -> Parsed {
         },
         Err(Unsupported(only_on)) => Parsed::Verbatim { only_on },
     }
-}
-
-/// The first word of a statement when it plainly starts with one, after blank space and `--`
-/// comments; `None` when it starts with anything else (a `/* */` comment, a parenthesis, a
-/// quoted name…), which only the parser can read.
-pub(crate) fn leading_word(sql: &str) -> Option<&str> {
-    let mut rest = sql.trim_start();
-    while let Some(comment) = rest.strip_prefix("--") {
-        rest = comment
-            .split_once('\n')
-            .map_or("", |(_, after)| after)
-            .trim_start();
-    }
-    let end = rest
-        .find(|c: char| !c.is_ascii_alphabetic())
-        .unwrap_or(rest.len());
-    (end > 0).then(|| &rest[..end])
 }
 
 /// The words of a statement, upper-cased, up to `limit` of them (quoted identifiers keep

@@ -5,7 +5,7 @@ use proptest::prelude::*;
 
 use super::render::{create_table, render_op, sqlite};
 use super::*;
-use crate::script::split_statements;
+use crate::sql::split_statements;
 use crate::Dialect;
 
 const DIALECTS: [Dialect; 2] = [Dialect::Sqlite, Dialect::Postgresql];

@@ -9,10 +9,11 @@
 //! the engine.
 
 use crate::schema::model::{Op, Schema};
-use crate::schema::parse::{leading_word, parse_statement, Parsed};
+use crate::schema::parse::{parse_statement, Parsed};
 use crate::schema::rebuild::rebuild;
 use crate::schema::render::{render_op, sqlite};
 use crate::schema::state::apply;
+use crate::sql::leading_word;
 use crate::Dialect;
 
 /// One thing to run.
@@ -341,9 +342,8 @@ mod tests {
 
     #[test]
     fn runs_as_written_agrees_with_the_parser() {
-        let fixture = crate::script::split_statements(include_str!(
-            "../../tests/fixtures/schema/roundtrip.sql"
-        ));
+        let fixture =
+            crate::sql::split_statements(include_str!("../../tests/fixtures/schema/roundtrip.sql"));
         assert!(fixture.len() > 25);
         for sql in CORPUS.iter().copied().chain(fixture.iter().map(|s| s.sql)) {
             assert_agrees(sql);

@@ -1,4 +1,4 @@
-//! Revision scripts: the `.sql` file format, the statement splitter, and new-file templates.
+//! Revision scripts: the `.sql` file format, reading script directories, and new files.
 //!
 //! A script is a header of `-- key: value` lines, then `-- +upgrade` / `-- +downgrade`
 //! sections (see DESIGN section 4 and the grammar in `header.rs`). This module parses and
@@ -8,13 +8,13 @@
 mod checksum;
 mod dir;
 mod header;
-mod split;
+mod new_id;
 mod template;
 
 pub use checksum::checksum;
 pub use dir::{load_scripts, read_script, script_files, write_new_script, Checksums};
 pub use header::{Script, Section, SectionDirection, TransactionMode, HEADER_KEYS};
-pub use split::{split_statements, Statement};
+pub use new_id::random_revision_id;
 pub use template::{
     file_name, format_create_date, now_in_timezone, render_script, slugify, NewScript,
     DEFAULT_TEMPLATE,

@@ -146,7 +146,7 @@ fn upgrade_watching(
     p: &Project,
     mut during: impl FnMut(&rusqlite::Connection),
 ) -> Box<dyn litekb_migrations::db::Database> {
-    use litekb_migrations::migrate::{apply_online, Operation};
+    use litekb_migrations::ops::{apply_online, Operation};
     use litekb_migrations::runner::Event;
 
     let config =

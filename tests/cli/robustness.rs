@@ -8,7 +8,8 @@
 use std::path::Path;
 
 use litekb_migrations::config::{Config, DatabaseUrl, UrlKind};
-use litekb_migrations::script::{split_statements, Script};
+use litekb_migrations::script::Script;
+use litekb_migrations::sql::split_statements;
 use proptest::prelude::*;
 
 /// Script-ish lines: header keys (known, unknown, repeated), markers (good, bad, with

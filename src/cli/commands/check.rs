@@ -3,7 +3,7 @@
 use std::io::Write;
 use std::process::ExitCode;
 
-use litekb_migrations::autogenerate::compare;
+use litekb_migrations::ops::compare;
 use litekb_migrations::project::Project;
 use litekb_migrations::schema::Change;
 use litekb_migrations::Result;

@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use litekb_migrations::config::DatabaseUrl;
 use litekb_migrations::db::{self, Database};
-use litekb_migrations::migrate::{apply_offline, apply_online, ensure_version_table, Operation};
+use litekb_migrations::ops::{apply_offline, apply_online, ensure_version_table, Operation};
 use litekb_migrations::project::Project;
 use litekb_migrations::revision::plan_upgrade;
 use litekb_migrations::runner::Event;

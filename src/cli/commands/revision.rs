@@ -4,13 +4,13 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use litekb_migrations::autogenerate::AutogenerateError;
+use litekb_migrations::ops::AutogenerateError;
 use litekb_migrations::project::{absolute, Project};
-use litekb_migrations::revision::{random_revision_id, RevisionError};
+use litekb_migrations::revision::RevisionError;
 use litekb_migrations::schema::generate::script_bodies;
 use litekb_migrations::script::{
-    file_name, format_create_date, now_in_timezone, render_script, slugify, write_new_script,
-    NewScript, DEFAULT_TEMPLATE,
+    file_name, format_create_date, now_in_timezone, random_revision_id, render_script, slugify,
+    write_new_script, NewScript, DEFAULT_TEMPLATE,
 };
 use litekb_migrations::Result;
 

@@ -9,7 +9,7 @@
 
 use std::process::ExitCode;
 
-use litekb_migrations::history::verify as verify_applied;
+use litekb_migrations::ops::verify as verify_applied;
 use litekb_migrations::project::absolute;
 use litekb_migrations::Result;
 

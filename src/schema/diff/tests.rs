@@ -5,7 +5,7 @@ use crate::schema::generate::script_bodies;
 use crate::schema::models::read_models;
 use crate::schema::parse::{parse_statement, Parsed};
 use crate::schema::state::apply;
-use crate::script::split_statements;
+use crate::sql::split_statements;
 
 fn schema(sql: &str) -> Schema {
     read_models(sql, Dialect::Postgresql).unwrap_or_else(|e| panic!("{e}\n{sql}"))

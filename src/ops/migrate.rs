@@ -76,7 +76,7 @@ fn apply_locked(
     let ctx = RunContext {
         scripts: &project.scripts,
         version_table: &project.version_table,
-        scope: project.transaction_scope()?,
+        scope: project.config.transaction_scope()?,
         create_version_table: !exists,
         checksums: &checksums,
         create_history_table,
@@ -111,7 +111,7 @@ pub fn apply_offline(
     let ctx = RunContext {
         scripts: &project.scripts,
         version_table: &project.version_table,
-        scope: project.transaction_scope()?,
+        scope: project.config.transaction_scope()?,
         create_version_table: start.is_empty(),
         // `IF NOT EXISTS`: the SQL may be run against a database that already has it.
         create_history_table: !checksums.is_empty(),

@@ -9,8 +9,8 @@
 use std::collections::HashMap;
 use std::path::PathBuf;
 
-use super::HistoryTable;
 use crate::db::{read_heads, Database};
+use crate::history::HistoryTable;
 use crate::project::Project;
 use crate::revision::plan_downgrade;
 use crate::Result;
