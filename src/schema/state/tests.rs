@@ -2,7 +2,7 @@ use super::*;
 use crate::schema::model::Column;
 use crate::schema::parse::{parse_statement, Parsed};
 use crate::schema::types::ColumnType;
-use crate::script::split_statements;
+use crate::sql::split_statements;
 
 /// The schema `sql` builds, statement by statement, or the first statement's error.
 fn run(sql: &str) -> Result<Schema, String> {
