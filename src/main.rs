@@ -7,6 +7,7 @@ mod cli;
 use std::process::ExitCode;
 
 use clap::Parser;
+use cli::report::{failure_lines, Secrets};
 
 fn main() -> ExitCode {
     let cli = match cli::args::Cli::try_parse() {
@@ -14,13 +15,13 @@ fn main() -> ExitCode {
         Err(err) => return usage_error(err),
     };
     let raiseerr = cli.raiseerr;
+    let settings = cli::settings::Settings::resolve(&cli);
     match cli::run(cli) {
         Ok(code) => code,
         Err(err) => {
-            if raiseerr {
-                eprintln!("{err:#?}");
+            for line in failure_lines(&err, raiseerr, &settings.secrets()) {
+                eprintln!("{line}");
             }
-            eprintln!("FAILED: {err}");
             ExitCode::FAILURE
         }
     }
@@ -41,7 +42,10 @@ fn usage_error(err: clap::Error) -> ExitCode {
             }
         }
         _ => {
-            let rendered = err.render().to_string();
+            // A URL given where clap expected something else is quoted back by clap.
+            let args: Vec<String> = std::env::args().skip(1).collect();
+            let secrets = Secrets::new(args.iter().map(String::as_str), None);
+            let rendered = secrets.scrub(&err.render().to_string());
             let first = rendered
                 .lines()
                 .next()

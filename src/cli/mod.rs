@@ -2,11 +2,12 @@
 //!
 //! This is the only code that prints. Each command lives in `commands/`, takes resolved
 //! [`settings::Settings`] and returns a result; `main` turns an error into one
-//! `FAILED: …` line on stderr and exit status 1.
+//! `FAILED: …` line on stderr and exit status 1 ([`report`]).
 
 pub mod args;
 mod commands;
 pub mod output;
+pub mod report;
 pub mod settings;
 
 use std::process::ExitCode;

@@ -12,6 +12,7 @@ use litekb_migrations::{Error, Result};
 
 use super::args::Cli;
 use super::output::Printer;
+use super::report::Secrets;
 
 /// Global settings shared by every command.
 #[derive(Debug)]
@@ -75,6 +76,23 @@ impl Settings {
             env.as_deref(),
             config.sqlalchemy_url(),
         )?)
+    }
+}
+
+impl Settings {
+    /// The passwords of every URL this run could have used (`-x url=`, `$DATABASE_URL`,
+    /// `sqlalchemy.url`) and `$PGPASSWORD`, to keep out of an error's lines.
+    pub fn secrets(&self) -> Secrets {
+        let env = std::env::var("DATABASE_URL").ok();
+        let ini = self
+            .config()
+            .ok()
+            .and_then(|c| c.sqlalchemy_url().map(str::to_string));
+        let urls = [self.x.get("url").cloned(), env, ini];
+        Secrets::new(
+            urls.iter().flatten().map(String::as_str),
+            std::env::var("PGPASSWORD").ok(),
+        )
     }
 }
 

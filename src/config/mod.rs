@@ -8,7 +8,9 @@ mod ini;
 mod url;
 
 pub use ini::Config;
-pub use url::{resolve_url, DatabaseUrl, PgParams, SslMode, UrlKind};
+pub use url::{
+    mask_password_keywords, passwords_in, resolve_url, DatabaseUrl, PgParams, SslMode, UrlKind,
+};
 
 /// How a run groups its migrations into transactions: the `transaction_per_migration` setting.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

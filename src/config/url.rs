@@ -106,7 +106,7 @@ impl DatabaseUrl {
                 Ok(DatabaseUrl {
                     raw: raw.to_string(),
                     kind,
-                    masked: trimmed.to_string(),
+                    masked: mask_password_keywords(trimmed),
                 })
             }
             "postgresql" | "postgres" => {
@@ -121,7 +121,7 @@ impl DatabaseUrl {
                 Ok(DatabaseUrl {
                     raw: raw.to_string(),
                     kind: UrlKind::Postgres(params),
-                    masked,
+                    masked: mask_password_keywords(&masked),
                 })
             }
             _ => Err(bad(format!(
@@ -244,11 +244,13 @@ fn parse_postgres(rest: &str) -> Result<PgParse, String> {
                 }
             }
             "options" => params.options = non_empty(value),
+            // libpq's keyword form of the password; masked like the userinfo one.
+            "password" => params.password = Some(value),
             // libpq's way to name a Unix socket directory (`?host=/var/run/postgresql`).
             "host" => params.host = non_empty(value),
             other => {
                 return Err(format!(
-                    "unsupported query parameter{}; supported: sslmode, options, host",
+                    "unsupported query parameter{}; supported: sslmode, options, host, password",
                     quoted_if_plain(other)
                 ))
             }
@@ -332,7 +334,11 @@ fn percent_decode(s: &str, plus: bool) -> String {
 /// Masks anything that could be a password in a URL that may not parse: everything between
 /// the first `:` of the userinfo and the last `@`.
 fn mask_loosely(raw: &str) -> String {
-    let raw = raw.trim();
+    mask_password_keywords(&mask_userinfo(raw.trim()))
+}
+
+/// Masks everything between the first `:` of the userinfo and the last `@`.
+fn mask_userinfo(raw: &str) -> String {
     let Some((scheme, rest)) = raw.split_once("://") else {
         // No authority to find; mask from the first ':' to the last '@' if both exist.
         return match (raw.find(':'), raw.rfind('@')) {
@@ -349,6 +355,80 @@ fn mask_loosely(raw: &str) -> String {
         },
         None => raw.to_string(),
     }
+}
+
+/// Replaces the value of every `password=` keyword (a URL's query parameter, or libpq's
+/// `key=value` connection string) with `***`. The value ends at `&`, white space or the end,
+/// or, quoted, at the closing quote.
+pub fn mask_password_keywords(text: &str) -> String {
+    const KEY: &str = "password=";
+    let lower = text.to_ascii_lowercase();
+    let mut out = String::with_capacity(text.len());
+    let mut copied = 0;
+    let mut search = 0;
+    while let Some(found) = lower[search..].find(KEY) {
+        let start = search + found;
+        let value = start + KEY.len();
+        search = value;
+        let at_boundary = lower[..start]
+            .chars()
+            .next_back()
+            .is_none_or(|c| matches!(c, '?' | '&' | ';') || c.is_whitespace());
+        if !at_boundary {
+            continue;
+        }
+        let rest = &text[value..];
+        let len = match rest.strip_prefix('\'') {
+            Some(quoted) => quoted.find('\'').map_or(rest.len(), |q| q + 2),
+            None => rest
+                .find(|c: char| c == '&' || c.is_whitespace())
+                .unwrap_or(rest.len()),
+        };
+        out.push_str(&text[copied..value]);
+        out.push_str("***");
+        copied = value + len;
+        search = copied;
+    }
+    out.push_str(&text[copied..]);
+    out
+}
+
+/// Every text in `raw` that may be a password, for scrubbing messages that a driver or a
+/// parser built from it: the userinfo password as written and percent-decoded, and each
+/// `password=` keyword's value. Works on text that does not parse as a URL too.
+pub fn passwords_in(raw: &str) -> Vec<String> {
+    let raw = raw.trim();
+    let mut found = Vec::new();
+    if let Ok(url) = DatabaseUrl::parse(raw) {
+        if let UrlKind::Postgres(params) = url.kind() {
+            found.extend(params.password.clone());
+        }
+    }
+    let authority = raw.split_once("://").map_or(raw, |(_, rest)| rest);
+    let before_query = authority.split('?').next().unwrap_or("");
+    if let Some(at) = before_query.rfind('@') {
+        if let Some((_, pass)) = before_query[..at].split_once(':') {
+            found.push(pass.to_string());
+            found.push(percent_decode(pass, false));
+        }
+    }
+    let lower = raw.to_ascii_lowercase();
+    for (start, _) in lower.match_indices("password=") {
+        let rest = &raw[start + "password=".len()..];
+        let value = match rest.strip_prefix('\'') {
+            Some(quoted) => quoted.split('\'').next().unwrap_or(""),
+            None => rest
+                .split(|c: char| c == '&' || c.is_whitespace())
+                .next()
+                .unwrap_or(""),
+        };
+        found.push(value.to_string());
+        found.push(percent_decode(value, true));
+    }
+    found.retain(|p| !p.is_empty());
+    found.sort();
+    found.dedup();
+    found
 }
 
 /// Picks the URL by precedence: `-x url=…`, then `$DATABASE_URL`, then `sqlalchemy.url`.
@@ -504,17 +584,51 @@ mod tests {
             "postgresql://scott:ti?ger@localhost:5/test",
             "postgresql://scott:ti?ger@host/test",
             "scott:tiger@localhost",
+            "postgresql://scott@localhost/test?password=tiger&sslmode=bogus",
+            "postgresql://scott@localhost/test?sslmode=disable&PASSWORD=tiger",
+            "sqlite:///x.db?password=tiger",
+            "host=localhost password=tiger dbname=test",
+            "host=localhost password='ti ger' dbname=test",
         ] {
             let message = match DatabaseUrl::parse(raw) {
                 Err(err) => format!("{err} {err:?}"),
                 Ok(url) => format!("{url} {url:?}"),
             };
             assert!(!message.contains("tiger"), "{raw}: {message}");
+            assert!(!message.contains("ger"), "{raw}: {message}");
         }
+        let url = parse("postgresql://scott@localhost/test?password=tiger&sslmode=disable");
+        assert_eq!(
+            url.to_string(),
+            "postgresql://scott@localhost/test?password=***&sslmode=disable"
+        );
+        let UrlKind::Postgres(params) = url.kind() else {
+            panic!("{url}")
+        };
+        assert_eq!(params.password.as_deref(), Some("tiger"));
+        assert_eq!(
+            mask_password_keywords("a password=x b mypassword=y c&password='q r'&d"),
+            "a password=*** b mypassword=y c&password=***&d"
+        );
         assert_eq!(
             bad("mysql://scott:tiger@localhost/test"),
             "can't parse database URL 'mysql://scott:***@localhost/test': unknown database scheme 'mysql'; supported: sqlite://, postgresql:// (or postgres://), optionally with a +driver suffix"
         );
+    }
+
+    #[test]
+    fn passwords_are_found_in_every_form() {
+        assert_eq!(
+            passwords_in("postgresql://u:p%40ss@h/db"),
+            ["p%40ss", "p@ss"]
+        );
+        assert_eq!(
+            passwords_in("postgresql://u@h/db?sslmode=disable&password=tiger"),
+            ["tiger"]
+        );
+        assert_eq!(passwords_in("host=h password='a b' user=u"), ["a b"]);
+        assert_eq!(passwords_in("nonsense://u:tiger@"), ["tiger"]);
+        assert!(passwords_in("sqlite:///x.db").is_empty());
     }
 
     #[test]

@@ -18,16 +18,35 @@ use crate::Dialect;
 
 pub use version_table::VersionTable;
 
-/// A database failure, worded for the user; URLs inside are already masked.
+/// A database failure, worded for the user; URLs inside are already masked, and the password
+/// is scrubbed from every message. The driver's own error is kept as the
+/// [`source`](std::error::Error::source) (its text is the driver's, not scrubbed: whoever
+/// prints it scrubs it, as the `alembic` binary does).
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum DbError {
     /// Could not open or reach the database.
     #[error("can't connect to {url}: {message}")]
-    Connect { url: String, message: String },
+    Connect {
+        url: String,
+        message: String,
+        #[source]
+        source: DriverError,
+    },
     /// A statement failed.
     #[error("{message}")]
-    Statement { message: String },
+    Statement {
+        message: String,
+        #[source]
+        source: DriverError,
+    },
+    /// The migration lock's file could not be opened, locked or unlocked.
+    #[error("{message}: {source}")]
+    LockFile {
+        message: String,
+        #[source]
+        source: std::io::Error,
+    },
     /// Reading the live schema failed.
     #[error(transparent)]
     Introspect(#[from] introspect::postgres::IntrospectError),
@@ -43,6 +62,20 @@ pub enum DbError {
         table: String,
         found: u64,
     },
+}
+
+/// The driver's error behind a [`DbError`].
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum DriverError {
+    #[error(transparent)]
+    Postgres(#[from] ::postgres::Error),
+    #[error(transparent)]
+    Sqlite(#[from] rusqlite::Error),
+    #[error(transparent)]
+    Tls(#[from] rustls::Error),
+    #[error(transparent)]
+    Io(#[from] std::io::Error),
 }
 
 /// A connection to one database, as the runner needs it.

@@ -97,9 +97,10 @@ impl PgDatabase {
             config.options(options);
         }
 
-        let connect_error = |message: String| DbError::Connect {
+        let connect_error = |message: String, source: super::DriverError| DbError::Connect {
             url: url.to_string(),
             message: scrub(&message, password.as_deref()),
+            source,
         };
 
         let result = match params.sslmode {
@@ -113,7 +114,7 @@ impl PgDatabase {
                     _ => postgres::config::SslMode::Prefer,
                 });
                 let connector = super::tls::unverified_connector()
-                    .map_err(|e| connect_error(format!("can't set up TLS: {e}")))?;
+                    .map_err(|e| connect_error(format!("can't set up TLS: {e}"), e.into()))?;
                 config.connect(connector)
             }
         };
@@ -123,7 +124,7 @@ impl PgDatabase {
                 .as_deref()
                 .filter(|d| !d.is_empty())
                 .unwrap_or(&user);
-            connect_error(connect_message(&e, &host, port, &user, dbname))
+            connect_error(connect_message(&e, &host, port, &user, dbname), e.into())
         })?;
         Ok(PgDatabase {
             client,
@@ -132,16 +133,17 @@ impl PgDatabase {
         })
     }
 
-    fn statement_error(&self, err: &postgres::Error) -> DbError {
+    fn statement_error(&self, err: postgres::Error) -> DbError {
         DbError::Statement {
-            message: scrub(&error_message(err), self.password.as_deref()),
+            message: scrub(&error_message(&err), self.password.as_deref()),
+            source: err.into(),
         }
     }
 
     fn simple(&mut self, sql: &str) -> Result<Vec<SimpleQueryMessage>, DbError> {
         self.client
             .simple_query(sql)
-            .map_err(|e| self.statement_error(&e))
+            .map_err(|e| self.statement_error(e))
     }
 
     fn try_lock(&mut self) -> Result<bool, DbError> {
@@ -176,7 +178,7 @@ impl Database for PgDatabase {
                 if row.is_empty() {
                     continue;
                 }
-                let value = row.try_get(0).map_err(|e| self.statement_error(&e))?;
+                let value = row.try_get(0).map_err(|e| self.statement_error(e))?;
                 values.push(value.unwrap_or_default().to_string());
             }
         }

@@ -39,17 +39,16 @@ pub struct SqliteDatabase {
 impl SqliteDatabase {
     /// Opens (creating when missing, with its parent directory) a database file.
     pub fn open(url: &DatabaseUrl, path: &Path) -> Result<SqliteDatabase, DbError> {
-        let connect_err = |message: String| DbError::Connect {
-            url: url.to_string(),
-            message,
-        };
         if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-            std::fs::create_dir_all(parent).map_err(|e| {
-                connect_err(format!("can't create directory {}: {e}", parent.display()))
+            std::fs::create_dir_all(parent).map_err(|e| DbError::Connect {
+                url: url.to_string(),
+                message: format!("can't create directory {}: {e}", parent.display()),
+                source: e.into(),
             })?;
         }
-        let conn = Connection::open(path).map_err(|e| connect_err(e.to_string()))?;
-        let db = SqliteDatabase::configure(conn).map_err(|e| connect_err(e.to_string()))?;
+        let db = Connection::open(path)
+            .and_then(SqliteDatabase::configure)
+            .map_err(|e| connect_error(url, e))?;
         Ok(SqliteDatabase {
             path: Some(path.to_path_buf()),
             ..db
@@ -58,14 +57,9 @@ impl SqliteDatabase {
 
     /// Opens an in-memory database.
     pub fn open_memory(url: &DatabaseUrl) -> Result<SqliteDatabase, DbError> {
-        let conn = Connection::open_in_memory().map_err(|e| DbError::Connect {
-            url: url.to_string(),
-            message: e.to_string(),
-        })?;
-        SqliteDatabase::configure(conn).map_err(|e| DbError::Connect {
-            url: url.to_string(),
-            message: e.to_string(),
-        })
+        Connection::open_in_memory()
+            .and_then(SqliteDatabase::configure)
+            .map_err(|e| connect_error(url, e))
     }
 
     /// Sets the busy timeout and reads the schema once, so that a file that is not a SQLite
@@ -121,6 +115,15 @@ impl SqliteDatabase {
 fn statement_error(e: rusqlite::Error) -> DbError {
     DbError::Statement {
         message: e.to_string(),
+        source: e.into(),
+    }
+}
+
+fn connect_error(url: &DatabaseUrl, e: rusqlite::Error) -> DbError {
+    DbError::Connect {
+        url: url.to_string(),
+        message: e.to_string(),
+        source: e.into(),
     }
 }
 
@@ -199,8 +202,9 @@ impl Database for SqliteDatabase {
         if self.lock.is_some() {
             return Ok(());
         }
-        let file = File::open(path).map_err(|e| DbError::Statement {
-            message: format!("can't open {} to lock it: {e}", path.display()),
+        let file = File::open(path).map_err(|source| DbError::LockFile {
+            message: format!("can't open {} to lock it", path.display()),
+            source,
         })?;
         let started = Instant::now();
         let mut told = false;
@@ -217,9 +221,10 @@ impl Database for SqliteDatabase {
                     }
                     std::thread::sleep(Duration::from_millis(20));
                 }
-                Err(std::fs::TryLockError::Error(e)) => {
-                    return Err(DbError::Statement {
-                        message: format!("can't lock {}: {e}", path.display()),
+                Err(std::fs::TryLockError::Error(source)) => {
+                    return Err(DbError::LockFile {
+                        message: format!("can't lock {}", path.display()),
+                        source,
                     })
                 }
             }
@@ -238,8 +243,9 @@ impl Database for SqliteDatabase {
         // after the connection when the value is dropped.
         self.release_sqlite_locks().map_err(statement_error)?;
         if let Some(file) = self.lock.take() {
-            file.unlock().map_err(|e| DbError::Statement {
-                message: format!("can't unlock the database file: {e}"),
+            file.unlock().map_err(|source| DbError::LockFile {
+                message: "can't unlock the database file".to_string(),
+                source,
             })?;
         }
         Ok(())

@@ -20,6 +20,7 @@ mod postgres;
 mod revision;
 mod robustness;
 mod schema;
+mod secrets;
 mod seed;
 mod stamp;
 mod tamper;
