@@ -24,6 +24,7 @@ pub mod history;
 pub mod ops;
 pub mod parallel;
 pub mod project;
+pub mod python;
 pub mod revision;
 pub mod runner;
 pub mod schema;
