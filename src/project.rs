@@ -10,7 +10,7 @@ use std::time::Duration;
 use crate::config::{Config, ConfigError};
 use crate::db::VersionTable;
 use crate::revision::{RevisionError, RevisionMap};
-use crate::script::{load_scripts, Checksums, Script, ScriptError};
+use crate::script::{check_sourceless, load_scripts, Checksums, Script, ScriptError};
 use crate::Result;
 
 /// How long a run waits for another run's migration lock unless `lock_timeout` says otherwise.
@@ -56,6 +56,10 @@ impl Project {
         }
         let version_locations = config.version_locations()?;
         let scripts = load_scripts(&version_locations, checksums)?;
+        // Alembic's test is a case-sensitive `== "true"`.
+        if config.get("sourceless").map(str::trim) == Some("true") {
+            check_sourceless(&version_locations)?;
+        }
         let map = RevisionMap::new(scripts.iter().map(Script::to_revision).collect())?;
         let mut by_id = HashMap::with_capacity(scripts.len());
         for script in scripts {

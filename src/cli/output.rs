@@ -6,6 +6,7 @@
 use std::io::Write;
 
 use litekb_migrations::project::{absolute, Project};
+use litekb_migrations::script::{Script, ScriptOrigin};
 
 /// Where command output goes. `-q` silences stdout, as in Alembic; stderr always speaks.
 #[derive(Clone, Copy, Debug)]
@@ -160,28 +161,59 @@ pub fn log_entry(project: &Project, id: &str, current: bool) -> String {
     if !labels.is_empty() {
         out.push_str(&format!("Branch names: {}\n", labels.join(", ")));
     }
-    let (path, message, date) = match project.scripts.get(id) {
-        Some(s) => (
-            absolute(&s.path).display().to_string(),
-            s.message.clone(),
-            s.create_date.clone().unwrap_or_default(),
-        ),
-        None => (String::new(), String::new(), String::new()),
-    };
+    let script = project.scripts.get(id);
+    let path = script.map_or_else(String::new, |s| absolute(&s.path).display().to_string());
     out.push_str(&format!("Path: {path}\n\n"));
+    let doc = match script {
+        // Alembic prints a module's docstring as it is written.
+        Some(s) if matches!(s.origin, ScriptOrigin::Python { .. }) => s.message.clone(),
+        _ => sql_long_doc(script, id, &rev.down_revisions),
+    };
+    // Alembic joins the indented lines with `\n` and ends the entry with one more.
+    let indented: Vec<String> = python_lines(&doc).map(|l| format!("    {l}")).collect();
+    out.push_str(&indented.join("\n"));
+    out.push_str("\n\n");
+    out
+}
+
+/// The docstring Alembic would have written for a `.sql` script's header.
+fn sql_long_doc(script: Option<&Script>, id: &str, down_revisions: &[String]) -> String {
+    let (message, date) = script.map_or((String::new(), String::new()), |s| {
+        (s.message.clone(), s.create_date.clone().unwrap_or_default())
+    });
     let message = if message.trim().is_empty() {
         "empty message".to_string()
     } else {
         message
     };
-    let doc = format!(
+    format!(
         "{}\n\nRevision ID: {id}\nRevises: {}\nCreate Date: {date}",
         message.trim(),
-        rev.down_revisions.join(", ")
-    );
-    for line in doc.lines() {
-        out.push_str(&format!("    {line}\n"));
-    }
-    out.push('\n');
-    out
+        down_revisions.join(", ")
+    )
+}
+
+/// The lines of `text` as Python's `str.splitlines()` makes them (no line for an empty text).
+fn python_lines(text: &str) -> impl Iterator<Item = &str> {
+    const BREAKS: [char; 10] = [
+        '\n', '\r', '\u{b}', '\u{c}', '\u{1c}', '\u{1d}', '\u{1e}', '\u{85}', '\u{2028}',
+        '\u{2029}',
+    ];
+    let mut rest = text;
+    std::iter::from_fn(move || {
+        if rest.is_empty() {
+            return None;
+        }
+        let Some(at) = rest.find(BREAKS) else {
+            return Some(std::mem::take(&mut rest));
+        };
+        let line = &rest[..at];
+        let width = if rest[at..].starts_with("\r\n") {
+            2
+        } else {
+            rest[at..].chars().next().map_or(1, char::len_utf8)
+        };
+        rest = &rest[at + width..];
+        Some(line)
+    })
 }

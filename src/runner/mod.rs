@@ -23,7 +23,7 @@ use crate::config::TransactionScope;
 use crate::db::VersionTable;
 use crate::history::{Direction, HistoryTable, Inserts, Record};
 use crate::revision::{Plan, Step, StepKind, VersionOp};
-use crate::script::{Script, SectionDirection, TransactionMode};
+use crate::script::{Script, ScriptOrigin, SectionDirection, TransactionMode};
 use crate::sql::split_statements;
 use crate::Dialect;
 
@@ -53,6 +53,14 @@ pub enum RunError {
         path: PathBuf,
         line: usize,
         message: String,
+    },
+    /// A step would run the body of a `.py` revision that this tool can't interpret.
+    #[error("{path}:{line}: {what} is not supported (revision {revision})")]
+    Unsupported {
+        revision: String,
+        path: PathBuf,
+        line: usize,
+        what: String,
     },
     /// A version-table statement failed or matched the wrong number of rows.
     #[error("{0}")]
@@ -134,6 +142,7 @@ pub fn check_plan(
         let script = scripts
             .get(rev)
             .ok_or_else(|| RunError::MissingScript(rev.clone()))?;
+        check_python_body(step, script)?;
         check_history_name(step, script, dialect, history)?;
         if step.kind == StepKind::Downgrade
             && script
@@ -147,6 +156,24 @@ pub fn check_plan(
         }
     }
     Ok(())
+}
+
+/// Refuses a step that would run a `.py` revision's body the reader could not lower.
+fn check_python_body(step: &Step, script: &Script) -> Result<(), RunError> {
+    match (&script.origin, step.kind) {
+        (
+            ScriptOrigin::Python {
+                refusal: Some((line, what)),
+            },
+            StepKind::Upgrade | StepKind::Downgrade,
+        ) => Err(RunError::Unsupported {
+            revision: script.revision.clone(),
+            path: script.path.clone(),
+            line: *line,
+            what: what.clone(),
+        }),
+        _ => Ok(()),
+    }
 }
 
 /// Refuses a step whose section creates a table named like the history table: the tool

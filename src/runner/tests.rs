@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use super::*;
 use crate::revision::{Plan, Step, StepKind, VersionOp};
+use crate::script::ScriptOrigin;
 use crate::script::{Script, Section, SectionDirection, TransactionMode};
 
 fn section(direction: SectionDirection, transaction: TransactionMode, sql: &str) -> Section {
@@ -28,6 +29,7 @@ fn script(rev: &str, sections: Vec<Section>) -> Script {
         create_date: None,
         sections,
         checksum: None,
+        origin: ScriptOrigin::Sql,
     }
 }
 

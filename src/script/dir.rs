@@ -1,7 +1,9 @@
 //! Reading and writing script files: the only file-system I/O of `script`.
 //!
 //! A version location is read non-recursively: its regular files (symlinks followed) whose
-//! names end in `.sql` and do not start with `.#` (editor lock files), in file-name order.
+//! names end in `.sql` or `.py` and do not start with `.#` (editor lock files), in file-name
+//! order, `.sql` and `.py` files mixed. As Alembic does, `__init__*.py` is not a revision,
+//! nor is anything in `__pycache__` or any other name (`.pyc`, `README`).
 //! A location that does not exist is an error (Alembic silently skips it; a typo in
 //! `version_locations` would then look like an empty history). A file reached twice through
 //! overlapping locations is loaded once, as Alembic does.
@@ -9,7 +11,7 @@
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
-use super::{checksum, Script, ScriptError};
+use super::{checksum, parse_python_script, Script, ScriptError};
 use crate::parallel::{in_order_on_threads, read_into};
 
 /// Whether loading takes each script's checksum.
@@ -108,7 +110,7 @@ fn script_entries(location: &Path) -> Result<Vec<ScriptEntry>, ScriptError> {
         let entry = entry.map_err(read_err)?;
         let name = entry.file_name();
         let name = name.to_string_lossy();
-        if !name.ends_with(".sql") || name.starts_with(".#") {
+        if !is_script_name(&name) {
             continue;
         }
         let path = entry.path();
@@ -130,6 +132,51 @@ fn script_entries(location: &Path) -> Result<Vec<ScriptEntry>, ScriptError> {
     Ok(files)
 }
 
+/// Whether a file name is a revision's: `*.sql`, or `*.py` as Alembic lists them (not
+/// `__init__*`); never an editor's `.#` lock file.
+fn is_script_name(name: &str) -> bool {
+    if name.starts_with(".#") {
+        return false;
+    }
+    name.ends_with(".sql") || (name.ends_with(".py") && !name.starts_with("__init__"))
+}
+
+/// With Alembic's `sourceless = true`, a compiled `.pyc`/`.pyo` revision without its `.py`
+/// source (beside it, or in `__pycache__`) would be loaded; this tool reads only source, so
+/// such a file is refused rather than silently left out of the graph.
+pub fn check_sourceless(locations: &[PathBuf]) -> Result<(), ScriptError> {
+    for location in locations {
+        let sources: HashSet<String> = script_files(location)?
+            .iter()
+            .filter_map(|p| {
+                p.file_name()?
+                    .to_str()?
+                    .split('.')
+                    .next()
+                    .map(str::to_string)
+            })
+            .collect();
+        for dir in [location.clone(), location.join("__pycache__")] {
+            let Ok(entries) = std::fs::read_dir(&dir) else {
+                continue;
+            };
+            for entry in entries.flatten() {
+                let name = entry.file_name().to_string_lossy().into_owned();
+                let compiled = name.ends_with(".pyc") || name.ends_with(".pyo");
+                let stem = name.split('.').next().unwrap_or("");
+                if compiled && !name.starts_with("__init__") && !sources.contains(stem) {
+                    return Err(ScriptError::Python(crate::python::PythonError {
+                        path: entry.path().display().to_string(),
+                        line: 1,
+                        message: "a compiled revision without its .py source; this tool reads revisions from source only (keep the .py files, or set sourceless = false)".to_string(),
+                    }));
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
 /// Reads and parses one script file.
 pub fn read_script(path: &Path) -> Result<Script, ScriptError> {
     read_script_with(path, &mut Vec::new(), Checksums::Skip)
@@ -148,7 +195,11 @@ fn read_script_with(
     let text = std::str::from_utf8(bytes).map_err(|_| ScriptError::NotUtf8 {
         path: path.to_path_buf(),
     })?;
-    let mut script = Script::parse(path, text)?;
+    let mut script = if path.extension().is_some_and(|e| e == "py") {
+        parse_python_script(path, text)?
+    } else {
+        Script::parse(path, text)?
+    };
     if checksums == Checksums::Compute {
         script.checksum = Some(checksum(bytes));
     }

@@ -78,6 +78,18 @@ pub struct Script {
     /// [`Checksums::Compute`](super::Checksums::Compute): the bytes parsed are the bytes
     /// hashed, with no second read of the file in between.
     pub checksum: Option<String>,
+    /// The kind of file the script was read from.
+    pub origin: ScriptOrigin,
+}
+
+/// What a script was read from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ScriptOrigin {
+    /// A `.sql` file: its sections are its bodies.
+    Sql,
+    /// An Alembic `.py` file whose header was read statically. `refusal` is the line and the
+    /// construct that keep its bodies from running, if any.
+    Python { refusal: Option<(usize, String)> },
 }
 
 /// The header keys, in the order new files write them.
@@ -130,6 +142,7 @@ impl Script {
                 .filter(|v| !v.is_empty()),
             sections,
             checksum: None,
+            origin: ScriptOrigin::Sql,
         })
     }
 
@@ -149,17 +162,11 @@ impl Script {
             .any(|s| s.direction == SectionDirection::Downgrade)
     }
 
-    /// The first paragraph of the message: the text before the first blank line, trimmed.
+    /// The first paragraph of the message, as Alembic takes it from a docstring: the
+    /// stripped text up to the first `\n\n`.
     pub fn doc(&self) -> String {
         let message = self.message.trim();
-        let mut paragraph = Vec::new();
-        for line in message.lines() {
-            if line.trim().is_empty() {
-                break;
-            }
-            paragraph.push(line);
-        }
-        paragraph.join("\n")
+        message.split("\n\n").next().unwrap_or("").to_string()
     }
 
     /// The graph's view of this script.

@@ -9,12 +9,16 @@ mod checksum;
 mod dir;
 mod header;
 mod new_id;
+mod python;
 mod template;
 
 pub use checksum::checksum;
-pub use dir::{load_scripts, read_script, script_files, write_new_script, Checksums};
-pub use header::{Script, Section, SectionDirection, TransactionMode, HEADER_KEYS};
+pub use dir::{
+    check_sourceless, load_scripts, read_script, script_files, write_new_script, Checksums,
+};
+pub use header::{Script, ScriptOrigin, Section, SectionDirection, TransactionMode, HEADER_KEYS};
 pub use new_id::random_revision_id;
+pub use python::parse_python_script;
 pub use template::{
     file_name, format_create_date, now_in_timezone, render_script, slugify, NewScript,
     DEFAULT_TEMPLATE,
@@ -47,6 +51,9 @@ pub enum ScriptError {
         line: usize,
         message: String,
     },
+    /// A `.py` revision that can't be read statically: `path:line: message`.
+    #[error("{0}")]
+    Python(crate::python::PythonError),
     #[error("Path doesn't exist: {path}.  Please use the 'init' command to create a new scripts folder.")]
     MissingDir { path: PathBuf },
     /// A script location that exists but is a file.

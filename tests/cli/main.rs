@@ -17,6 +17,7 @@ mod offline;
 mod pg;
 mod portable;
 mod postgres;
+mod python;
 mod revision;
 mod robustness;
 mod schema;

@@ -1,0 +1,167 @@
+"""Records what Python Alembic prints for the `.py` revision fixtures under tests/fixtures/python.
+
+For each fixture directory (`versions/` and a `commands` file, one argument list per line),
+this makes a scratch Alembic project (`alembic init`, a SQLite URL), copies the fixture's
+versions in, and runs every command through the real `alembic` script. Alembic can't read
+`.sql` revisions, so each is copied as the `.py` revision with the same id, header and the
+docstring this tool shows for it. The transcript is written to the fixture's `expected.txt`,
+which the integration test `python_revisions` compares with this tool's output:
+
+    $ alembic ARGS
+    <stdout>
+    [failed] <the FAILED message>        (only when the command failed)
+
+Normalised: the scratch directory is `$DIR`, the `.py` stand-ins of `.sql` files are named
+back to `.sql`, and the lines Alembic orders by hash (`branches` children, `Branches into:`,
+several-row `current`, also
+its `-v` blocks) are sorted, as this tool prints them.
+"""
+
+import argparse
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+
+
+def sql_to_py(text):
+    """The `.py` revision equivalent to a `.sql` one: same header, same shown docstring."""
+    header = {}
+    for line in text.splitlines():
+        m = re.match(r"-- (\w+):\s?(.*)$", line)
+        if not m:
+            break
+        header[m.group(1)] = m.group(2).strip()
+
+    def listed(key):
+        return [v.strip() for v in header.get(key, "").split(",") if v.strip()]
+
+    def literal(values):
+        if not values:
+            return "None"
+        if len(values) == 1:
+            return repr(values[0])
+        return repr(tuple(values))
+
+    down = listed("down_revision")
+    doc = "%s\n\nRevision ID: %s\nRevises: %s\nCreate Date: %s\n\n" % (
+        header.get("message") or "empty message",
+        header["revision"],
+        ", ".join(down),
+        header.get("create_date", ""),
+    )
+    return '"""%s"""\nrevision = %r\ndown_revision = %s\nbranch_labels = %s\ndepends_on = %s\n\n\ndef upgrade():\n    pass\n\n\ndef downgrade():\n    pass\n' % (
+        doc,
+        header["revision"],
+        literal(down),
+        literal(listed("branch_labels")),
+        literal(listed("depends_on")),
+    )
+
+
+def make_project(fixture, scratch, alembic):
+    subprocess.run([alembic, "init", "migrations"], cwd=scratch, check=True, capture_output=True)
+    ini = os.path.join(scratch, "alembic.ini")
+    with open(ini) as f:
+        text = f.read()
+    text = re.sub(r"(?m)^sqlalchemy\.url = .*$", "sqlalchemy.url = sqlite:///%(here)s/test.db", text)
+    with open(ini, "w") as f:
+        f.write(text)
+    versions = os.path.join(scratch, "migrations", "versions")
+    shutil.rmtree(versions)
+    shutil.copytree(os.path.join(fixture, "versions"), versions, symlinks=True)
+    renamed = {}
+    for name in sorted(os.listdir(versions)):
+        if name.endswith(".sql"):
+            src = os.path.join(versions, name)
+            with open(src) as f:
+                py = sql_to_py(f.read())
+            os.remove(src)
+            py_name = name[: -len(".sql")] + ".py"
+            with open(os.path.join(versions, py_name), "w") as f:
+                f.write(py)
+            renamed[py_name] = name
+    return renamed
+
+
+def sort_runs(lines, is_member):
+    """Sorts each run of consecutive lines for which `is_member` holds."""
+    out, run = [], []
+    for line in lines + [None]:
+        if line is not None and is_member(line):
+            run.append(line)
+            continue
+        out.extend(sorted(run))
+        run = []
+        if line is not None:
+            out.append(line)
+    return out
+
+
+def normalise(stdout, args, scratch, renamed):
+    text = stdout.replace(os.path.realpath(scratch), "$DIR").replace(scratch, "$DIR")
+    for py_name, sql_name in renamed.items():
+        text = text.replace("/" + py_name, "/" + sql_name)
+    lines = text.split("\n")
+    lines = [
+        re.sub(r"^(Branches into: )(.*)$", lambda m: m.group(1) + ", ".join(sorted(m.group(2).split(", "))), l)
+        for l in lines
+    ]
+    lines = sort_runs(lines, lambda l: l.lstrip().startswith("-> "))
+    if args[0] == "current" and "-v" not in args:
+        lines = sort_runs(lines, lambda l: l != "")
+    text = "\n".join(lines)
+    if args[0] == "current" and "-v" in args:
+        head, sep, rest = text.partition("Rev: ")
+        blocks = sorted("Rev: " + b for b in (sep + rest).split("Rev: ")[1:])
+        text = head + "".join(blocks)
+    return text
+
+
+def record(fixture, alembic):
+    with open(os.path.join(fixture, "commands")) as f:
+        commands = [l.split() for l in f.read().splitlines() if l.strip() and not l.startswith("#")]
+    scratch = tempfile.mkdtemp(prefix="py-oracle-")
+    try:
+        renamed = make_project(fixture, scratch, alembic)
+        out = []
+        for args in commands:
+            run = subprocess.run(
+                [alembic] + args, cwd=scratch, capture_output=True, text=True, stdin=subprocess.DEVNULL
+            )
+            stdout = run.stdout
+            failed = None
+            if run.returncode != 0:
+                kept = []
+                for line in stdout.splitlines(keepends=True):
+                    if line.startswith("FAILED: "):
+                        failed = line[len("FAILED: "):].rstrip("\n")
+                    else:
+                        kept.append(line)
+                stdout = "".join(kept)
+                if failed is None:
+                    failed = "(exit %d) %s" % (run.returncode, run.stderr.strip().splitlines()[-1:])
+            out.append("$ alembic " + " ".join(args) + "\n")
+            out.append(normalise(stdout, args, scratch, renamed))
+            if failed is not None:
+                out.append("[failed] " + normalise(failed, args, scratch, renamed) + "\n")
+        with open(os.path.join(fixture, "expected.txt"), "w") as f:
+            f.write("".join(out))
+    finally:
+        shutil.rmtree(scratch)
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--alembic", required=True)
+    parser.add_argument("fixtures", nargs="+")
+    args = parser.parse_args()
+    for fixture in args.fixtures:
+        record(fixture, args.alembic)
+        print("recorded", os.path.join(fixture, "expected.txt"))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

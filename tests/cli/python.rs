@@ -1,0 +1,236 @@
+//! Alembic's own `.py` revisions beside `.sql` ones: the read-only commands print what Python
+//! Alembic 1.20.1 prints on the same files (the transcripts under `tests/fixtures/python/*/`
+//! were recorded by `compat/python-oracle`), and a body that can't be interpreted is refused
+//! before anything runs.
+
+use std::path::{Path, PathBuf};
+
+use crate::support::{Engine, Project};
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/python")
+        .join(name)
+}
+
+/// Copies a fixture's `versions/` (files and directories) into the project's.
+fn copy_versions(from: &Path, to: &Path) {
+    for entry in std::fs::read_dir(from).expect("read fixture") {
+        let entry = entry.expect("fixture entry");
+        let target = to.join(entry.file_name());
+        if entry.file_type().expect("file type").is_dir() {
+            std::fs::create_dir_all(&target).expect("mkdir");
+            copy_versions(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).expect("copy");
+        }
+    }
+}
+
+/// Runs the fixture's commands in order and writes the transcript as the oracle script does.
+fn transcript(p: &Project, name: &str) -> String {
+    let commands = std::fs::read_to_string(fixture(name).join("commands")).expect("commands");
+    let dir = p.dir.path().display().to_string();
+    let mut out = String::new();
+    for line in commands.lines() {
+        if line.trim().is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let args: Vec<&str> = line.split_whitespace().collect();
+        let run = p.alembic(&args);
+        assert!(!run.stderr.contains("panicked"), "{line}: {}", run.stderr);
+        out.push_str(&format!("$ alembic {line}\n"));
+        out.push_str(&run.stdout.replace(&dir, "$DIR"));
+        if run.code != 0 {
+            let failed = run
+                .stderr
+                .lines()
+                .find_map(|l| l.strip_prefix("FAILED: "))
+                .unwrap_or("(no FAILED line)");
+            out.push_str(&format!("[failed] {}\n", failed.replace(&dir, "$DIR")));
+        }
+    }
+    out
+}
+
+/// Runs a fixture's commands on a fresh SQLite project and compares the transcript with the
+/// one Python Alembic gave.
+fn matches_python_alembic(name: &str) {
+    let p = Project::new(Engine::Sqlite);
+    copy_versions(&fixture(name).join("versions"), &p.versions());
+    let expected =
+        std::fs::read_to_string(fixture(name).join("expected.txt")).expect("expected.txt");
+    let actual = transcript(&p, name);
+    if actual != expected {
+        let first = actual
+            .lines()
+            .zip(expected.lines())
+            .position(|(a, e)| a != e)
+            .unwrap_or(actual.lines().count().min(expected.lines().count()));
+        panic!(
+            "{name}: differs from Python Alembic from line {}:\n--- ours\n{}\n--- alembic\n{}",
+            first + 1,
+            actual
+                .lines()
+                .skip(first)
+                .take(8)
+                .collect::<Vec<_>>()
+                .join("\n"),
+            expected
+                .lines()
+                .skip(first)
+                .take(8)
+                .collect::<Vec<_>>()
+                .join("\n"),
+        );
+    }
+}
+
+/// Real-world shapes: annotated and plain headers, PEP 604 annotations, trailing comments,
+/// a list label, multi-line merge tuples, docstrings without blank lines, raw single-quoted
+/// docstrings, no docstring, a legacy hex file name without `revision`, a body the tool
+/// can't interpret, `.sql` revisions in the chain, and files that are not revisions
+/// (`__init__.py`, `__init__helpers.py`, `__pycache__/`, `README`, an editor lock file).
+#[test]
+fn read_only_commands_match_python_alembic_on_a_mixed_history() {
+    matches_python_alembic("mixed");
+}
+
+/// A `.sql` revision on a `.py` one and `.py` ones on it, `depends_on` across the two kinds
+/// both ways, files with no body at all.
+#[test]
+fn read_only_commands_match_python_alembic_across_py_and_sql() {
+    matches_python_alembic("cross");
+}
+
+fn write(p: &Project, name: &str, text: &str) {
+    std::fs::write(p.versions().join(name), text).expect("write revision");
+}
+
+const BASE_PY: &str = "\"\"\"base\"\"\"\nrevision = 'a1'\ndown_revision = None\n\n\ndef upgrade():\n    op.create_table('t', sa.Column('id', sa.Integer()))\n\n\ndef downgrade():\n    op.drop_table('t')\n";
+
+#[test]
+fn a_non_literal_header_fails_with_its_file_and_line() {
+    let p = Project::new(Engine::Sqlite);
+    write(
+        &p,
+        "b2_next.py",
+        "from myapp import ids\n\nrevision = 'b2'\ndown_revision = ids.PREVIOUS\n",
+    );
+    let path = p.versions().join("b2_next.py");
+    for args in [&["heads"][..], &["history"], &["upgrade", "head"]] {
+        assert_eq!(
+            p.alembic(args).failed(),
+            format!(
+                "{}:4: 'down_revision' is not a literal (a string, None, or a tuple or list of strings), so it can't be read without running Python",
+                path.display()
+            ),
+            "{args:?}"
+        );
+    }
+}
+
+#[test]
+fn invalid_python_fails_with_its_file_and_line() {
+    let p = Project::new(Engine::Sqlite);
+    write(
+        &p,
+        "a1_base.py",
+        "revision = 'a1'\ndown_revision = None\n\ndef upgrade(:\n    pass\n",
+    );
+    let failed = p.alembic(&["heads"]).failed();
+    let path = p.versions().join("a1_base.py").display().to_string();
+    assert!(
+        failed.starts_with(&format!("{path}:4: invalid Python syntax")),
+        "{failed}"
+    );
+}
+
+#[test]
+fn a_py_revision_body_is_refused_before_anything_runs() {
+    let p = Project::new(Engine::Sqlite);
+    p.script(
+        "s0",
+        "",
+        "plain sql",
+        "CREATE TABLE s (id INTEGER);",
+        Some("DROP TABLE s;"),
+    );
+    write(
+        &p,
+        "a1_base.py",
+        &BASE_PY.replace("down_revision = None", "down_revision = 's0'"),
+    );
+    let path = p.versions().join("a1_base.py").display().to_string();
+    let expected =
+        format!("{path}:6: running the body of a Python revision is not supported (revision a1)");
+    assert_eq!(p.alembic(&["upgrade", "head"]).failed(), expected);
+    // Nothing ran: not even the .sql step before it, nor the version table.
+    assert!(!p.has_version_table());
+    assert!(p.tables().is_empty(), "{:?}", p.tables());
+    assert_eq!(p.alembic(&["upgrade", "--sql", "head"]).failed(), expected);
+    // Stamping needs no body, and a downgrade through the .py step is refused too.
+    p.alembic(&["stamp", "head"]).ok();
+    assert_eq!(p.version_rows(), vec!["a1"]);
+    assert_eq!(p.alembic(&["downgrade", "base"]).failed(), expected);
+    assert_eq!(p.version_rows(), vec!["a1"]);
+    // Offline stamping reads no body either; the .sql revision below still runs on its own.
+    let sql = p.alembic(&["stamp", "--sql", "a1:s0"]).ok().stdout;
+    assert!(
+        sql.contains(
+            "UPDATE alembic_version SET version_num='s0' WHERE alembic_version.version_num = 'a1';"
+        ),
+        "{sql}"
+    );
+    p.alembic(&["stamp", "s0"]).ok();
+    p.execute("CREATE TABLE s (id INTEGER)");
+    p.alembic(&["downgrade", "base"]).ok();
+    assert!(p.version_rows().is_empty());
+    assert!(p.tables().is_empty(), "{:?}", p.tables());
+}
+
+#[test]
+fn sourceless_compiled_revisions_are_refused_not_skipped() {
+    let p = Project::new(Engine::Sqlite);
+    write(&p, "a1_base.py", BASE_PY);
+    std::fs::create_dir_all(p.versions().join("__pycache__")).expect("mkdir");
+    std::fs::write(
+        p.versions().join("__pycache__/a1_base.cpython-311.pyc"),
+        b"\x00bytecode",
+    )
+    .expect("write pyc");
+    std::fs::write(p.versions().join("b2_only_compiled.pyc"), b"\x00bytecode").expect("write pyc");
+    // Without `sourceless`, compiled files are not revisions.
+    assert_eq!(p.alembic(&["heads"]).ok().stdout, "a1 (head)\n");
+    p.write_ini("sourceless = true");
+    assert_eq!(
+        p.alembic(&["heads"]).failed(),
+        format!(
+            "{}:1: a compiled revision without its .py source; this tool reads revisions from source only (keep the .py files, or set sourceless = false)",
+            p.versions().join("b2_only_compiled.pyc").display()
+        )
+    );
+}
+
+#[test]
+fn a_revision_python_alembic_cannot_import_still_reads() {
+    // Python Alembic imports every revision for `heads`, so an application import that fails
+    // stops it; the header is all this tool needs.
+    let p = Project::new(Engine::Sqlite);
+    write(
+        &p,
+        "a1_base.py",
+        "\"\"\"uses the app\"\"\"\nfrom myapp.models import Base, seed_rows\n\nrevision = 'a1'\ndown_revision = None\n\n\ndef upgrade():\n    Base.metadata.create_all(op.get_bind())\n    seed_rows()\n",
+    );
+    assert_eq!(p.alembic(&["heads"]).ok().stdout, "a1 (head)\n");
+    assert_eq!(
+        p.alembic(&["history"]).ok().stdout,
+        "<base> -> a1 (head), uses the app\n"
+    );
+    assert_eq!(
+        p.alembic(&["pending"]).ok().stdout,
+        "<base> -> a1, uses the app\n"
+    );
+    p.alembic(&["stamp", "head"]).ok();
+    assert_eq!(p.alembic(&["current"]).ok().stdout, "a1 (head)\n");
+}
