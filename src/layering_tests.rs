@@ -2,8 +2,8 @@
 //!
 //! The layers, bottom to top (a module may use its own layer and the ones below it):
 //!
-//! 0. pure — `dialect`, `sql`, `revision`, `schema`, `parallel` (and the Python reader when it
-//!    comes): values in, values out; no database, no files, no clock.
+//! 0. pure — `dialect`, `sql`, `revision`, `schema`, `parallel`, `python` (the static reader
+//!    of Python revisions): values in, values out; no database, no files, no clock.
 //! 1. files and settings — `config` (`alembic.ini`, URLs, settings such as the transaction
 //!    scope), `script` (script files, new ids and files).
 //! 2. database — `db` (engines, the version table, introspection), `history` (the history
@@ -28,6 +28,7 @@ const LAYERS: &[(&str, u8)] = &[
     ("revision", 0),
     ("schema", 0),
     ("parallel", 0),
+    ("python", 0),
     ("config", 1),
     ("script", 1),
     ("db", 2),
