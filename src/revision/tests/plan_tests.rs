@@ -309,6 +309,11 @@ fn stamp_table() {
         err(&["junk"], &["bbbb"]),
         "Can't locate revision identified by 'junk'"
     );
+    // Rows both above and below the target: which to move is ambiguous.
+    assert_eq!(
+        err(&[A, E], &["bbbb"]),
+        "Requested revision eeee00000005 overlaps with other requested revisions aaaa00000001"
+    );
     assert_eq!(err(&[], &["cccc", "aaaa"]), "Stamp targets cccc00000003 and aaaa00000001 overlap: aaaa00000001 is an ancestor of cccc00000003");
     let m = a2_unmerged_map_plan();
     assert_eq!(
