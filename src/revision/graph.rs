@@ -107,89 +107,113 @@ fn push_unique(list: &mut Vec<usize>, item: usize) {
     }
 }
 
-impl RevisionMap {
-    /// Validates revisions into a graph. Errors name the revision and the file it came from.
-    pub fn new(revisions: Vec<Revision>) -> Result<RevisionMap, RevisionError> {
-        let mut index = IdMap::default();
-        for (i, rev) in revisions.iter().enumerate() {
-            let bad: BTreeSet<char> = rev.id.chars().filter(|c| "@-+:".contains(*c)).collect();
-            if rev.id.is_empty() || !bad.is_empty() {
-                return Err(RevisionError::InvalidId {
-                    chars: bad
-                        .iter()
-                        .map(|c| c.to_string())
-                        .collect::<Vec<_>>()
-                        .join(", "),
-                    id: rev.id.clone(),
-                    origin: rev.origin.clone(),
+/// Id -> index; refuses an id that is empty or has a character symbols use (`@-+:`), a
+/// revision that is its own down revision or dependency, and an id given twice.
+fn index_ids(revisions: &[Revision]) -> Result<IdMap, RevisionError> {
+    let mut index = IdMap::default();
+    for (i, rev) in revisions.iter().enumerate() {
+        let bad: BTreeSet<char> = rev.id.chars().filter(|c| "@-+:".contains(*c)).collect();
+        if rev.id.is_empty() || !bad.is_empty() {
+            return Err(RevisionError::InvalidId {
+                chars: bad
+                    .iter()
+                    .map(|c| c.to_string())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                id: rev.id.clone(),
+                origin: rev.origin.clone(),
+            });
+        }
+        if rev.down_revisions.contains(&rev.id) {
+            return Err(RevisionError::SelfLoop {
+                kind: "Self-loop",
+                id: rev.id.clone(),
+                origin: rev.origin.clone(),
+            });
+        }
+        if rev.depends_on.contains(&rev.id) {
+            return Err(RevisionError::SelfLoop {
+                kind: "Dependency self-loop",
+                id: rev.id.clone(),
+                origin: rev.origin.clone(),
+            });
+        }
+        if let Some(&first) = index.get(&rev.id) {
+            let first: usize = first;
+            return Err(RevisionError::Duplicate {
+                id: rev.id.clone(),
+                first: revisions[first].origin.clone(),
+                second: rev.origin.clone(),
+            });
+        }
+        index.insert(rev.id.clone(), i);
+    }
+    Ok(index)
+}
+
+/// Declared branch label -> index; a label that is an id or another revision's label is refused.
+fn index_labels(revisions: &[Revision], index: &IdMap) -> Result<IdMap, RevisionError> {
+    let mut label_index = IdMap::default();
+    for (i, rev) in revisions.iter().enumerate() {
+        for label in &rev.branch_labels {
+            let other = index.get(label).or_else(|| label_index.get(label));
+            if let Some(&other) = other {
+                return Err(RevisionError::DuplicateLabel {
+                    label: label.clone(),
+                    id: named(rev),
+                    other: named(&revisions[other]),
                 });
             }
-            if rev.down_revisions.contains(&rev.id) {
-                return Err(RevisionError::SelfLoop {
-                    kind: "Self-loop",
-                    id: rev.id.clone(),
-                    origin: rev.origin.clone(),
+            label_index.insert(label.clone(), i);
+        }
+    }
+    Ok(label_index)
+}
+
+/// One list of revision indexes per revision.
+type Edges = Vec<Vec<usize>>;
+
+/// Each revision's down revisions and dependencies as indexes (deduplicated, in declared order).
+fn resolve_edges(
+    revisions: &[Revision],
+    index: &IdMap,
+    label_index: &IdMap,
+) -> Result<(Edges, Edges), RevisionError> {
+    let n = revisions.len();
+    let mut down = vec![Vec::new(); n];
+    let mut deps = vec![Vec::new(); n];
+    for (i, rev) in revisions.iter().enumerate() {
+        for d in &rev.down_revisions {
+            let Some(&p) = index.get(d) else {
+                return Err(RevisionError::MissingParent {
+                    missing: d.clone(),
+                    from: named(rev),
                 });
-            }
-            if rev.depends_on.contains(&rev.id) {
+            };
+            push_unique(&mut down[i], p);
+        }
+        for d in &rev.depends_on {
+            let p = resolve_dependency(revisions, index, label_index, rev, d)?;
+            if p == i {
                 return Err(RevisionError::SelfLoop {
                     kind: "Dependency self-loop",
                     id: rev.id.clone(),
                     origin: rev.origin.clone(),
                 });
             }
-            if let Some(&first) = index.get(&rev.id) {
-                let first: usize = first;
-                return Err(RevisionError::Duplicate {
-                    id: rev.id.clone(),
-                    first: revisions[first].origin.clone(),
-                    second: rev.origin.clone(),
-                });
-            }
-            index.insert(rev.id.clone(), i);
+            push_unique(&mut deps[i], p);
         }
+    }
+    Ok((down, deps))
+}
 
-        let mut label_index = IdMap::default();
-        for (i, rev) in revisions.iter().enumerate() {
-            for label in &rev.branch_labels {
-                let other = index.get(label).or_else(|| label_index.get(label));
-                if let Some(&other) = other {
-                    return Err(RevisionError::DuplicateLabel {
-                        label: label.clone(),
-                        id: named(rev),
-                        other: named(&revisions[other]),
-                    });
-                }
-                label_index.insert(label.clone(), i);
-            }
-        }
-
+impl RevisionMap {
+    /// Validates revisions into a graph. Errors name the revision and the file it came from.
+    pub fn new(revisions: Vec<Revision>) -> Result<RevisionMap, RevisionError> {
+        let index = index_ids(&revisions)?;
+        let label_index = index_labels(&revisions, &index)?;
+        let (down, deps) = resolve_edges(&revisions, &index, &label_index)?;
         let n = revisions.len();
-        let mut down = vec![Vec::new(); n];
-        let mut deps = vec![Vec::new(); n];
-        for (i, rev) in revisions.iter().enumerate() {
-            for d in &rev.down_revisions {
-                let Some(&p) = index.get(d) else {
-                    return Err(RevisionError::MissingParent {
-                        missing: d.clone(),
-                        from: named(rev),
-                    });
-                };
-                push_unique(&mut down[i], p);
-            }
-            for d in &rev.depends_on {
-                let p = resolve_dependency(&revisions, &index, &label_index, rev, d)?;
-                if p == i {
-                    return Err(RevisionError::SelfLoop {
-                        kind: "Dependency self-loop",
-                        id: rev.id.clone(),
-                        origin: rev.origin.clone(),
-                    });
-                }
-                push_unique(&mut deps[i], p);
-            }
-        }
-
         let mut next = vec![Vec::new(); n];
         let mut all_next = vec![Vec::new(); n];
         for i in 0..n {
