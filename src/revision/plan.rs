@@ -14,7 +14,7 @@ use std::collections::BTreeSet;
 use super::bits::Bits;
 use super::graph::RevisionMap;
 use super::target::{Node, Spec};
-use super::walk::Edge;
+use super::walk::{Collect, Edge};
 use super::RevisionError;
 
 type Result<T> = std::result::Result<T, RevisionError>;
@@ -340,7 +340,7 @@ pub fn plan_upgrade(map: &RevisionMap, current: &[String], target: &str) -> Resu
     }
     let rows = map.rows(current)?;
     let (needs, targets) = map
-        .collect_upgrade(Spec::Symbol(target), Spec::Rows(&rows), false, true, true)
+        .collect_upgrade(Spec::Symbol(target), Spec::Rows(&rows), Collect::UPGRADE)
         .map_err(|e| rename_heads(e, target))?;
     let mut order = map.topo_sort(&needs, &targets);
     order.reverse();
@@ -424,6 +424,28 @@ fn stamp_inner(
             }
         }
     }
+    let dests = stamp_destinations(map, targets)?;
+    let mut moves = Vec::new();
+    if dests.is_empty() {
+        for &h in &related {
+            moves.push(StampMove {
+                from: vec![h],
+                to: None,
+                upgrade: false,
+                branch_move: true,
+            });
+        }
+    }
+    for &dest in &dests {
+        if !related.contains(&dest) {
+            moves.push(StampMove::to(map, dest, &related)?);
+        }
+    }
+    stamp_steps(map, rows, moves, purge)
+}
+
+/// The revisions the stamp targets name, each once; refused when one is below another.
+fn stamp_destinations(map: &RevisionMap, targets: &[String]) -> Result<Vec<usize>> {
     let mut dests: Vec<usize> = Vec::new();
     for t in targets {
         for node in map.get_revisions(t)? {
@@ -444,22 +466,13 @@ fn stamp_inner(
             ));
         }
     }
+    Ok(dests)
+}
 
-    let mut moves = Vec::new();
-    if dests.is_empty() {
-        for &h in &related {
-            moves.push(StampMove {
-                from: vec![h],
-                to: None,
-                upgrade: false,
-                branch_move: true,
-            });
-        }
-    }
-    for &dest in &dests {
-        if related.contains(&dest) {
-            continue;
-        }
+impl StampMove {
+    /// The move to `dest` (not itself a row) from the `related` rows: down from the rows
+    /// above it, up from the rows below it, or a new row when none is on its line.
+    fn to(map: &RevisionMap, dest: usize, related: &[usize]) -> Result<StampMove> {
         let above = map.reach([dest], Edge::AllNext);
         let below = map.ancestor_set(&[dest], true);
         let rows_above: Vec<usize> = related
@@ -472,7 +485,7 @@ fn stamp_inner(
             .copied()
             .filter(|&r| below.contains(r))
             .collect();
-        let mv = match (rows_above.is_empty(), rows_below.is_empty()) {
+        Ok(match (rows_above.is_empty(), rows_below.is_empty()) {
             (false, false) => {
                 return Err(RevisionError::Overlap(
                     map.id_of(rows_above[0]).to_string(),
@@ -497,10 +510,18 @@ fn stamp_inner(
                 upgrade: true,
                 branch_move: true,
             },
-        };
-        moves.push(mv);
+        })
     }
+}
 
+/// The stamp's steps: the purge (when asked), then each move with the row operations it makes
+/// on the table as the moves before it left it.
+fn stamp_steps(
+    map: &RevisionMap,
+    rows: Vec<usize>,
+    moves: Vec<StampMove>,
+    purge: bool,
+) -> Result<Plan> {
     let mut steps = Vec::new();
     if purge {
         steps.push(Step {

@@ -23,6 +23,34 @@ pub(super) enum Edge {
     Next,
 }
 
+/// How [`RevisionMap::collect_upgrade`] treats the range's lower end (Alembic's
+/// `inclusive`, `implicit_base` and `assert_relative_length`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) struct Collect {
+    /// The lower end's revisions are part of the result.
+    pub inclusive: bool,
+    /// The lower end need not be below the upper one, and the result is not cut to the
+    /// revisions above the lower end.
+    pub implicit_base: bool,
+    /// A relative step (`+N`, `-N`) that walks off the graph is an error, not a shorter walk.
+    pub assert_length: bool,
+}
+
+impl Collect {
+    /// `upgrade`: from the version-table rows, which are already applied.
+    pub const UPGRADE: Collect = Collect {
+        inclusive: false,
+        implicit_base: true,
+        assert_length: true,
+    };
+    /// `history -r lower:upper`: both ends shown, the lower one below the upper one.
+    pub const HISTORY: Collect = Collect {
+        inclusive: true,
+        implicit_base: false,
+        assert_length: false,
+    };
+}
+
 impl RevisionMap {
     fn edges(&self, i: usize, edge: Edge) -> &[usize] {
         let list = match edge {
@@ -246,37 +274,9 @@ impl RevisionMap {
         &self,
         upper: Spec<'_>,
         lower: Spec<'_>,
-        inclusive: bool,
-        implicit_base: bool,
-        assert_length: bool,
+        options: Collect,
     ) -> Result<(Bits, Vec<usize>)> {
-        let mut targets: Vec<usize> = Vec::new();
-        for node in self.parse_upgrade_target(lower, upper, assert_length)? {
-            match node {
-                None => return Err(RevisionError::Overwalk(upper.text())),
-                Some(Node::Base) => {}
-                Some(Node::Rev(r)) if !targets.contains(&r) => targets.push(r),
-                Some(Node::Rev(_)) => {}
-            }
-        }
-        if let Spec::Symbol(l) = lower {
-            if let Some((branch, _)) = l.split_once('@') {
-                let mut branch = branch.to_string();
-                if let Some(r) = self.get_revision(&branch)? {
-                    if self.id_of(r) == branch {
-                        match self.label_sets[r].as_slice() {
-                            [one] => branch = one.clone(),
-                            _ => {
-                                return Err(RevisionError::Other(format!(
-                                    "Revision {branch} is used as a branch name but does not carry exactly one branch label"
-                                )))
-                            }
-                        }
-                    }
-                }
-                targets.retain(|&t| self.label_sets[t].contains(&branch));
-            }
-        }
+        let targets = self.upgrade_targets(upper, lower, options.assert_length)?;
         let mut required = self.set_of(self.iterate(&targets, Edge::NormDown, true)?);
         for &t in &targets {
             required.insert(t);
@@ -286,7 +286,7 @@ impl RevisionMap {
             Spec::Rows(rows) => rows.iter().map(|&r| Some(Node::Rev(r))).collect(),
             Spec::Symbol(s) => self.get_revisions(s)?,
         };
-        if !implicit_base {
+        if !options.implicit_base {
             for node in current.iter().flatten() {
                 if !matches!(node, Node::Rev(r) if required.contains(*r)) {
                     return Err(RevisionError::BadRange(format!(
@@ -297,44 +297,96 @@ impl RevisionMap {
                 }
             }
         }
-        let current_revs: Vec<usize> = match (current.first(), lower) {
-            (Some(None), Spec::Symbol(s)) => {
-                let upper_syms = match upper {
-                    Spec::Symbol(u) => vec![u.to_string()],
-                    Spec::Rows(rows) => self.ids(rows),
-                };
-                match self
-                    .parse_downgrade_target(&upper_syms, s, assert_length)?
-                    .1
-                {
-                    Some(Node::Rev(r)) => vec![r],
-                    _ => Vec::new(),
-                }
-            }
-            _ => current
-                .iter()
-                .filter_map(|n| match n {
-                    Some(Node::Rev(r)) => Some(*r),
-                    _ => None,
-                })
-                .collect(),
-        };
+        let current_revs = self.lower_revisions(upper, lower, &current, options.assert_length)?;
         let mut current_set = self.set_of(self.iterate(&current_revs, Edge::NormDown, true)?);
         for &r in &current_revs {
             current_set.insert(r);
         }
         let mut needs = required;
         needs.subtract(&current_set);
-        if inclusive {
+        if options.inclusive {
             for &r in &current_revs {
                 needs.insert(r);
             }
         }
-        if !current_revs.is_empty() && !implicit_base {
+        if !current_revs.is_empty() && !options.implicit_base {
             let below = self.set_of(self.iterate(&current_revs, Edge::Next, true)?);
             needs.intersect(&below);
         }
         Ok((needs, targets))
+    }
+
+    /// The revisions `upper` names, each once; with a `branch@…` lower end, only those on
+    /// that branch.
+    fn upgrade_targets(
+        &self,
+        upper: Spec<'_>,
+        lower: Spec<'_>,
+        assert_length: bool,
+    ) -> Result<Vec<usize>> {
+        let mut targets: Vec<usize> = Vec::new();
+        for node in self.parse_upgrade_target(lower, upper, assert_length)? {
+            match node {
+                None => return Err(RevisionError::Overwalk(upper.text())),
+                Some(Node::Base) => {}
+                Some(Node::Rev(r)) if !targets.contains(&r) => targets.push(r),
+                Some(Node::Rev(_)) => {}
+            }
+        }
+        let Spec::Symbol(l) = lower else {
+            return Ok(targets);
+        };
+        let Some((branch, _)) = l.split_once('@') else {
+            return Ok(targets);
+        };
+        let mut branch = branch.to_string();
+        if let Some(r) = self.get_revision(&branch)? {
+            if self.id_of(r) == branch {
+                match self.label_sets[r].as_slice() {
+                    [one] => branch = one.clone(),
+                    _ => {
+                        return Err(RevisionError::Other(format!(
+                            "Revision {branch} is used as a branch name but does not carry exactly one branch label"
+                        )))
+                    }
+                }
+            }
+        }
+        targets.retain(|&t| self.label_sets[t].contains(&branch));
+        Ok(targets)
+    }
+
+    /// The revisions at the lower end: the `current` nodes it names, or, when a symbol there
+    /// walks below the graph (`-N` past a base), where a downgrade from `upper` would land.
+    fn lower_revisions(
+        &self,
+        upper: Spec<'_>,
+        lower: Spec<'_>,
+        current: &[Option<Node>],
+        assert_length: bool,
+    ) -> Result<Vec<usize>> {
+        if let (Some(None), Spec::Symbol(s)) = (current.first(), lower) {
+            let upper_syms = match upper {
+                Spec::Symbol(u) => vec![u.to_string()],
+                Spec::Rows(rows) => self.ids(rows),
+            };
+            return Ok(
+                match self
+                    .parse_downgrade_target(&upper_syms, s, assert_length)?
+                    .1
+                {
+                    Some(Node::Rev(r)) => vec![r],
+                    _ => Vec::new(),
+                },
+            );
+        }
+        Ok(current
+            .iter()
+            .filter_map(|n| match n {
+                Some(Node::Rev(r)) => Some(*r),
+                _ => None,
+            })
+            .collect())
     }
 
     /// Alembic `_collect_downgrade_revisions`: the revisions to drop to reach `target` from
@@ -446,7 +498,7 @@ impl RevisionMap {
             Spec::Rows(_) => head,
         };
         let (needs, targets) = self
-            .collect_upgrade(upper, lower, true, false, false)
+            .collect_upgrade(upper, lower, Collect::HISTORY)
             .map_err(|e| match e {
                 RevisionError::MultipleHeads(_) => {
                     RevisionError::MultipleHeads(upper_name.to_string())
