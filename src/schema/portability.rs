@@ -14,7 +14,7 @@
 //! - `JSON` and `UUID`, validated by PostgreSQL only;
 //! - foreign keys, enforced by SQLite only on connections that switch them on.
 
-use crate::schema::model::Schema;
+use crate::schema::model::{Column, Schema, Table};
 use crate::schema::types::ColumnType;
 
 /// How many columns a warning names before it says how many more there are.
@@ -22,98 +22,86 @@ const NAMED: usize = 3;
 
 /// One line per kind of difference in `schema`, in a fixed order; empty when there is none.
 pub fn warnings(schema: &Schema) -> Vec<String> {
-    let columns = |keep: &dyn Fn(&crate::schema::Table, &crate::schema::Column) -> bool| {
-        schema
-            .tables
-            .iter()
-            .flat_map(|t| {
-                t.columns
-                    .iter()
-                    .filter(move |c| keep(t, c))
-                    .map(move |c| format!("{}.{}", t.name, c.name))
-            })
-            .collect::<Vec<_>>()
-    };
-    let varchar = columns(&|_, c| matches!(c.ty, ColumnType::Varchar(Some(_))));
-    let tz = columns(&|_, c| c.ty == ColumnType::TimestampTz);
-    let rowid_fk = columns(&|t, c| {
-        c.ty.is_integer()
-            && !c.identity
-            && t.primary_key
-                .as_ref()
-                .is_some_and(|pk| pk.columns == [c.name.clone()])
-            && t.foreign_keys.iter().any(|fk| fk.columns.contains(&c.name))
-    });
-    let now = columns(&|_, c| {
-        c.ty == ColumnType::Timestamp
-            && c.default.as_deref().is_some_and(|d| {
-                let d = d.to_ascii_uppercase();
-                d.contains("CURRENT_TIMESTAMP") || d.contains("NOW()")
-            })
-    });
-    let boolean = columns(&|_, c| c.ty == ColumnType::Boolean);
-    let unchecked = columns(&|_, c| {
-        matches!(
-            c.ty,
-            ColumnType::Json | ColumnType::Jsonb | ColumnType::Uuid
-        )
-    });
-    let referencing: Vec<String> = schema
+    let kinds = [
+        (
+            columns(schema, |_, c| matches!(c.ty, ColumnType::Varchar(Some(_)))),
+            "VARCHAR(n) lengths are enforced on PostgreSQL only; SQLite stores longer text",
+        ),
+        (
+            columns(schema, |_, c| c.ty == ColumnType::TimestampTz),
+            "TIMESTAMP WITH TIME ZONE is converted to UTC on PostgreSQL and kept as written on \
+             SQLite; store UTC values",
+        ),
+        (
+            columns(schema, rowid_with_foreign_key),
+            "an integer primary key with a foreign key is assigned by SQLite (the rowid) but \
+             not by PostgreSQL; insert its value",
+        ),
+        (
+            columns(schema, |_, c| timestamp_defaulting_to_now(c)),
+            "DEFAULT CURRENT_TIMESTAMP on a TIMESTAMP is UTC on SQLite and the session's time \
+             zone on PostgreSQL; set PostgreSQL's TimeZone to UTC",
+        ),
+        (
+            columns(schema, |_, c| c.ty == ColumnType::Boolean),
+            "BOOLEAN is stored as 1/0 on SQLite, which accepts any value; write TRUE and FALSE",
+        ),
+        (
+            columns(schema, |_, c| {
+                matches!(
+                    c.ty,
+                    ColumnType::Json | ColumnType::Jsonb | ColumnType::Uuid
+                )
+            }),
+            "JSON and UUID values are validated on PostgreSQL only",
+        ),
+        (
+            schema
+                .tables
+                .iter()
+                .filter(|t| !t.foreign_keys.is_empty())
+                .map(|t| t.name.clone())
+                .collect(),
+            "SQLite enforces foreign keys only on connections that run PRAGMA foreign_keys = ON",
+        ),
+    ];
+    kinds
+        .into_iter()
+        .filter(|(names, _)| !names.is_empty())
+        .map(|(names, message)| format!("{message} ({})", list(&names)))
+        .collect()
+}
+
+/// `table.column` of each column that `keep` selects.
+fn columns(schema: &Schema, keep: impl Fn(&Table, &Column) -> bool) -> Vec<String> {
+    schema
         .tables
         .iter()
-        .filter(|t| !t.foreign_keys.is_empty())
-        .map(|t| t.name.clone())
-        .collect();
-    let mut out = Vec::new();
-    if !varchar.is_empty() {
-        out.push(format!(
-            "VARCHAR(n) lengths are enforced on PostgreSQL only; SQLite stores longer text \
-             ({})",
-            list(&varchar)
-        ));
-    }
-    if !tz.is_empty() {
-        out.push(format!(
-            "TIMESTAMP WITH TIME ZONE is converted to UTC on PostgreSQL and kept as written on \
-             SQLite; store UTC values ({})",
-            list(&tz)
-        ));
-    }
-    if !rowid_fk.is_empty() {
-        out.push(format!(
-            "an integer primary key with a foreign key is assigned by SQLite (the rowid) but \
-             not by PostgreSQL; insert its value ({})",
-            list(&rowid_fk)
-        ));
-    }
-    if !now.is_empty() {
-        out.push(format!(
-            "DEFAULT CURRENT_TIMESTAMP on a TIMESTAMP is UTC on SQLite and the session's time \
-             zone on PostgreSQL; set PostgreSQL's TimeZone to UTC ({})",
-            list(&now)
-        ));
-    }
-    if !boolean.is_empty() {
-        out.push(format!(
-            "BOOLEAN is stored as 1/0 on SQLite, which accepts any value; write TRUE and FALSE \
-             ({})",
-            list(&boolean)
-        ));
-    }
-    if !unchecked.is_empty() {
-        out.push(format!(
-            "JSON and UUID values are validated on PostgreSQL only ({})",
-            list(&unchecked)
-        ));
-    }
-    if !referencing.is_empty() {
-        out.push(format!(
-            "SQLite enforces foreign keys only on connections that run PRAGMA foreign_keys = ON \
-             ({})",
-            list(&referencing)
-        ));
-    }
-    out
+        .flat_map(|t| {
+            t.columns
+                .iter()
+                .filter(|c| keep(t, c))
+                .map(move |c| format!("{}.{}", t.name, c.name))
+        })
+        .collect()
+}
+
+/// An integer primary key on its own, not an identity, with a foreign key on it.
+fn rowid_with_foreign_key(t: &Table, c: &Column) -> bool {
+    c.ty.is_integer()
+        && !c.identity
+        && t.primary_key
+            .as_ref()
+            .is_some_and(|pk| pk.columns == [c.name.clone()])
+        && t.foreign_keys.iter().any(|fk| fk.columns.contains(&c.name))
+}
+
+fn timestamp_defaulting_to_now(c: &Column) -> bool {
+    c.ty == ColumnType::Timestamp
+        && c.default.as_deref().is_some_and(|d| {
+            let d = d.to_ascii_uppercase();
+            d.contains("CURRENT_TIMESTAMP") || d.contains("NOW()")
+        })
 }
 
 /// `a.b, c.d, e.f and 4 more`.
