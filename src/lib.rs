@@ -34,5 +34,8 @@ pub mod sql;
 #[cfg(test)]
 mod layering_tests;
 
+#[cfg(test)]
+mod function_length_tests;
+
 pub use dialect::Dialect;
 pub use error::{Error, Result};
