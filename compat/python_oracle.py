@@ -1,5 +1,10 @@
 """Records what Python Alembic prints for the `.py` revision fixtures under tests/fixtures/python.
 
+A fixture without a `commands` file is a schema fixture instead: Alembic's `upgrade head
+--sql` for SQLite and for PostgreSQL is written to `alembic-upgrade.<dialect>.sql` (the
+version-table statements left out), which the integration test runs on real databases to
+compare the schema with the one this tool's online `upgrade head` builds.
+
 For each fixture directory (`versions/` and a `commands` file, one argument list per line),
 this makes a scratch Alembic project (`alembic init`, a SQLite URL), copies the fixture's
 versions in, and runs every command through the real `alembic` script. Alembic can't read
@@ -120,9 +125,35 @@ def normalise(stdout, args, scratch, renamed):
     return text
 
 
+def record_sql(fixture, scratch, alembic):
+    """Alembic's `upgrade head --sql` on each engine, without its version-table statements:
+    the DDL the integration test runs to build Python Alembic's schema."""
+    ini = os.path.join(scratch, "alembic.ini")
+    for dialect, url in (
+        ("sqlite", "sqlite:///%(here)s/test.db"),
+        ("postgresql", "postgresql://oracle@localhost/oracle"),
+    ):
+        with open(ini) as f:
+            text = f.read()
+        with open(ini, "w") as f:
+            f.write(re.sub(r"(?m)^sqlalchemy\.url = .*$", "sqlalchemy.url = " + url, text))
+        run = subprocess.run(
+            [alembic, "upgrade", "head", "--sql"], cwd=scratch, capture_output=True, text=True, check=True
+        )
+        kept = [
+            s.strip()
+            for s in run.stdout.split(";\n\n")
+            if s.strip() and "alembic_version" not in s and s.strip() not in ("BEGIN", "COMMIT")
+        ]
+        with open(os.path.join(fixture, "alembic-upgrade.%s.sql" % dialect), "w") as f:
+            f.write("".join(s + ";\n\n" for s in kept))
+
+
 def record(fixture, alembic):
-    with open(os.path.join(fixture, "commands")) as f:
-        commands = [l.split() for l in f.read().splitlines() if l.strip() and not l.startswith("#")]
+    commands = []
+    if os.path.exists(os.path.join(fixture, "commands")):
+        with open(os.path.join(fixture, "commands")) as f:
+            commands = [l.split() for l in f.read().splitlines() if l.strip() and not l.startswith("#")]
     scratch = tempfile.mkdtemp(prefix="py-oracle-")
     try:
         renamed = make_project(fixture, scratch, alembic)
@@ -147,8 +178,11 @@ def record(fixture, alembic):
             out.append(normalise(stdout, args, scratch, renamed))
             if failed is not None:
                 out.append("[failed] " + normalise(failed, args, scratch, renamed) + "\n")
-        with open(os.path.join(fixture, "expected.txt"), "w") as f:
-            f.write("".join(out))
+        if commands:
+            with open(os.path.join(fixture, "expected.txt"), "w") as f:
+                f.write("".join(out))
+        else:
+            record_sql(fixture, scratch, alembic)
     finally:
         shutil.rmtree(scratch)
 
@@ -160,7 +194,7 @@ def main():
     args = parser.parse_args()
     for fixture in args.fixtures:
         record(fixture, args.alembic)
-        print("recorded", os.path.join(fixture, "expected.txt"))
+        print("recorded", fixture)
 
 
 if __name__ == "__main__":

@@ -24,11 +24,13 @@
 
 mod ast;
 mod header;
+mod lower;
 mod parse;
 mod strings;
 
 pub use ast::{Expr, ExprKind, FPart, ImportName, Keyword, Module, Stmt, StmtKind, WithItem};
 pub use header::{Assigned, RevisionHeader, HEADER_NAMES};
+pub use lower::{lower_bodies, LoweredBodies, LoweredStatement, Refusal};
 pub use parse::parse_module;
 
 /// A file the reader refuses: `path:line: message`.

@@ -1,19 +1,23 @@
 //! Alembic's own `.py` revision files as [`Script`]s: the header read statically by
-//! [`crate::python`], the bodies not (yet) lowered.
+//! [`crate::python`], the bodies lowered by [`lower_bodies`] into one section per direction
+//! and engine holding the SQL SQLAlchemy would emit there.
 //!
 //! A `.py` revision takes part in every command that reads the graph (`heads`, `history`,
 //! `show`, `current`, `branches`, `stamp`, …) whatever its `upgrade()` and `downgrade()`
-//! hold. Running one of its bodies is refused before a run starts (see
-//! [`ScriptOrigin::Python`]).
+//! hold. A body outside the reader's subset is kept as a refusal (see
+//! [`ScriptOrigin::Python`]): running it fails before a run starts, naming the construct and
+//! its line. Each lowered statement sits in its section's text at the line of the call it
+//! comes from, so an error from the database names the Python line.
 //!
 //! As Alembic does, a file with no `revision` assignment takes its id from a legacy file name
 //! of hex digits (`1975ea83b712.py`), and is otherwise an error; `down_revision` is required.
 
 use std::path::Path;
 
-use super::{Script, ScriptError, ScriptOrigin};
-use crate::python::{parse_module, Module, PythonError, RevisionHeader, StmtKind};
+use super::{Script, ScriptError, ScriptOrigin, Section, SectionDirection, TransactionMode};
+use crate::python::{lower_bodies, parse_module, LoweredStatement, PythonError, RevisionHeader};
 use crate::revision::is_valid_revision_id;
+use crate::Dialect;
 
 /// Parses a `.py` revision file's text; `path` is used in errors and kept in the value.
 pub fn parse_python_script(path: &Path, text: &str) -> Result<Script, ScriptError> {
@@ -55,29 +59,86 @@ pub fn parse_python_script(path: &Path, text: &str) -> Result<Script, ScriptErro
         create_date: header.create_date,
         sections: Vec::new(),
         checksum: None,
-        origin: ScriptOrigin::Python {
-            refusal: Some(body_refusal(&module)),
-        },
-    })
+        origin: ScriptOrigin::Python { refusal: None },
+    }
+    .with_bodies(&module))
 }
 
-/// Where and why running the module's bodies is refused: at its `upgrade()` (or the first
-/// line, when it has none).
-fn body_refusal(module: &Module) -> (usize, String) {
-    let upgrade = module
-        .body
-        .iter()
-        .find(|s| matches!(&s.kind, StmtKind::FunctionDef { name, .. } if name == "upgrade"));
-    match upgrade {
-        Some(def) => (
-            def.line,
-            "running the body of a Python revision".to_string(),
-        ),
-        None => (
-            1,
-            "a Python revision without an upgrade() function".to_string(),
-        ),
+impl Script {
+    /// Lowers the module's bodies into sections, or records why they can't run.
+    fn with_bodies(mut self, module: &crate::python::Module) -> Script {
+        let refusal = match lower_bodies(module) {
+            Ok(bodies) => match bodies.upgrade {
+                Some(upgrade) => {
+                    self.sections = sections(SectionDirection::Upgrade, &upgrade);
+                    if let Some(downgrade) = bodies.downgrade {
+                        self.sections
+                            .extend(sections(SectionDirection::Downgrade, &downgrade));
+                    }
+                    None
+                }
+                None => Some((
+                    1,
+                    "a Python revision without an upgrade() function".to_string(),
+                )),
+            },
+            Err(refusal) => Some((refusal.line, refusal.what)),
+        };
+        self.origin = ScriptOrigin::Python { refusal };
+        self
     }
+}
+
+/// One section per engine for a lowered body.
+fn sections(direction: SectionDirection, statements: &[LoweredStatement]) -> Vec<Section> {
+    [Dialect::Sqlite, Dialect::Postgresql]
+        .into_iter()
+        .map(|dialect| Section {
+            direction,
+            dialect: Some(dialect),
+            transaction: TransactionMode::Transactional,
+            sql: section_text(statements, dialect),
+            first_line: 1,
+        })
+        .collect()
+}
+
+/// The statements as section text, each starting on the line of the call it comes from, so
+/// that the runner's line of a failing statement is the Python line. A statement that would
+/// run into the next one's line is written on one line; statements of one call share it.
+fn section_text(statements: &[LoweredStatement], dialect: Dialect) -> String {
+    let mut text = String::new();
+    let mut line = 1;
+    for (i, statement) in statements.iter().enumerate() {
+        while line < statement.line {
+            text.push('\n');
+            line += 1;
+        }
+        let next = statements.get(i + 1).map(|n| n.line);
+        let sql = statement.sql(dialect);
+        let room = next.map(|n| n.saturating_sub(line));
+        let sql = match room {
+            Some(room) if sql.matches('\n').count() >= room => one_line(sql),
+            _ => sql.to_string(),
+        };
+        text.push_str(&sql);
+        text.push(';');
+        if next == Some(statement.line) {
+            text.push(' ');
+        } else {
+            text.push('\n');
+            line += 1 + sql.matches('\n').count();
+        }
+    }
+    text
+}
+
+/// A statement rendered over several lines (`CREATE TABLE t (\n    a, \n    b\n)`) on one.
+fn one_line(sql: &str) -> String {
+    sql.replace("(\n    ", "(")
+        .replace(", \n    ", ", ")
+        .replace("\n)", ")")
+        .replace('\n', " ")
 }
 
 /// `id` if it is a revision id this tool accepts.
@@ -124,7 +185,7 @@ mod tests {
     fn a_revision_with_an_annotated_header() {
         let script = match parse(
             "v/ae10_x.py",
-            "\"\"\"add tags\n\nRevision ID: ae10\nRevises: 1a2b\nCreate Date: 2026-01-02 03:04:05\n\n\"\"\"\nrevision: str = 'ae10'\ndown_revision: Union[str, None] = '1a2b'\nbranch_labels = ('tags',)\ndepends_on = ['base_x']\n\ndef upgrade():\n    op.drop_table('x')\n",
+            "\"\"\"add tags\n\nRevision ID: ae10\nRevises: 1a2b\nCreate Date: 2026-01-02 03:04:05\n\n\"\"\"\nfrom alembic import op\nrevision: str = 'ae10'\ndown_revision: Union[str, None] = '1a2b'\nbranch_labels = ('tags',)\ndepends_on = ['base_x']\n\ndef upgrade():\n    op.drop_table('x')\n",
         ) {
             Ok(s) => s,
             Err(e) => panic!("{e}"),
@@ -135,13 +196,69 @@ mod tests {
         assert_eq!(script.depends_on, vec!["base_x"]);
         assert_eq!(script.doc(), "add tags");
         assert_eq!(script.create_date.as_deref(), Some("2026-01-02 03:04:05"));
+        assert_eq!(script.origin, ScriptOrigin::Python { refusal: None });
+        let up = script.section(SectionDirection::Upgrade, Dialect::Postgresql);
+        assert_eq!(
+            up.map(|s| (s.sql.as_str(), s.first_line)),
+            Some(("\n\n\n\n\n\n\n\n\n\n\n\n\n\nDROP TABLE x;\n", 1))
+        );
+        // No downgrade() is irreversible, as a .sql file without a downgrade section.
+        assert!(!script.has_downgrade());
+    }
+
+    #[test]
+    fn a_body_outside_the_subset_is_kept_as_a_refusal() {
+        let script = parse(
+            "v/b.py",
+            "from alembic import op\nrevision = 'b'\ndown_revision = None\n\ndef upgrade():\n    op.drop_table('x')\n    op.rename_table('y', 'z')\n",
+        );
+        let Ok(script) = script else {
+            panic!("{script:?}")
+        };
         assert_eq!(
             script.origin,
             ScriptOrigin::Python {
-                refusal: Some((13, "running the body of a Python revision".to_string()))
+                refusal: Some((7, "op.rename_table()".to_string()))
             }
         );
         assert!(script.sections.is_empty());
+        let none = parse("v/c.py", "revision = 'c'\ndown_revision = None\n");
+        assert_eq!(
+            none.map(|s| s.origin),
+            Ok(ScriptOrigin::Python {
+                refusal: Some((
+                    1,
+                    "a Python revision without an upgrade() function".to_string()
+                ))
+            })
+        );
+    }
+
+    #[test]
+    fn statements_start_on_their_call_lines() {
+        let at = |line: usize, sql: &str| LoweredStatement {
+            line,
+            sqlite: sql.to_string(),
+            postgresql: sql.to_string(),
+        };
+        let table = "CREATE TABLE t (\n    a INTEGER, \n    b INTEGER\n)";
+        // Room for the four lines: kept as rendered.
+        assert_eq!(
+            section_text(&[at(2, table), at(6, "DROP TABLE u")], Dialect::Sqlite),
+            format!("\n{table};\nDROP TABLE u;\n")
+        );
+        // No room: one line; a second statement of the same call shares it.
+        assert_eq!(
+            section_text(
+                &[
+                    at(1, table),
+                    at(1, "CREATE INDEX i ON t (a)"),
+                    at(2, "DROP TABLE u")
+                ],
+                Dialect::Sqlite
+            ),
+            "CREATE TABLE t (a INTEGER, b INTEGER); CREATE INDEX i ON t (a);\nDROP TABLE u;\n"
+        );
     }
 
     #[test]

@@ -5,7 +5,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::support::{Engine, Project};
+use crate::support::{pg, Engine, Project};
 
 fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -107,7 +107,7 @@ fn write(p: &Project, name: &str, text: &str) {
     std::fs::write(p.versions().join(name), text).expect("write revision");
 }
 
-const BASE_PY: &str = "\"\"\"base\"\"\"\nrevision = 'a1'\ndown_revision = None\n\n\ndef upgrade():\n    op.create_table('t', sa.Column('id', sa.Integer()))\n\n\ndef downgrade():\n    op.drop_table('t')\n";
+const BASE_PY: &str = "\"\"\"base\"\"\"\nfrom alembic import op\nimport sqlalchemy as sa\n\nrevision = 'a1'\ndown_revision = None\n\n\ndef upgrade():\n    op.create_table('t', sa.Column('id', sa.Integer()))\n    op.rename_table('t', 'u')\n\n\ndef downgrade():\n    op.drop_table('t')\n";
 
 #[test]
 fn a_non_literal_header_fails_with_its_file_and_line() {
@@ -162,8 +162,7 @@ fn a_py_revision_body_is_refused_before_anything_runs() {
         &BASE_PY.replace("down_revision = None", "down_revision = 's0'"),
     );
     let path = p.versions().join("a1_base.py").display().to_string();
-    let expected =
-        format!("{path}:6: running the body of a Python revision is not supported (revision a1)");
+    let expected = format!("{path}:11: op.rename_table() is not supported (revision a1)");
     assert_eq!(p.alembic(&["upgrade", "head"]).failed(), expected);
     // Nothing ran: not even the .sql step before it, nor the version table.
     assert!(!p.has_version_table());
@@ -233,4 +232,107 @@ fn a_revision_python_alembic_cannot_import_still_reads() {
     );
     p.alembic(&["stamp", "head"]).ok();
     assert_eq!(p.alembic(&["current"]).ok().stdout, "a1 (head)\n");
+}
+
+/// What a user would compare of two databases' schemas: on SQLite every table's and index's
+/// `CREATE` text as SQLite keeps it, on PostgreSQL the columns (type, nullability, default),
+/// the constraints and the indexes as the catalogs describe them.
+fn schema_dump(p: &Project) -> Vec<String> {
+    match p.engine {
+        Engine::Sqlite => {
+            let conn = rusqlite::Connection::open(p.path("test.db")).expect("open db");
+            let mut stmt = conn
+                .prepare(
+                    "SELECT type, name, tbl_name, coalesce(sql, '') FROM sqlite_master \
+                     WHERE tbl_name NOT LIKE 'alembic_version%' ORDER BY type, name",
+                )
+                .expect("prepare");
+            let rows = stmt
+                .query_map([], |r| {
+                    // Layout is not schema: `CREATE TABLE t (\n    a, \n    b\n)` is
+                    // `CREATE TABLE t (a, b)`.
+                    let sql = r.get::<_, String>(3)?.split_whitespace().collect::<Vec<_>>().join(" ");
+                    Ok(format!(
+                        "{} {} on {}: {}",
+                        r.get::<_, String>(0)?,
+                        r.get::<_, String>(1)?,
+                        r.get::<_, String>(2)?,
+                        sql.replace("( ", "(").replace(" )", ")")
+                    ))
+                })
+                .expect("query");
+            rows.map(|r| r.expect("row")).collect()
+        }
+        Engine::Postgres => [
+            "SELECT table_name || '.' || column_name || ' ' || data_type || ' ' || \
+             coalesce(character_maximum_length::text, '') || ' ' || \
+             coalesce(numeric_precision::text || ',' || numeric_scale::text, '') || ' ' || \
+             is_nullable || ' ' || coalesce(column_default, '') \
+             FROM information_schema.columns WHERE table_schema = 'public' \
+             AND table_name NOT LIKE 'alembic_version%' ORDER BY 1",
+            "SELECT conrelid::regclass::text || ' ' || conname || ' ' || pg_get_constraintdef(oid) \
+             FROM pg_constraint WHERE connamespace = 'public'::regnamespace \
+             AND conrelid::regclass::text NOT LIKE 'alembic_version%' ORDER BY 1",
+            "SELECT indexdef FROM pg_indexes WHERE schemaname = 'public' \
+             AND tablename NOT LIKE 'alembic_version%' ORDER BY 1",
+        ]
+        .iter()
+        .flat_map(|q| pg::query_column(&p.url, q))
+        .collect(),
+    }
+}
+
+// Autogenerate-shaped and hand-written `.py` revisions run online by this tool build the
+// schema Python Alembic's own DDL for them builds (its `upgrade head --sql`, recorded by
+// compat/python-oracle, run on a second database of the same engine); rows written by
+// `op.execute` are there; `downgrade base` takes everything away again.
+crate::engine_test!(py_bodies_build_python_alembics_schema, |p| {
+    copy_versions(&fixture("bodies").join("versions"), &p.versions());
+    p.alembic(&["upgrade", "head"]).ok();
+    let theirs = Project::new(p.engine);
+    let dialect = match p.engine {
+        Engine::Sqlite => "sqlite",
+        Engine::Postgres => "postgresql",
+    };
+    let ddl =
+        std::fs::read_to_string(fixture("bodies").join(format!("alembic-upgrade.{dialect}.sql")))
+            .expect("recorded DDL");
+    theirs.execute(&ddl);
+    let ours = schema_dump(p);
+    assert!(ours.len() > 10, "{ours:#?}");
+    assert_eq!(ours, schema_dump(&theirs));
+    assert_eq!(
+        p.query_column("SELECT name || ':' || \"order\" FROM tag"),
+        vec!["general:1"]
+    );
+    assert_eq!(p.version_rows(), vec!["30c3d4e5f6a7"]);
+
+    p.alembic(&["downgrade", "base"]).ok();
+    assert!(p.tables().is_empty(), "{:?}", p.tables());
+    assert!(p.version_rows().is_empty());
+    // And up again: the downgrades left nothing behind that an upgrade trips over.
+    p.alembic(&["upgrade", "head"]).ok();
+    assert_eq!(schema_dump(p), schema_dump(&theirs));
+});
+
+#[test]
+fn a_failing_py_statement_names_its_python_line_and_offline_sql_is_the_same() {
+    let p = Project::new(Engine::Sqlite);
+    write(
+        &p,
+        "a1_base.py",
+        "from alembic import op\nimport sqlalchemy as sa\n\nrevision = 'a1'\ndown_revision = None\n\n\ndef upgrade():\n    op.create_table('t', sa.Column('id', sa.Integer(), primary_key=True))\n    op.create_index('ix_t_id', 't', ['id'])\n\n    op.drop_table('missing')\n",
+    );
+    let sql = p.alembic(&["upgrade", "--sql", "head"]).ok().stdout;
+    assert!(
+        sql.contains("CREATE TABLE t (id INTEGER NOT NULL, PRIMARY KEY (id));\n\nCREATE INDEX ix_t_id ON t (id);\n\nDROP TABLE missing;\n"),
+        "{sql}"
+    );
+    let failed = p.alembic(&["upgrade", "head"]).failed();
+    let path = p.versions().join("a1_base.py").display().to_string();
+    assert!(
+        failed.starts_with(&format!("{path}:12: no such table: missing (revision a1;")),
+        "{failed}"
+    );
+    assert!(p.tables().is_empty(), "{:?}", p.tables());
 }

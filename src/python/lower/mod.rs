@@ -1,0 +1,379 @@
+//! A revision's `upgrade()` and `downgrade()` lowered to the SQL each engine runs, without
+//! running Python.
+//!
+//! The subset read so far: module-level imports of `alembic`, `sqlalchemy` (and its
+//! submodules), `typing`, `collections.abc` and `__future__`; literal module-level
+//! assignments; and bodies made of `pass`, docstrings and these calls with literal arguments:
+//!
+//! - `op.create_table(name, *columns_and_constraints)` with `sa.Column(name, type,
+//!   *sa.ForeignKey(...), nullable=, primary_key=, server_default=, unique=, index=,
+//!   autoincrement=)`, `sa.PrimaryKeyConstraint`, `sa.ForeignKeyConstraint` (`name`,
+//!   `ondelete`, `onupdate`), `sa.UniqueConstraint`, `sa.CheckConstraint`;
+//! - `op.drop_table`, `op.add_column(table, sa.Column(...))`, `op.drop_column`;
+//! - `op.create_index(name, table, columns, unique=)`, `op.drop_index(name, table_name=)`,
+//!   names given as literals or `op.f(...)`;
+//! - `op.execute(...)` of a string literal or `sa.text(...)` of one.
+//!
+//! Types: `Integer`, `BigInteger`, `SmallInteger`, `String(n)`, `Unicode(n)`, `Text`,
+//! `Boolean`, `DateTime(timezone=)`, `Date`, `Time`, `Float`, `Numeric(p, s)`, `LargeBinary`,
+//! `JSON`, `Uuid`. Each call renders as SQLAlchemy 2.x compiles it for SQLite and for
+//! PostgreSQL (an integer primary key is `SERIAL` on PostgreSQL, names are quoted as
+//! SQLAlchemy quotes them), so the schema a `.py` revision builds is Python Alembic's.
+//! Anything else is a [`Refusal`] naming the construct and its line.
+
+mod table;
+mod values;
+
+use std::collections::HashMap;
+
+use self::table::{create_index_sql, quote, Table};
+use self::values::{column, string, strings, table_constraint, CallArgs, TableArg};
+use super::ast::{Expr, ExprKind, Module, Stmt, StmtKind};
+use crate::Dialect;
+
+/// What stops a body from being lowered: the construct (for "… is not supported") and its line.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Refusal {
+    pub line: usize,
+    pub what: String,
+}
+
+impl Refusal {
+    fn new(line: usize, what: String) -> Refusal {
+        Refusal { line, what }
+    }
+}
+
+/// One statement of a lowered body: the Python line it comes from and its SQL per engine.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LoweredStatement {
+    pub line: usize,
+    pub sqlite: String,
+    pub postgresql: String,
+}
+
+impl LoweredStatement {
+    pub fn sql(&self, dialect: Dialect) -> &str {
+        match dialect {
+            Dialect::Sqlite => &self.sqlite,
+            Dialect::Postgresql => &self.postgresql,
+        }
+    }
+}
+
+/// Both bodies of a revision; `None` when the module has no such function.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LoweredBodies {
+    pub upgrade: Option<Vec<LoweredStatement>>,
+    pub downgrade: Option<Vec<LoweredStatement>>,
+}
+
+/// Lowers `module`'s `upgrade()` and `downgrade()`; the first construct outside the subset
+/// (in the module's imports, then in the bodies) is refused.
+pub fn lower_bodies(module: &Module) -> Result<LoweredBodies, Refusal> {
+    let names = Names::of(module)?;
+    let mut bodies = LoweredBodies {
+        upgrade: None,
+        downgrade: None,
+    };
+    for stmt in &module.body {
+        if let StmtKind::FunctionDef { name, params, body } = &stmt.kind {
+            let slot = match name.as_str() {
+                "upgrade" => &mut bodies.upgrade,
+                "downgrade" => &mut bodies.downgrade,
+                _ => continue,
+            };
+            if !params.is_empty() {
+                return Err(Refusal::new(
+                    stmt.line,
+                    format!("{name}() with parameters (a multi-database template)"),
+                ));
+            }
+            *slot = Some(lower_body(body, &names)?);
+        }
+    }
+    Ok(bodies)
+}
+
+/// The module's imported names, each mapped to the dotted path it stands for.
+pub struct Names {
+    map: HashMap<String, String>,
+}
+
+/// Modules a revision may import.
+const ALLOWED_IMPORTS: &[&str] = &[
+    "alembic",
+    "sqlalchemy",
+    "typing",
+    "collections",
+    "__future__",
+];
+
+impl Names {
+    fn of(module: &Module) -> Result<Names, Refusal> {
+        let mut map = HashMap::new();
+        for stmt in &module.body {
+            match &stmt.kind {
+                StmtKind::Import(imports) => {
+                    for import in imports {
+                        check_import(&import.name, stmt.line)?;
+                        let bound = import.alias.clone().unwrap_or_else(|| {
+                            import.name.split('.').next().unwrap_or("").to_string()
+                        });
+                        let path = match &import.alias {
+                            Some(_) => import.name.clone(),
+                            None => bound.clone(),
+                        };
+                        map.insert(bound, path);
+                    }
+                }
+                StmtKind::ImportFrom {
+                    module,
+                    names,
+                    star,
+                } => {
+                    check_import(module, stmt.line)?;
+                    if *star {
+                        return Err(Refusal::new(stmt.line, format!("from {module} import *")));
+                    }
+                    for name in names {
+                        let bound = name.alias.clone().unwrap_or_else(|| name.name.clone());
+                        map.insert(bound, format!("{module}.{}", name.name));
+                    }
+                }
+                _ => {}
+            }
+        }
+        Ok(Names { map })
+    }
+
+    /// The dotted path a name or attribute chain stands for: `sa.Column` →
+    /// `sqlalchemy.Column`; `None` for anything else.
+    pub fn resolve(&self, expr: &Expr) -> Option<String> {
+        let dotted = expr.dotted()?;
+        let (head, rest) = dotted.split_once('.').unwrap_or((&dotted, ""));
+        let base = self.map.get(head)?;
+        Some(if rest.is_empty() {
+            base.clone()
+        } else {
+            format!("{base}.{rest}")
+        })
+    }
+}
+
+fn check_import(module: &str, line: usize) -> Result<(), Refusal> {
+    let top = module.split('.').next().unwrap_or("");
+    if ALLOWED_IMPORTS.contains(&top) {
+        return Ok(());
+    }
+    Err(Refusal::new(line, format!("an import of {module}")))
+}
+
+fn lower_body(body: &[Stmt], names: &Names) -> Result<Vec<LoweredStatement>, Refusal> {
+    let mut out = Vec::new();
+    for stmt in body {
+        match &stmt.kind {
+            StmtKind::Pass => {}
+            StmtKind::Expr(Expr {
+                kind: ExprKind::Str(_),
+                ..
+            }) => {}
+            StmtKind::Expr(expr) => out.extend(lower_call(expr, names)?),
+            other => return Err(Refusal::new(stmt.line, describe(other))),
+        }
+    }
+    Ok(out)
+}
+
+/// How a message names a statement outside the subset.
+fn describe(stmt: &StmtKind) -> String {
+    match stmt {
+        StmtKind::Assign { .. } => "an assignment in a body".to_string(),
+        StmtKind::For { .. } => "a for loop".to_string(),
+        StmtKind::If { .. } => "an if statement".to_string(),
+        StmtKind::With { .. } => "a with block".to_string(),
+        StmtKind::Return(_) => "a return".to_string(),
+        StmtKind::FunctionDef { .. } => "a nested function".to_string(),
+        StmtKind::Import(_) | StmtKind::ImportFrom { .. } => "an import in a body".to_string(),
+        StmtKind::Unsupported(what) => what.clone(),
+        StmtKind::Expr(_) | StmtKind::Pass => "this statement".to_string(),
+    }
+}
+
+/// Both engines' SQL of one call.
+fn both(line: usize, render: impl Fn(Dialect) -> String) -> LoweredStatement {
+    LoweredStatement {
+        line,
+        sqlite: render(Dialect::Sqlite),
+        postgresql: render(Dialect::Postgresql),
+    }
+}
+
+fn lower_call(expr: &Expr, names: &Names) -> Result<Vec<LoweredStatement>, Refusal> {
+    let call = CallArgs::of(expr, names).ok_or_else(|| {
+        Refusal::new(
+            expr.line,
+            match &expr.kind {
+                ExprKind::Call { func, .. } => format!(
+                    "a call of {}()",
+                    func.dotted().unwrap_or_else(|| "an expression".to_string())
+                ),
+                ExprKind::Unsupported(what) => what.clone(),
+                _ => "an expression statement".to_string(),
+            },
+        )
+    })?;
+    let line = call.line;
+    let one = |s: LoweredStatement| Ok(vec![s]);
+    match call.path.as_str() {
+        "alembic.op.create_table" => create_table(&call, names),
+        "alembic.op.drop_table" => {
+            call.check(1, &["schema"])?;
+            no_schema(&call)?;
+            let table = string(required(&call, 0, "table_name")?, names, "a table name")?;
+            one(both(line, |d| format!("DROP TABLE {}", quote(&table, d))))
+        }
+        "alembic.op.add_column" => {
+            call.check(2, &["schema"])?;
+            no_schema(&call)?;
+            let table = string(required(&call, 0, "table_name")?, names, "a table name")?;
+            let col = column(required(&call, 1, "column")?, names)?;
+            if col.primary_key || col.unique || col.index || !col.foreign_keys.is_empty() {
+                return Err(Refusal::new(
+                    line,
+                    "op.add_column() of a key, unique, indexed or foreign-key column".to_string(),
+                ));
+            }
+            one(both(line, |d| {
+                format!(
+                    "ALTER TABLE {} ADD COLUMN {}",
+                    quote(&table, d),
+                    col.sql(d, false, false)
+                )
+            }))
+        }
+        "alembic.op.drop_column" => {
+            call.check(2, &["schema"])?;
+            no_schema(&call)?;
+            let table = string(required(&call, 0, "table_name")?, names, "a table name")?;
+            let col = string(required(&call, 1, "column_name")?, names, "a column name")?;
+            one(both(line, |d| {
+                format!(
+                    "ALTER TABLE {} DROP COLUMN {}",
+                    quote(&table, d),
+                    quote(&col, d)
+                )
+            }))
+        }
+        "alembic.op.create_index" => create_index(&call, names),
+        "alembic.op.drop_index" => {
+            call.check(2, &["table_name", "schema"])?;
+            no_schema(&call)?;
+            let name = string(required(&call, 0, "index_name")?, names, "an index name")?;
+            one(both(line, |d| format!("DROP INDEX {}", quote(&name, d))))
+        }
+        "alembic.op.execute" => {
+            call.check(1, &[])?;
+            let sql = execute_text(required(&call, 0, "sqltext")?, names)?;
+            one(both(line, |_| sql.clone()))
+        }
+        _ => Err(Refusal::new(line, call.short())),
+    }
+}
+
+/// Positional argument `i` (or keyword `name`), which the call must have.
+fn required<'a>(call: &CallArgs<'a>, i: usize, name: &str) -> Result<&'a Expr, Refusal> {
+    call.arg(i, name)
+        .ok_or_else(|| Refusal::new(call.line, format!("{} without {name}", call.short())))
+}
+
+/// `schema=` other than `None`.
+fn no_schema(call: &CallArgs<'_>) -> Result<(), Refusal> {
+    match call.keyword("schema") {
+        Some(e) if e.kind != ExprKind::None => {
+            Err(Refusal::new(e.line, format!("schema= of {}", call.short())))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// `op.execute("...")` / `op.execute(sa.text("..."))`.
+fn execute_text(expr: &Expr, names: &Names) -> Result<String, Refusal> {
+    if let Some(s) = expr.as_str() {
+        return Ok(s.to_string());
+    }
+    match CallArgs::of(expr, names) {
+        Some(call) if call.path == "sqlalchemy.text" => {
+            call.check(1, &[])?;
+            string(required(&call, 0, "text")?, names, "SQL text")
+        }
+        _ => Err(Refusal::new(
+            expr.line,
+            "op.execute() of anything but a string literal or sa.text() of one".to_string(),
+        )),
+    }
+}
+
+fn create_table(call: &CallArgs<'_>, names: &Names) -> Result<Vec<LoweredStatement>, Refusal> {
+    call.check(usize::MAX, &["schema"])?;
+    no_schema(call)?;
+    let name = string(required(call, 0, "table_name")?, names, "a table name")?;
+    let mut table = Table {
+        name,
+        columns: Vec::new(),
+        primary_key: None,
+        constraints: Vec::new(),
+    };
+    for arg in call.args.iter().skip(1) {
+        let inner = CallArgs::of(arg, names);
+        match inner.as_ref().map(|c| c.path.as_str()) {
+            Some("sqlalchemy.Column") => table.columns.push(column(arg, names)?),
+            Some(
+                "sqlalchemy.PrimaryKeyConstraint"
+                | "sqlalchemy.UniqueConstraint"
+                | "sqlalchemy.ForeignKeyConstraint"
+                | "sqlalchemy.CheckConstraint",
+            ) => match inner
+                .as_ref()
+                .map(|c| table_constraint(c, names))
+                .transpose()?
+            {
+                Some(TableArg::PrimaryKey(n, cols)) => table.primary_key = Some((n, cols)),
+                Some(TableArg::Constraint(c)) => table.constraints.push(c),
+                None => {}
+            },
+            _ => {
+                return Err(Refusal::new(
+                    arg.line,
+                    format!("{} in op.create_table()", values::short_expr(arg)),
+                ))
+            }
+        }
+    }
+    let sqlite = table.create_sql(Dialect::Sqlite);
+    let postgresql = table.create_sql(Dialect::Postgresql);
+    Ok(sqlite
+        .into_iter()
+        .zip(postgresql)
+        .map(|(sqlite, postgresql)| LoweredStatement {
+            line: call.line,
+            sqlite,
+            postgresql,
+        })
+        .collect())
+}
+
+fn create_index(call: &CallArgs<'_>, names: &Names) -> Result<Vec<LoweredStatement>, Refusal> {
+    call.check(3, &["unique", "schema"])?;
+    no_schema(call)?;
+    let name = string(required(call, 0, "index_name")?, names, "an index name")?;
+    let table = string(required(call, 1, "table_name")?, names, "a table name")?;
+    let columns = strings(required(call, 2, "columns")?, names, "an index column")?;
+    let unique = values::boolean(call.keyword("unique"), false, "unique")?;
+    Ok(vec![both(call.line, |d| {
+        create_index_sql(&name, &table, &columns, unique, d)
+    })])
+}
+
+#[cfg(test)]
+mod tests;

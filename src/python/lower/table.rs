@@ -1,0 +1,548 @@
+//! The table shapes `op.*` calls describe, and the SQL SQLAlchemy 2.x compiles them to on each
+//! engine (the spelling of Alembic's own `--sql` output: four-space indents, `, ` at line
+//! ends, names quoted as SQLAlchemy's identifier preparer quotes them).
+
+use crate::Dialect;
+
+/// A column type, as SQLAlchemy's generic types render.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SaType {
+    Integer,
+    BigInteger,
+    SmallInteger,
+    /// `String(n)` / `Unicode(n)`.
+    String(Option<u64>),
+    Text,
+    Boolean,
+    DateTime {
+        timezone: bool,
+    },
+    Date,
+    Time,
+    Float,
+    Numeric(Option<(u64, Option<u64>)>),
+    LargeBinary,
+    Json,
+    Uuid,
+}
+
+impl SaType {
+    fn sql(&self, dialect: Dialect) -> String {
+        let pg = dialect == Dialect::Postgresql;
+        match self {
+            SaType::Integer => "INTEGER".into(),
+            SaType::BigInteger => "BIGINT".into(),
+            SaType::SmallInteger => "SMALLINT".into(),
+            SaType::String(Some(n)) => format!("VARCHAR({n})"),
+            SaType::String(None) => "VARCHAR".into(),
+            SaType::Text => "TEXT".into(),
+            SaType::Boolean => "BOOLEAN".into(),
+            SaType::DateTime { timezone: true } if pg => "TIMESTAMP WITH TIME ZONE".into(),
+            SaType::DateTime { .. } if pg => "TIMESTAMP WITHOUT TIME ZONE".into(),
+            SaType::DateTime { .. } => "DATETIME".into(),
+            SaType::Date => "DATE".into(),
+            SaType::Time if pg => "TIME WITHOUT TIME ZONE".into(),
+            SaType::Time => "TIME".into(),
+            SaType::Float => "FLOAT".into(),
+            SaType::Numeric(None) => "NUMERIC".into(),
+            SaType::Numeric(Some((p, None))) => format!("NUMERIC({p})"),
+            SaType::Numeric(Some((p, Some(s)))) => format!("NUMERIC({p}, {s})"),
+            SaType::LargeBinary if pg => "BYTEA".into(),
+            SaType::LargeBinary => "BLOB".into(),
+            SaType::Json => "JSON".into(),
+            SaType::Uuid if pg => "UUID".into(),
+            SaType::Uuid => "CHAR(32)".into(),
+        }
+    }
+
+    fn is_integer(&self) -> bool {
+        matches!(
+            self,
+            SaType::Integer | SaType::BigInteger | SaType::SmallInteger
+        )
+    }
+}
+
+/// A server default: a string literal (quoted) or `sa.text(...)` (as written).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Default {
+    Literal(String),
+    Text(String),
+}
+
+/// `ForeignKey` / `ForeignKeyConstraint`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ForeignKey {
+    pub name: Option<String>,
+    pub columns: Vec<String>,
+    pub table: String,
+    pub referred: Vec<String>,
+    pub ondelete: Option<String>,
+    pub onupdate: Option<String>,
+}
+
+/// A table-level constraint, in the order SQLAlchemy creates them.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Constraint {
+    Unique {
+        name: Option<String>,
+        columns: Vec<String>,
+    },
+    Check {
+        name: Option<String>,
+        sql: String,
+    },
+    ForeignKey(ForeignKey),
+}
+
+/// `sa.Column(...)`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Column {
+    pub name: String,
+    pub ty: SaType,
+    pub nullable: Option<bool>,
+    pub primary_key: bool,
+    pub default: Option<Default>,
+    pub unique: bool,
+    pub index: bool,
+    /// `autoincrement=False` rules out SERIAL.
+    pub autoincrement: bool,
+    pub foreign_keys: Vec<ForeignKey>,
+}
+
+/// `op.create_table(...)`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Table {
+    pub name: String,
+    pub columns: Vec<Column>,
+    /// `PrimaryKeyConstraint(...)`, when given; else the `primary_key=True` columns.
+    pub primary_key: Option<(Option<String>, Vec<String>)>,
+    /// The explicit constraint arguments, in order.
+    pub constraints: Vec<Constraint>,
+}
+
+/// A name as SQLAlchemy's identifier preparer writes it on `dialect`.
+pub fn quote(name: &str, dialect: Dialect) -> String {
+    let lower = name.to_lowercase();
+    let reserved = match dialect {
+        Dialect::Postgresql => PG_RESERVED.contains(&lower.as_str()),
+        Dialect::Sqlite => SQLITE_RESERVED.contains(&lower.as_str()),
+    };
+    let legal = !name.is_empty()
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'$')
+        && !name.starts_with(|c: char| c.is_ascii_digit() || c == '$');
+    if reserved || !legal || lower != name {
+        format!("\"{}\"", name.replace('"', "\"\""))
+    } else {
+        name.to_string()
+    }
+}
+
+fn quoted_list(names: &[String], dialect: Dialect) -> String {
+    names
+        .iter()
+        .map(|n| quote(n, dialect))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// A SQL string literal.
+pub fn literal(value: &str) -> String {
+    format!("'{}'", value.replace('\'', "''"))
+}
+
+impl Table {
+    /// The primary key's name and columns.
+    fn key(&self) -> Option<(Option<String>, Vec<String>)> {
+        if let Some(pk) = &self.primary_key {
+            return Some(pk.clone());
+        }
+        let cols: Vec<String> = self
+            .columns
+            .iter()
+            .filter(|c| c.primary_key)
+            .map(|c| c.name.clone())
+            .collect();
+        (!cols.is_empty()).then_some((None, cols))
+    }
+
+    /// `CREATE TABLE`, then the `CREATE INDEX` of each `index=True` column.
+    pub fn create_sql(&self, dialect: Dialect) -> Vec<String> {
+        let key = self.key();
+        let key_cols = key.as_ref().map(|(_, c)| c.clone()).unwrap_or_default();
+        let serial = match key_cols.as_slice() {
+            [only] => self
+                .columns
+                .iter()
+                .find(|c| &c.name == only)
+                .filter(|c| {
+                    c.ty.is_integer()
+                        && c.autoincrement
+                        && c.default.is_none()
+                        && c.foreign_keys.is_empty()
+                })
+                .map(|c| c.name.clone()),
+            _ => None,
+        };
+        let mut lines: Vec<String> = self
+            .columns
+            .iter()
+            .map(|c| {
+                let in_key = key_cols.contains(&c.name);
+                c.sql(dialect, in_key, serial.as_deref() == Some(&c.name))
+            })
+            .collect();
+        if let Some((name, cols)) = &key {
+            lines.push(format!(
+                "{}PRIMARY KEY ({})",
+                constraint_name(name, dialect),
+                quoted_list(cols, dialect)
+            ));
+        }
+        for constraint in self.all_constraints() {
+            lines.push(constraint.sql(dialect));
+        }
+        let mut out = vec![format!(
+            "CREATE TABLE {} (\n    {}\n)",
+            quote(&self.name, dialect),
+            lines.join(", \n    ")
+        )];
+        for column in self.columns.iter().filter(|c| c.index) {
+            out.push(create_index_sql(
+                &format!("ix_{}_{}", self.name, column.name),
+                &self.name,
+                std::slice::from_ref(&column.name),
+                column.unique,
+                dialect,
+            ));
+        }
+        out
+    }
+
+    /// The explicit constraints, then each column's `unique=True` and `ForeignKey`s.
+    fn all_constraints(&self) -> Vec<Constraint> {
+        let mut all = self.constraints.clone();
+        for column in &self.columns {
+            if column.unique && !column.index {
+                all.push(Constraint::Unique {
+                    name: None,
+                    columns: vec![column.name.clone()],
+                });
+            }
+            all.extend(
+                column
+                    .foreign_keys
+                    .iter()
+                    .cloned()
+                    .map(Constraint::ForeignKey),
+            );
+        }
+        all
+    }
+}
+
+fn constraint_name(name: &Option<String>, dialect: Dialect) -> String {
+    name.as_ref().map_or_else(String::new, |n| {
+        format!("CONSTRAINT {} ", quote(n, dialect))
+    })
+}
+
+impl Constraint {
+    fn sql(&self, dialect: Dialect) -> String {
+        match self {
+            Constraint::Unique { name, columns } => format!(
+                "{}UNIQUE ({})",
+                constraint_name(name, dialect),
+                quoted_list(columns, dialect)
+            ),
+            Constraint::Check { name, sql } => {
+                format!("{}CHECK ({sql})", constraint_name(name, dialect))
+            }
+            Constraint::ForeignKey(fk) => {
+                let mut out = format!(
+                    "{}FOREIGN KEY({}) REFERENCES {} ({})",
+                    constraint_name(&fk.name, dialect),
+                    quoted_list(&fk.columns, dialect),
+                    quote(&fk.table, dialect),
+                    quoted_list(&fk.referred, dialect)
+                );
+                if let Some(action) = &fk.ondelete {
+                    out.push_str(&format!(" ON DELETE {action}"));
+                }
+                if let Some(action) = &fk.onupdate {
+                    out.push_str(&format!(" ON UPDATE {action}"));
+                }
+                out
+            }
+        }
+    }
+}
+
+impl Column {
+    /// The column's line in `CREATE TABLE` (or `ADD COLUMN`): name, type, default, nullability.
+    pub fn sql(&self, dialect: Dialect, in_key: bool, serial: bool) -> String {
+        let ty = match (&self.ty, serial && dialect == Dialect::Postgresql) {
+            (SaType::BigInteger, true) => "BIGSERIAL".to_string(),
+            (SaType::SmallInteger, true) => "SMALLSERIAL".to_string(),
+            (_, true) => "SERIAL".to_string(),
+            (ty, false) => ty.sql(dialect),
+        };
+        let mut out = format!("{} {ty}", quote(&self.name, dialect));
+        match &self.default {
+            Some(Default::Literal(v)) => out.push_str(&format!(" DEFAULT {}", literal(v))),
+            Some(Default::Text(t)) => out.push_str(&format!(" DEFAULT {t}")),
+            None => {}
+        }
+        let nullable = self.nullable.unwrap_or(!(self.primary_key || in_key));
+        if !nullable || in_key {
+            out.push_str(" NOT NULL");
+        }
+        out
+    }
+}
+
+/// `CREATE [UNIQUE] INDEX name ON table (columns)`.
+pub fn create_index_sql(
+    name: &str,
+    table: &str,
+    columns: &[String],
+    unique: bool,
+    dialect: Dialect,
+) -> String {
+    format!(
+        "CREATE {}INDEX {} ON {} ({})",
+        if unique { "UNIQUE " } else { "" },
+        quote(name, dialect),
+        quote(table, dialect),
+        quoted_list(columns, dialect)
+    )
+}
+
+/// SQLAlchemy's reserved words for SQLite (`SQLiteIdentifierPreparer.reserved_words`).
+const SQLITE_RESERVED: &[&str] = &[
+    "add",
+    "after",
+    "all",
+    "alter",
+    "analyze",
+    "and",
+    "as",
+    "asc",
+    "attach",
+    "autoincrement",
+    "before",
+    "begin",
+    "between",
+    "by",
+    "cascade",
+    "case",
+    "cast",
+    "check",
+    "collate",
+    "column",
+    "commit",
+    "conflict",
+    "constraint",
+    "create",
+    "cross",
+    "current_date",
+    "current_time",
+    "current_timestamp",
+    "database",
+    "default",
+    "deferrable",
+    "deferred",
+    "delete",
+    "desc",
+    "detach",
+    "distinct",
+    "drop",
+    "each",
+    "else",
+    "end",
+    "escape",
+    "except",
+    "exclusive",
+    "exists",
+    "explain",
+    "fail",
+    "false",
+    "for",
+    "foreign",
+    "from",
+    "full",
+    "glob",
+    "group",
+    "having",
+    "if",
+    "ignore",
+    "immediate",
+    "in",
+    "index",
+    "indexed",
+    "initially",
+    "inner",
+    "insert",
+    "instead",
+    "intersect",
+    "into",
+    "is",
+    "isnull",
+    "join",
+    "key",
+    "left",
+    "like",
+    "limit",
+    "match",
+    "natural",
+    "not",
+    "notnull",
+    "null",
+    "of",
+    "offset",
+    "on",
+    "or",
+    "order",
+    "outer",
+    "plan",
+    "pragma",
+    "primary",
+    "query",
+    "raise",
+    "references",
+    "reindex",
+    "rename",
+    "replace",
+    "restrict",
+    "right",
+    "rollback",
+    "row",
+    "select",
+    "set",
+    "table",
+    "temp",
+    "temporary",
+    "then",
+    "to",
+    "transaction",
+    "trigger",
+    "true",
+    "union",
+    "unique",
+    "update",
+    "using",
+    "vacuum",
+    "values",
+    "view",
+    "virtual",
+    "when",
+    "where",
+];
+
+/// SQLAlchemy's reserved words for PostgreSQL (`PGIdentifierPreparer.reserved_words`).
+const PG_RESERVED: &[&str] = &[
+    "all",
+    "analyse",
+    "analyze",
+    "and",
+    "any",
+    "array",
+    "as",
+    "asc",
+    "asymmetric",
+    "authorization",
+    "between",
+    "binary",
+    "both",
+    "case",
+    "cast",
+    "check",
+    "collate",
+    "column",
+    "constraint",
+    "create",
+    "cross",
+    "current_catalog",
+    "current_date",
+    "current_role",
+    "current_schema",
+    "current_time",
+    "current_timestamp",
+    "current_user",
+    "default",
+    "deferrable",
+    "desc",
+    "distinct",
+    "do",
+    "else",
+    "end",
+    "except",
+    "false",
+    "fetch",
+    "for",
+    "foreign",
+    "freeze",
+    "from",
+    "full",
+    "grant",
+    "group",
+    "having",
+    "ilike",
+    "in",
+    "initially",
+    "inner",
+    "intersect",
+    "into",
+    "is",
+    "isnull",
+    "join",
+    "leading",
+    "left",
+    "like",
+    "limit",
+    "localtime",
+    "localtimestamp",
+    "natural",
+    "new",
+    "not",
+    "notnull",
+    "null",
+    "of",
+    "off",
+    "offset",
+    "old",
+    "on",
+    "only",
+    "or",
+    "order",
+    "outer",
+    "over",
+    "overlaps",
+    "placing",
+    "primary",
+    "references",
+    "returning",
+    "right",
+    "select",
+    "session_user",
+    "similar",
+    "some",
+    "symmetric",
+    "table",
+    "then",
+    "to",
+    "trailing",
+    "true",
+    "union",
+    "unique",
+    "user",
+    "using",
+    "variadic",
+    "verbose",
+    "when",
+    "where",
+    "window",
+    "with",
+];

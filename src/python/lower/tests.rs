@@ -1,0 +1,257 @@
+//! The expected SQL is what Python Alembic 1.20.1 with SQLAlchemy 2.1.9 printed for the same
+//! calls (`alembic upgrade head --sql`, on a SQLite and on a PostgreSQL URL).
+
+use super::*;
+use crate::python::parse_module;
+
+fn lowered(body: &str) -> Result<Vec<LoweredStatement>, Refusal> {
+    let source = format!(
+        "from alembic import op\nimport sqlalchemy as sa\nfrom sqlalchemy import Column, Integer\n\nrevision = 'a1'\ndown_revision = None\n\n\ndef upgrade():\n{body}\n"
+    );
+    let module = parse_module("x.py", &source).unwrap_or_else(|e| panic!("{e}"));
+    lower_bodies(&module).map(|b| b.upgrade.unwrap_or_default())
+}
+
+fn sql(body: &str, dialect: Dialect) -> Vec<String> {
+    match lowered(body) {
+        Ok(statements) => statements
+            .iter()
+            .map(|s| s.sql(dialect).to_string())
+            .collect(),
+        Err(r) => panic!("refused at {}: {}", r.line, r.what),
+    }
+}
+
+const USER: &str = "    op.create_table('user',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('name', sa.String(length=50), nullable=False),
+    sa.Column('big', sa.BigInteger()), sa.Column('small', sa.SmallInteger), sa.Column('t', sa.Text()), sa.Column('b', sa.Boolean(), server_default=sa.text('false')),
+    sa.Column('dt', sa.DateTime()), sa.Column('dtz', sa.DateTime(timezone=True)), sa.Column('d', sa.Date()), sa.Column('tm', sa.Time()),
+    sa.Column('f', sa.Float()), sa.Column('n', sa.Numeric(10, 2)), sa.Column('lb', sa.LargeBinary()), sa.Column('j', sa.JSON()), sa.Column('u', sa.Uuid()), sa.Column('uni', sa.Unicode(20)),
+    sa.Column('age', sa.Integer(), server_default='0', nullable=True, unique=True),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('name', name='uq_user_name')
+    )";
+
+#[test]
+fn create_table_with_every_type_on_sqlite() {
+    assert_eq!(
+        sql(USER, Dialect::Sqlite),
+        vec![
+            "CREATE TABLE user (
+    id INTEGER NOT NULL, 
+    name VARCHAR(50) NOT NULL, 
+    big BIGINT, 
+    small SMALLINT, 
+    t TEXT, 
+    b BOOLEAN DEFAULT false, 
+    dt DATETIME, 
+    dtz DATETIME, 
+    d DATE, 
+    tm TIME, 
+    f FLOAT, 
+    n NUMERIC(10, 2), 
+    lb BLOB, 
+    j JSON, 
+    u CHAR(32), 
+    uni VARCHAR(20), 
+    age INTEGER DEFAULT '0', 
+    PRIMARY KEY (id), 
+    CONSTRAINT uq_user_name UNIQUE (name), 
+    UNIQUE (age)
+)"
+        ]
+    );
+}
+
+#[test]
+fn create_table_with_every_type_on_postgresql() {
+    assert_eq!(
+        sql(USER, Dialect::Postgresql),
+        vec![
+            "CREATE TABLE \"user\" (
+    id SERIAL NOT NULL, 
+    name VARCHAR(50) NOT NULL, 
+    big BIGINT, 
+    small SMALLINT, 
+    t TEXT, 
+    b BOOLEAN DEFAULT false, 
+    dt TIMESTAMP WITHOUT TIME ZONE, 
+    dtz TIMESTAMP WITH TIME ZONE, 
+    d DATE, 
+    tm TIME WITHOUT TIME ZONE, 
+    f FLOAT, 
+    n NUMERIC(10, 2), 
+    lb BYTEA, 
+    j JSON, 
+    u UUID, 
+    uni VARCHAR(20), 
+    age INTEGER DEFAULT '0', 
+    PRIMARY KEY (id), 
+    CONSTRAINT uq_user_name UNIQUE (name), 
+    UNIQUE (age)
+)"
+        ]
+    );
+}
+
+#[test]
+fn foreign_keys_checks_and_keys() {
+    let body = "    op.create_table('address',
+    sa.Column('id', sa.Integer(), primary_key=True),
+    sa.Column('user_id', sa.Integer(), sa.ForeignKey('user.id', ondelete='CASCADE'), nullable=True),
+    sa.Column('other', sa.Integer()),
+    sa.ForeignKeyConstraint(['other'], ['user.id'], name='fk_other'),
+    sa.CheckConstraint('id > 0', name='ck_id'),
+    )
+    op.create_table('pair', sa.Column('a', sa.Integer(), primary_key=True), sa.Column('b', sa.BigInteger(), primary_key=True))
+    op.create_table('big', Column('id', sa.BigInteger(), primary_key=True), sa.Column('order', sa.String(5)))";
+    assert_eq!(
+        sql(body, Dialect::Postgresql),
+        vec![
+            "CREATE TABLE address (
+    id SERIAL NOT NULL, 
+    user_id INTEGER, 
+    other INTEGER, 
+    PRIMARY KEY (id), 
+    CONSTRAINT fk_other FOREIGN KEY(other) REFERENCES \"user\" (id), 
+    CONSTRAINT ck_id CHECK (id > 0), 
+    FOREIGN KEY(user_id) REFERENCES \"user\" (id) ON DELETE CASCADE
+)",
+            "CREATE TABLE pair (
+    a INTEGER NOT NULL, 
+    b BIGINT NOT NULL, 
+    PRIMARY KEY (a, b)
+)",
+            "CREATE TABLE big (
+    id BIGSERIAL NOT NULL, 
+    \"order\" VARCHAR(5), 
+    PRIMARY KEY (id)
+)"
+        ]
+    );
+    let sqlite = sql(body, Dialect::Sqlite);
+    assert!(
+        sqlite[0].contains("    id INTEGER NOT NULL, \n"),
+        "{}",
+        sqlite[0]
+    );
+    assert!(
+        sqlite[0].contains("REFERENCES user (id) ON DELETE CASCADE"),
+        "{}",
+        sqlite[0]
+    );
+    assert!(
+        sqlite[2].contains("    id BIGINT NOT NULL, \n    \"order\" VARCHAR(5), "),
+        "{}",
+        sqlite[2]
+    );
+}
+
+#[test]
+fn columns_indexes_execute_and_drops() {
+    let body = "    op.create_index(op.f('ix_user_name'), 'user', ['name'], unique=False)
+    op.create_index('ix_u2', 'user', ['name', 'age'], unique=True)
+    op.add_column('user', sa.Column('email', sa.String(120), nullable=True))
+    op.add_column('user', sa.Column('flag', sa.Boolean(), nullable=False, server_default='1'))
+    op.drop_column('user', 'email')
+    op.drop_index('ix_u2', table_name='user')
+    op.execute(\"UPDATE big SET id = 1\")
+    op.execute(sa.text(\"UPDATE big SET id = 2\"))
+    op.drop_table('pair')";
+    let expected = |user: &str| {
+        vec![
+            format!("CREATE INDEX ix_user_name ON {user} (name)"),
+            format!("CREATE UNIQUE INDEX ix_u2 ON {user} (name, age)"),
+            format!("ALTER TABLE {user} ADD COLUMN email VARCHAR(120)"),
+            format!("ALTER TABLE {user} ADD COLUMN flag BOOLEAN DEFAULT '1' NOT NULL"),
+            format!("ALTER TABLE {user} DROP COLUMN email"),
+            "DROP INDEX ix_u2".to_string(),
+            "UPDATE big SET id = 1".to_string(),
+            "UPDATE big SET id = 2".to_string(),
+            "DROP TABLE pair".to_string(),
+        ]
+    };
+    assert_eq!(sql(body, Dialect::Sqlite), expected("user"));
+    assert_eq!(sql(body, Dialect::Postgresql), expected("\"user\""));
+    let lines: Vec<usize> = lowered(body)
+        .unwrap_or_default()
+        .iter()
+        .map(|s| s.line)
+        .collect();
+    assert_eq!(lines, (10..19).collect::<Vec<_>>());
+}
+
+#[test]
+fn an_index_true_column_gets_its_index_after_the_table() {
+    let body = "    op.create_table('t', sa.Column('id', sa.Integer(), primary_key=True), sa.Column('k', sa.String(8), index=True, unique=True))";
+    assert_eq!(
+        sql(body, Dialect::Sqlite),
+        vec![
+            "CREATE TABLE t (\n    id INTEGER NOT NULL, \n    k VARCHAR(8), \n    PRIMARY KEY (id)\n)",
+            "CREATE UNIQUE INDEX ix_t_k ON t (k)",
+        ]
+    );
+}
+
+fn refusal(body: &str) -> (usize, String) {
+    match lowered(body) {
+        Ok(s) => panic!("expected a refusal, got {s:?}"),
+        Err(r) => (r.line, r.what),
+    }
+}
+
+#[test]
+fn everything_else_is_refused_with_its_line() {
+    assert_eq!(
+        refusal("    pass\n    op.alter_column('t', 'c', nullable=True)"),
+        (11, "op.alter_column()".to_string())
+    );
+    assert_eq!(
+        refusal("    for t in ('a', 'b'):\n        op.drop_table(t)"),
+        (10, "a for loop".to_string())
+    );
+    assert_eq!(
+        refusal("    op.add_column('t', sa.Column('c', sa.Enum('a', name='e')))"),
+        (10, "the type sa.Enum".to_string())
+    );
+    assert_eq!(
+        refusal("    op.create_table('t',\n        sa.Column('c', sa.Integer(), comment='x'))"),
+        (11, "comment=\"x\" of sa.Column()".to_string())
+    );
+    assert_eq!(
+        refusal("    op.execute(QUERY)"),
+        (
+            10,
+            "op.execute() of anything but a string literal or sa.text() of one".to_string()
+        )
+    );
+    assert_eq!(
+        refusal("    op.get_bind().execute('x')"),
+        (10, "a call of an expression()".to_string())
+    );
+    assert_eq!(
+        refusal("    helper()"),
+        (10, "a call of helper()".to_string())
+    );
+    assert_eq!(
+        refusal("    op.drop_table('t', schema='other')"),
+        (10, "schema= of op.drop_table()".to_string())
+    );
+}
+
+#[test]
+fn imports_outside_the_subset_are_refused() {
+    let module = parse_module(
+        "x.py",
+        "from alembic import op\nfrom myapp.models import Base\nrevision = 'a'\ndown_revision = None\ndef upgrade():\n    pass\n",
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        lower_bodies(&module),
+        Err(Refusal {
+            line: 2,
+            what: "an import of myapp.models".to_string()
+        })
+    );
+}
