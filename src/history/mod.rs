@@ -16,29 +16,13 @@
 //! revisions applied before that as having no recorded checksum.
 
 use crate::db::VersionTable;
+use crate::revision::Direction;
 use crate::Dialect;
 
 pub use crate::script::checksum;
 
 /// The version of this tool, as recorded in each history row.
 pub const TOOL_VERSION: &str = env!("CARGO_PKG_VERSION");
-
-/// Which way a recorded step went.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Direction {
-    Upgrade,
-    Downgrade,
-}
-
-impl Direction {
-    /// The word stored in the `direction` column.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Direction::Upgrade => "upgrade",
-            Direction::Downgrade => "downgrade",
-        }
-    }
-}
 
 /// One history row to insert.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -6,6 +6,7 @@
 use std::collections::{BTreeSet, HashMap};
 use std::hash::{BuildHasherDefault, Hasher};
 
+use super::id::reserved_chars;
 use super::RevisionError;
 
 /// One revision as the graph sees it.
@@ -112,7 +113,7 @@ fn push_unique(list: &mut Vec<usize>, item: usize) {
 fn index_ids(revisions: &[Revision]) -> Result<IdMap, RevisionError> {
     let mut index = IdMap::default();
     for (i, rev) in revisions.iter().enumerate() {
-        let bad: BTreeSet<char> = rev.id.chars().filter(|c| "@-+:".contains(*c)).collect();
+        let bad = reserved_chars(&rev.id);
         if rev.id.is_empty() || !bad.is_empty() {
             return Err(RevisionError::InvalidId {
                 chars: bad

@@ -19,6 +19,7 @@
 //! collection, history), `plan.rs` (upgrade/downgrade/stamp plans with version-table ops).
 
 mod bits;
+mod direction;
 mod graph;
 mod id;
 mod plan;
@@ -28,8 +29,9 @@ mod walk;
 #[cfg(test)]
 mod tests;
 
+pub use direction::Direction;
 pub use graph::{Revision, RevisionMap};
-pub use id::is_valid_revision_id;
+pub use id::{is_valid_revision_id, reserved_chars, BadRevisionId, RevisionId};
 pub use plan::{plan_downgrade, plan_stamp, plan_upgrade, Plan, Step, StepKind, VersionOp};
 
 /// A graph or target problem. The messages are Alembic's where Alembic has one.

@@ -12,6 +12,7 @@
 use std::collections::BTreeSet;
 
 use super::bits::Bits;
+use super::direction::Direction;
 use super::graph::RevisionMap;
 use super::target::{Node, Spec};
 use super::walk::{Collect, Edge};
@@ -22,12 +23,20 @@ type Result<T> = std::result::Result<T, RevisionError>;
 /// What a step does.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum StepKind {
-    /// Runs the revision's upgrade section.
-    Upgrade,
-    /// Runs the revision's downgrade section.
-    Downgrade,
+    /// Runs the revision's section of that direction.
+    Migrate(Direction),
     /// Only moves the version table (`stamp`).
     Stamp,
+}
+
+impl StepKind {
+    /// The direction of the section the step runs; `None` for a stamp.
+    pub fn direction(self) -> Option<Direction> {
+        match self {
+            StepKind::Migrate(direction) => Some(direction),
+            StepKind::Stamp => None,
+        }
+    }
 }
 
 /// One change to the version table.
@@ -296,21 +305,21 @@ impl Maintainer<'_> {
         Ok(())
     }
 
-    fn revision_steps(&mut self, order: &[usize], kind: StepKind) -> Result<Plan> {
+    fn revision_steps(&mut self, order: &[usize], direction: Direction) -> Result<Plan> {
         let mut steps = Vec::with_capacity(order.len());
         for &rev in order {
-            let ops = match kind {
-                StepKind::Upgrade => self.upgrade_ops(rev)?,
-                _ => self.downgrade_ops(rev)?,
+            let ops = match direction {
+                Direction::Upgrade => self.upgrade_ops(rev)?,
+                Direction::Downgrade => self.downgrade_ops(rev)?,
             };
             self.apply(&ops)?;
             let (id, downs) = (self.id(rev), self.map.ids(&self.map.down[rev]));
-            let (from, to) = match kind {
-                StepKind::Upgrade => (downs, vec![id.clone()]),
-                _ => (vec![id.clone()], downs),
+            let (from, to) = match direction {
+                Direction::Upgrade => (downs, vec![id.clone()]),
+                Direction::Downgrade => (vec![id.clone()], downs),
             };
             steps.push(Step {
-                kind,
+                kind: StepKind::Migrate(direction),
                 revision: Some(id),
                 from,
                 to,
@@ -348,7 +357,7 @@ pub fn plan_upgrade(map: &RevisionMap, current: &[String], target: &str) -> Resu
         map,
         heads: rows.into_iter().collect(),
     };
-    maintainer.revision_steps(&order, StepKind::Upgrade)
+    maintainer.revision_steps(&order, Direction::Upgrade)
 }
 
 /// `alembic downgrade TARGET` from the version-table rows `current`.
@@ -369,7 +378,7 @@ pub fn plan_downgrade(map: &RevisionMap, current: &[String], target: &str) -> Re
         map,
         heads: rows.into_iter().collect(),
     };
-    maintainer.revision_steps(&order, StepKind::Downgrade)
+    maintainer.revision_steps(&order, Direction::Downgrade)
 }
 
 /// One stamp movement before its version ops are known.

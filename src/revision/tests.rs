@@ -100,11 +100,7 @@ fn render(plan: &Plan) -> Vec<String> {
     plan.steps
         .iter()
         .map(|s| {
-            let kind = match s.kind {
-                StepKind::Upgrade => "upgrade",
-                StepKind::Downgrade => "downgrade",
-                StepKind::Stamp => "stamp",
-            };
+            let kind = s.kind.direction().map_or("stamp", Direction::as_str);
             let ops: Vec<String> = s.version_ops.iter().map(op_text).collect();
             format!(
                 "{kind} {} -> {}: {}",

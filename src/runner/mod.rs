@@ -21,9 +21,9 @@ pub use sink::{OfflineSink, OnlineSink, Sink};
 
 use crate::config::TransactionScope;
 use crate::db::VersionTable;
-use crate::history::{Direction, HistoryTable, Inserts, Record};
-use crate::revision::{Plan, Step, StepKind, VersionOp};
-use crate::script::{Script, ScriptOrigin, SectionDirection, TransactionMode};
+use crate::history::{HistoryTable, Inserts, Record};
+use crate::revision::{Direction, Plan, Step, StepKind, VersionOp};
+use crate::script::{Script, ScriptOrigin, TransactionMode};
 use crate::sql::split_statements;
 use crate::Dialect;
 
@@ -104,11 +104,10 @@ pub struct RunContext<'a> {
 
 /// The line Alembic logs for a step, without the doc: `upgrade a -> b`, `stamp_revision  -> c`.
 pub fn step_summary(step: &Step) -> String {
-    let verb = match step.kind {
-        StepKind::Upgrade => "upgrade",
-        StepKind::Downgrade => "downgrade",
-        StepKind::Stamp => "stamp_revision",
-    };
+    let verb = step
+        .kind
+        .direction()
+        .map_or("stamp_revision", Direction::as_str);
     let ids = |list: &[String]| list.iter().map(|id| id.len() + 2).sum::<usize>();
     let mut out = String::with_capacity(verb.len() + 4 + ids(&step.from) + ids(&step.to));
     out.push_str(verb);
@@ -144,10 +143,8 @@ pub fn check_plan(
             .ok_or_else(|| RunError::MissingScript(rev.clone()))?;
         check_python_body(step, script)?;
         check_history_name(step, script, dialect, history)?;
-        if step.kind == StepKind::Downgrade
-            && script
-                .section(SectionDirection::Downgrade, dialect)
-                .is_none()
+        if step.kind == StepKind::Migrate(Direction::Downgrade)
+            && script.section(Direction::Downgrade, dialect).is_none()
         {
             return Err(RunError::Irreversible {
                 revision: rev.clone(),
@@ -165,7 +162,7 @@ fn check_python_body(step: &Step, script: &Script) -> Result<(), RunError> {
             ScriptOrigin::Python {
                 refusal: Some((line, what)),
             },
-            StepKind::Upgrade | StepKind::Downgrade,
+            StepKind::Migrate(_),
         ) => Err(RunError::Unsupported {
             revision: script.revision.clone(),
             path: script.path.clone(),
@@ -185,10 +182,8 @@ fn check_history_name(
     dialect: Dialect,
     history: &HistoryTable,
 ) -> Result<(), RunError> {
-    let direction = match step.kind {
-        StepKind::Stamp => return Ok(()),
-        StepKind::Downgrade => SectionDirection::Downgrade,
-        StepKind::Upgrade => SectionDirection::Upgrade,
+    let Some(direction) = step.kind.direction() else {
+        return Ok(());
     };
     let Some(section) = script.section(direction, dialect) else {
         return Ok(());
@@ -285,13 +280,9 @@ fn run_step(
 ) -> Result<(), RunError> {
     let started = Instant::now();
     let dialect = sink.dialect();
-    let direction = match step.kind {
-        StepKind::Downgrade => SectionDirection::Downgrade,
-        _ => SectionDirection::Upgrade,
-    };
-    let section = match (step.kind, script) {
-        (StepKind::Stamp, _) | (_, None) => None,
-        (_, Some(script)) => script.section(direction, dialect).map(|s| (script, s)),
+    let section = match (step.kind.direction(), script) {
+        (Some(direction), Some(script)) => script.section(direction, dialect).map(|s| (script, s)),
+        _ => None,
     };
     let autocommit = section.is_some_and(|(_, s)| s.transaction == TransactionMode::None);
     if autocommit && whole {
@@ -344,10 +335,8 @@ fn record_history(
     sink: &mut dyn Sink,
     started: Instant,
 ) -> Result<(), RunError> {
-    let direction = match step.kind {
-        StepKind::Upgrade => Direction::Upgrade,
-        StepKind::Downgrade => Direction::Downgrade,
-        StepKind::Stamp => return Ok(()),
+    let Some(direction) = step.kind.direction() else {
+        return Ok(());
     };
     let Some(revision) = &step.revision else {
         return Ok(());

@@ -12,9 +12,9 @@
 //! starting from [`replay`] of the history before the run.
 
 use super::{RunError, Sink};
-use crate::revision::{Plan, StepKind};
+use crate::revision::{Direction, Plan, StepKind};
 use crate::schema::{apply_sql, may_rebuild, runs_as_written, translate, Emit, Schema};
-use crate::script::{Script, Section, SectionDirection};
+use crate::script::{Script, Section};
 use crate::sql::{split_statements, Statement};
 use crate::Dialect;
 
@@ -143,11 +143,15 @@ pub fn replay(
     scripts: &std::collections::HashMap<String, Script>,
     dialect: Dialect,
 ) {
-    for step in plan.steps.iter().filter(|s| s.kind == StepKind::Upgrade) {
+    for step in plan
+        .steps
+        .iter()
+        .filter(|s| s.kind == StepKind::Migrate(Direction::Upgrade))
+    {
         let Some(script) = step.revision.as_ref().and_then(|r| scripts.get(r)) else {
             continue;
         };
-        if let Some(section) = script.section(SectionDirection::Upgrade, dialect) {
+        if let Some(section) = script.section(Direction::Upgrade, dialect) {
             for stmt in split_statements(&section.sql) {
                 apply_sql(schema, stmt.sql);
             }

@@ -4,11 +4,11 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 
 use super::*;
-use crate::revision::{Plan, Step, StepKind, VersionOp};
+use crate::revision::{Direction, Plan, Step, StepKind, VersionOp};
 use crate::script::ScriptOrigin;
-use crate::script::{Script, Section, SectionDirection, TransactionMode};
+use crate::script::{Script, Section, TransactionMode};
 
-fn section(direction: SectionDirection, transaction: TransactionMode, sql: &str) -> Section {
+fn section(direction: Direction, transaction: TransactionMode, sql: &str) -> Section {
     Section {
         direction,
         dialect: None,
@@ -35,7 +35,7 @@ fn script(rev: &str, sections: Vec<Section>) -> Script {
 
 fn up(rev: &str, from: &[&str], ops: Vec<VersionOp>) -> Step {
     Step {
-        kind: StepKind::Upgrade,
+        kind: StepKind::Migrate(Direction::Upgrade),
         revision: Some(rev.to_string()),
         from: from.iter().map(|s| s.to_string()).collect(),
         to: vec![rev.to_string()],
@@ -81,7 +81,7 @@ fn no_transaction_sections_run_outside_and_update_the_version_after() {
         script(
             "a1",
             vec![section(
-                SectionDirection::Upgrade,
+                Direction::Upgrade,
                 TransactionMode::Transactional,
                 "CREATE TABLE t (id INT);",
             )],
@@ -92,7 +92,7 @@ fn no_transaction_sections_run_outside_and_update_the_version_after() {
         script(
             "b2",
             vec![section(
-                SectionDirection::Upgrade,
+                Direction::Upgrade,
                 TransactionMode::None,
                 "CREATE INDEX CONCURRENTLY ix ON t (id);",
             )],
@@ -137,7 +137,7 @@ fn a_downgrade_through_an_irreversible_revision_is_refused_before_any_output() {
         script(
             "a1",
             vec![section(
-                SectionDirection::Upgrade,
+                Direction::Upgrade,
                 TransactionMode::Transactional,
                 "CREATE TABLE t (id INT);",
             )],
@@ -145,7 +145,7 @@ fn a_downgrade_through_an_irreversible_revision_is_refused_before_any_output() {
     );
     let plan = Plan {
         steps: vec![Step {
-            kind: StepKind::Downgrade,
+            kind: StepKind::Migrate(Direction::Downgrade),
             revision: Some("a1".into()),
             from: vec!["a1".into()],
             to: vec![],

@@ -23,25 +23,8 @@
 use std::path::{Path, PathBuf};
 
 use super::ScriptError;
-use crate::revision::{is_valid_revision_id, Revision};
+use crate::revision::{is_valid_revision_id, Direction, Revision, RevisionId};
 use crate::Dialect;
-
-/// Which way a section migrates.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum SectionDirection {
-    Upgrade,
-    Downgrade,
-}
-
-impl SectionDirection {
-    /// The marker word: `upgrade` or `downgrade`.
-    pub fn name(self) -> &'static str {
-        match self {
-            SectionDirection::Upgrade => "upgrade",
-            SectionDirection::Downgrade => "downgrade",
-        }
-    }
-}
 
 /// Whether a section runs inside the migration's transaction.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -54,7 +37,7 @@ pub enum TransactionMode {
 /// One `-- +upgrade [dialect] [no-transaction]` section.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Section {
-    pub direction: SectionDirection,
+    pub direction: Direction,
     pub dialect: Option<Dialect>,
     pub transaction: TransactionMode,
     /// The SQL text of the section (marker line excluded), lines joined with `\n`.
@@ -104,7 +87,7 @@ pub const HEADER_KEYS: [&str; 6] = [
 
 /// A parsed section marker.
 struct Marker {
-    direction: SectionDirection,
+    direction: Direction,
     dialect: Option<Dialect>,
     transaction: TransactionMode,
 }
@@ -148,7 +131,7 @@ impl Script {
 
     /// The section to run for `direction` on `dialect`: the dialect's own, else the plain one.
     /// `None` for a downgrade means the revision is irreversible.
-    pub fn section(&self, direction: SectionDirection, dialect: Dialect) -> Option<&Section> {
+    pub fn section(&self, direction: Direction, dialect: Dialect) -> Option<&Section> {
         let of_direction = || self.sections.iter().filter(|s| s.direction == direction);
         of_direction()
             .find(|s| s.dialect == Some(dialect))
@@ -159,7 +142,7 @@ impl Script {
     pub fn has_downgrade(&self) -> bool {
         self.sections
             .iter()
-            .any(|s| s.direction == SectionDirection::Downgrade)
+            .any(|s| s.direction == Direction::Downgrade)
     }
 
     /// The first paragraph of the message, as Alembic takes it from a docstring: the
@@ -310,10 +293,7 @@ fn read_sections(lines: &[&str], start: usize) -> Result<Vec<Section>, LineError
     if let Some((m, first)) = open.take() {
         sections.push(make_section(m, lines, first, lines.len()));
     }
-    if !sections
-        .iter()
-        .any(|s| s.direction == SectionDirection::Upgrade)
-    {
+    if !sections.iter().any(|s| s.direction == Direction::Upgrade) {
         return Err((
             lines.len().max(1),
             "no '-- +upgrade' section (write one, even if empty)".to_string(),
@@ -331,8 +311,8 @@ fn check_second_section(sections: &[Section], marker: &Marker) -> Result<(), Str
         return Ok(());
     };
     let what = match marker.dialect {
-        Some(d) => format!("'-- +{} {d}'", marker.direction.name()),
-        None => format!("'-- +{}'", marker.direction.name()),
+        Some(d) => format!("'-- +{} {d}'", marker.direction.as_str()),
+        None => format!("'-- +{}'", marker.direction.as_str()),
     };
     Err(format!(
         "a second {what} section (the first starts on line {})",
@@ -341,12 +321,11 @@ fn check_second_section(sections: &[Section], marker: &Marker) -> Result<(), Str
 }
 
 fn bad_id_message(key: &str, value: &str) -> String {
+    let rule = RevisionId::RULE;
     if value.is_empty() {
-        format!("'{key}' is empty; a revision id is 1 to 32 characters of 0-9, a-z, A-Z and _")
+        format!("'{key}' is empty; a revision id is {rule}")
     } else {
-        format!(
-            "invalid revision id '{value}' in '{key}'; a revision id is 1 to 32 characters of 0-9, a-z, A-Z and _"
-        )
+        format!("invalid revision id '{value}' in '{key}'; a revision id is {rule}")
     }
 }
 
@@ -388,14 +367,10 @@ fn parse_marker(line: &str) -> Option<Result<Marker, String>> {
     {
         return None;
     }
-    let direction = match first.to_ascii_lowercase().as_str() {
-        "upgrade" => SectionDirection::Upgrade,
-        "downgrade" => SectionDirection::Downgrade,
-        _ => {
-            return Some(Err(format!(
-                "unknown section marker '-- +{first}'; expected '-- +upgrade' or '-- +downgrade'"
-            )))
-        }
+    let Some(direction) = Direction::from_word(first) else {
+        return Some(Err(format!(
+            "unknown section marker '-- +{first}'; expected '-- +upgrade' or '-- +downgrade'"
+        )));
     };
     let mut marker = Marker {
         direction,
@@ -421,7 +396,7 @@ fn parse_marker(line: &str) -> Option<Result<Marker, String>> {
         } else {
             return Some(Err(format!(
                 "unknown word '{word}' in the '-- +{}' marker; expected a dialect (sqlite, postgresql) or 'no-transaction'",
-                direction.name()
+                direction.as_str()
             )));
         }
     }
@@ -499,7 +474,7 @@ DROP TABLE tags;
         assert_eq!(s.create_date.as_deref(), Some("2026-11-24 05:50:51.123456"));
         assert_eq!(s.sections.len(), 2);
         let up = &s.sections[0];
-        assert_eq!(up.direction, SectionDirection::Upgrade);
+        assert_eq!(up.direction, Direction::Upgrade);
         assert_eq!(up.dialect, None);
         assert_eq!(up.transaction, TransactionMode::Transactional);
         assert_eq!(up.first_line, 9);
@@ -553,29 +528,23 @@ DROP TABLE tags;
         let s = parse(
             "-- revision: a\n-- down_revision:\n-- +upgrade\nA;\n-- +upgrade no-transaction postgres\nB;\n-- +upgrade SQLITE\nC;\n-- +downgrade postgresql\nD;\n",
         );
-        let up_pg = s.section(SectionDirection::Upgrade, Dialect::Postgresql);
+        let up_pg = s.section(Direction::Upgrade, Dialect::Postgresql);
         assert_eq!(up_pg.map(|x| x.sql.as_str()), Some("B;\n"));
         assert_eq!(up_pg.map(|x| x.transaction), Some(TransactionMode::None));
-        let up_lite = s.section(SectionDirection::Upgrade, Dialect::Sqlite);
+        let up_lite = s.section(Direction::Upgrade, Dialect::Sqlite);
         assert_eq!(up_lite.map(|x| x.sql.as_str()), Some("C;\n"));
-        let down_pg = s.section(SectionDirection::Downgrade, Dialect::Postgresql);
+        let down_pg = s.section(Direction::Downgrade, Dialect::Postgresql);
         assert_eq!(down_pg.map(|x| x.sql.as_str()), Some("D;\n"));
-        assert_eq!(
-            s.section(SectionDirection::Downgrade, Dialect::Sqlite),
-            None
-        );
+        assert_eq!(s.section(Direction::Downgrade, Dialect::Sqlite), None);
         assert!(s.has_downgrade());
 
         let s = parse("-- revision: a\n-- down_revision:\n-- +upgrade\nA;\n");
         assert_eq!(
-            s.section(SectionDirection::Upgrade, Dialect::Sqlite)
+            s.section(Direction::Upgrade, Dialect::Sqlite)
                 .map(|x| x.sql.as_str()),
             Some("A;\n")
         );
-        assert_eq!(
-            s.section(SectionDirection::Downgrade, Dialect::Sqlite),
-            None
-        );
+        assert_eq!(s.section(Direction::Downgrade, Dialect::Sqlite), None);
         assert!(!s.has_downgrade());
     }
 

@@ -16,7 +16,7 @@ pub use checksum::checksum;
 pub use dir::{
     check_sourceless, load_scripts, read_script, script_files, write_new_script, Checksums,
 };
-pub use header::{Script, ScriptOrigin, Section, SectionDirection, TransactionMode, HEADER_KEYS};
+pub use header::{Script, ScriptOrigin, Section, TransactionMode, HEADER_KEYS};
 pub use new_id::random_revision_id;
 pub use python::parse_python_script;
 pub use template::{

@@ -1,9 +1,11 @@
 //! Identifiers for new revisions: 12 random lowercase hex digits, as Alembic makes them.
 //!
-//! Kept out of the pure `revision` module because it reads the OS's randomness (and, failing
+//! The form of an id is [`RevisionId`]'s; kept out of the pure `revision` module because it reads the OS's randomness (and, failing
 //! that, the clock).
 
-/// 12 random lowercase hex digits.
+use crate::revision::RevisionId;
+
+/// A new revision id ([`RevisionId::from_random_bytes`]) from the OS's randomness.
 pub fn random_revision_id() -> String {
     let mut bytes = [0u8; 6];
     // getrandom only fails when the OS has no entropy source at all.
@@ -14,7 +16,7 @@ pub fn random_revision_id() -> String {
             .unwrap_or(0);
         bytes.copy_from_slice(&nanos.to_le_bytes()[..6]);
     }
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    RevisionId::from_random_bytes(bytes).into_string()
 }
 
 #[cfg(test)]

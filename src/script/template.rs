@@ -343,7 +343,8 @@ fn pad(body: String, width: usize, left: bool, fill: char, sign: &str) -> String
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::script::{Script, SectionDirection};
+    use crate::revision::Direction;
+    use crate::script::Script;
     use crate::Dialect;
 
     fn render(new: &NewScript) -> String {
@@ -431,7 +432,7 @@ DROP TABLE tags;
         assert_eq!(script.depends_on, vec!["c3", "d4"]);
         assert_eq!(script.message, "merge heads");
         assert!(script
-            .section(SectionDirection::Downgrade, Dialect::Sqlite)
+            .section(Direction::Downgrade, Dialect::Sqlite)
             .is_some());
     }
 

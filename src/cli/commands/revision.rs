@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use litekb_migrations::ops::AutogenerateError;
 use litekb_migrations::project::{absolute, Project};
-use litekb_migrations::revision::RevisionError;
+use litekb_migrations::revision::{BadRevisionId, RevisionError, RevisionId};
 use litekb_migrations::schema::generate::script_bodies;
 use litekb_migrations::script::{
     file_name, format_create_date, now_in_timezone, random_revision_id, render_script, slugify,
@@ -150,21 +150,22 @@ fn new_rev_id(project: &Project, given: Option<&str>) -> Result<String> {
     let Some(id) = given else {
         return Ok(random_revision_id());
     };
-    let mut bad: Vec<char> = id.chars().filter(|c| "@-+:".contains(*c)).collect();
-    bad.sort_unstable();
-    bad.dedup();
-    if !bad.is_empty() {
-        let list: Vec<String> = bad.iter().map(char::to_string).collect();
-        return Err(usage(format!(
-            "Character(s) '{}' not allowed in revision identifier '{id}'",
-            list.join(", ")
-        )));
-    }
-    if !litekb_migrations::revision::is_valid_revision_id(id) {
-        return Err(usage(format!(
-            "invalid revision identifier '{id}': use 1 to 32 letters, digits or '_' \
-             (the version table's column is VARCHAR(32))"
-        )));
+    match RevisionId::parse(id) {
+        Ok(_) => {}
+        Err(BadRevisionId::Reserved(chars)) => {
+            let list: Vec<String> = chars.iter().map(char::to_string).collect();
+            return Err(usage(format!(
+                "Character(s) '{}' not allowed in revision identifier '{id}'",
+                list.join(", ")
+            )));
+        }
+        Err(_) => {
+            return Err(usage(format!(
+                "invalid revision identifier '{id}': a revision id is {} \
+                 (the version table's column is VARCHAR(32))",
+                RevisionId::RULE
+            )));
+        }
     }
     if let Some(existing) = project.scripts.get(id) {
         return Err(usage(format!(
