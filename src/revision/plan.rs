@@ -96,34 +96,63 @@ fn inconsistent(detail: String) -> RevisionError {
     RevisionError::Other(format!("Version table update is inconsistent: {detail}"))
 }
 
-/// Applies one op to simulated rows, refusing what would fail online (Alembic's "expected to
-/// match one row" and its assertions).
-fn apply_op(table: &mut BTreeSet<String>, op: &VersionOp) -> Result<()> {
-    match op {
-        VersionOp::Insert(id) => {
-            if !table.insert(id.clone()) {
-                return Err(inconsistent(format!("{id} is already present")));
+/// One change to a simulated version table, over ids or revision indices.
+enum RowChange<'a, T> {
+    Insert(&'a T),
+    Update { from: &'a T, to: &'a T },
+    Delete(&'a T),
+    Clear,
+}
+
+/// The version table simulated, for [`Plan::apply_to`] (ids) and for planning (revision
+/// indices): applies one change to the rows, refusing what would fail online (Alembic's
+/// "expected to match one row" and its assertions). `name` gives a row's id for messages.
+fn simulate<T: Ord + Clone>(
+    table: &mut BTreeSet<T>,
+    change: RowChange<'_, T>,
+    name: impl Fn(&T) -> String,
+) -> Result<()> {
+    match change {
+        RowChange::Insert(row) => {
+            if !table.insert(row.clone()) {
+                return Err(inconsistent(format!("{} is already present", name(row))));
             }
         }
-        VersionOp::Delete(id) => {
-            if !table.remove(id) {
-                return Err(inconsistent(format!("{id} is not present to delete")));
+        RowChange::Delete(row) => {
+            if !table.remove(row) {
+                return Err(inconsistent(format!(
+                    "{} is not present to delete",
+                    name(row)
+                )));
             }
         }
-        VersionOp::Update { from, to } => {
+        RowChange::Update { from, to } => {
             if table.contains(to) {
-                return Err(inconsistent(format!("{to} is already present")));
+                return Err(inconsistent(format!("{} is already present", name(to))));
             }
             if !table.remove(from) {
                 return Err(inconsistent(format!(
-                    "{from} is not present to update to {to}"
+                    "{} is not present to update to {}",
+                    name(from),
+                    name(to)
                 )));
             }
             table.insert(to.clone());
         }
-        VersionOp::DeleteAll => table.clear(),
+        RowChange::Clear => table.clear(),
     }
     Ok(())
+}
+
+/// Applies one op to simulated rows of ids.
+fn apply_op(table: &mut BTreeSet<String>, op: &VersionOp) -> Result<()> {
+    let change = match op {
+        VersionOp::Insert(id) => RowChange::Insert(id),
+        VersionOp::Update { from, to } => RowChange::Update { from, to },
+        VersionOp::Delete(id) => RowChange::Delete(id),
+        VersionOp::DeleteAll => RowChange::Clear,
+    };
+    simulate(table, change, String::clone)
 }
 
 /// A version-table change over revision indices: what [`Maintainer`] works with, turned into
@@ -270,37 +299,16 @@ impl Maintainer<'_> {
         }])
     }
 
-    /// Applies ops to the simulated rows, refusing what [`apply_op`] refuses, with its words.
+    /// Applies ops to the simulated rows.
     fn apply(&mut self, ops: &[RowOp]) -> Result<()> {
-        for &op in ops {
-            match op {
-                RowOp::Insert(r) => {
-                    if !self.heads.insert(r) {
-                        return Err(inconsistent(format!("{} is already present", self.id(r))));
-                    }
-                }
-                RowOp::Delete(r) => {
-                    if !self.heads.remove(&r) {
-                        return Err(inconsistent(format!(
-                            "{} is not present to delete",
-                            self.id(r)
-                        )));
-                    }
-                }
-                RowOp::Update { from, to } => {
-                    if self.heads.contains(&to) {
-                        return Err(inconsistent(format!("{} is already present", self.id(to))));
-                    }
-                    if !self.heads.remove(&from) {
-                        return Err(inconsistent(format!(
-                            "{} is not present to update to {}",
-                            self.id(from),
-                            self.id(to)
-                        )));
-                    }
-                    self.heads.insert(to);
-                }
-            }
+        let map = self.map;
+        for op in ops {
+            let change = match op {
+                RowOp::Insert(r) => RowChange::Insert(r),
+                RowOp::Update { from, to } => RowChange::Update { from, to },
+                RowOp::Delete(r) => RowChange::Delete(r),
+            };
+            simulate(&mut self.heads, change, |&r| map.id_of(r).to_string())?;
         }
         Ok(())
     }
