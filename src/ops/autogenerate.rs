@@ -48,14 +48,7 @@ pub struct Comparison {
 pub fn compare(project: &Project, db: &mut dyn Database) -> crate::Result<Comparison> {
     let rows = read_heads(db, &project.version_table)?;
     project.check_rows(&rows)?;
-    let mut heads: Vec<String> = project
-        .map
-        .real_heads()
-        .into_iter()
-        .map(str::to_string)
-        .collect();
-    heads.sort();
-    if rows != heads {
+    if !project.map.is_at_heads(&rows) {
         return Err(AutogenerateError::NotUpToDate.into());
     }
     let path = absolute(&project.config.models_path());

@@ -345,6 +345,16 @@ impl RevisionMap {
         self.ids_ref(&self.real_heads)
     }
 
+    /// Whether version-table `rows` are exactly the heads ([`RevisionMap::real_heads`]), in
+    /// any order: a database at `head`, as autogenerate and `current --check-heads` require.
+    pub fn is_at_heads(&self, rows: &[String]) -> bool {
+        let mut rows: Vec<&str> = rows.iter().map(String::as_str).collect();
+        let mut heads = self.real_heads();
+        rows.sort_unstable();
+        heads.sort_unstable();
+        rows == heads
+    }
+
     /// Revisions without a `down_revision`, load order.
     pub fn bases(&self) -> Vec<&str> {
         self.ids_ref(&self.bases)

@@ -18,17 +18,8 @@ pub fn current(settings: &Settings, args: &CurrentArgs) -> Result<ExitCode> {
         let url = settings.url(&project.config)?;
         p.line(&format!("Current revision(s) for {url}:"));
     }
-    if args.check_heads {
-        let mut heads: Vec<String> = project
-            .map
-            .real_heads()
-            .iter()
-            .map(|s| s.to_string())
-            .collect();
-        heads.sort();
-        if rows != heads {
-            return Err(usage("Database is not on all head revisions"));
-        }
+    if args.check_heads && !project.map.is_at_heads(&rows) {
+        return Err(usage("Database is not on all head revisions"));
     }
     project.check_rows(&rows)?;
     for id in project.map.current_tips(&rows)? {

@@ -111,6 +111,19 @@ fn heads_bases_points() {
 }
 
 #[test]
+fn a_database_is_at_heads_when_its_rows_are_exactly_the_real_heads() {
+    let m = a2();
+    assert!(m.is_at_heads(&strings(&[E])));
+    assert!(!m.is_at_heads(&strings(&[D])));
+    assert!(!m.is_at_heads(&strings(&[E, E])));
+    assert!(!m.is_at_heads(&[]));
+    // N2 is a versioned head, but M5 depends on it: only M5 is a real head.
+    let m = a3();
+    assert!(m.is_at_heads(&strings(&[M5])));
+    assert!(!m.is_at_heads(&strings(&[M5, N2])));
+}
+
+#[test]
 fn labels_propagate() {
     let m = a3();
     assert_eq!(m.labels(M2), strings(&["main"]));
