@@ -14,9 +14,9 @@
 
 use std::path::Path;
 
-use super::{Script, ScriptError, ScriptOrigin, Section, SectionDirection, TransactionMode};
+use super::{Script, ScriptError, ScriptOrigin, Section, TransactionMode};
 use crate::python::{lower_bodies, parse_module, LoweredStatement, PythonError, RevisionHeader};
-use crate::revision::is_valid_revision_id;
+use crate::revision::{is_valid_revision_id, Direction, RevisionId};
 use crate::Dialect;
 
 /// Parses a `.py` revision file's text; `path` is used in errors and kept in the value.
@@ -70,10 +70,10 @@ impl Script {
         let refusal = match lower_bodies(module) {
             Ok(bodies) => match bodies.upgrade {
                 Some(upgrade) => {
-                    self.sections = sections(SectionDirection::Upgrade, &upgrade);
+                    self.sections = sections(Direction::Upgrade, &upgrade);
                     if let Some(downgrade) = bodies.downgrade {
                         self.sections
-                            .extend(sections(SectionDirection::Downgrade, &downgrade));
+                            .extend(sections(Direction::Downgrade, &downgrade));
                     }
                     None
                 }
@@ -90,7 +90,7 @@ impl Script {
 }
 
 /// One section per engine for a lowered body.
-fn sections(direction: SectionDirection, statements: &[LoweredStatement]) -> Vec<Section> {
+fn sections(direction: Direction, statements: &[LoweredStatement]) -> Vec<Section> {
     [Dialect::Sqlite, Dialect::Postgresql]
         .into_iter()
         .map(|dialect| Section {
@@ -149,7 +149,8 @@ fn checked_id(key: &str, id: &str, line: usize) -> Result<String, (usize, String
     Err((
         line,
         format!(
-            "invalid revision id '{id}' in '{key}'; a revision id is 1 to 32 characters of 0-9, a-z, A-Z and _"
+            "invalid revision id '{id}' in '{key}'; a revision id is {}",
+            RevisionId::RULE
         ),
     ))
 }
@@ -197,7 +198,7 @@ mod tests {
         assert_eq!(script.doc(), "add tags");
         assert_eq!(script.create_date.as_deref(), Some("2026-01-02 03:04:05"));
         assert_eq!(script.origin, ScriptOrigin::Python { refusal: None });
-        let up = script.section(SectionDirection::Upgrade, Dialect::Postgresql);
+        let up = script.section(Direction::Upgrade, Dialect::Postgresql);
         assert_eq!(
             up.map(|s| (s.sql.as_str(), s.first_line)),
             Some(("\n\n\n\n\n\n\n\n\n\n\n\n\n\nDROP TABLE x;\n", 1))
