@@ -5,7 +5,9 @@
 //! schema layer reads into the model is accepted, applied in order). Like a revision script it
 //! may have sections: `-- +models` opens the plain one (text before any marker belongs to it
 //! too), `-- +models sqlite` and `-- +models postgresql` open one per engine; where a section
-//! exists for the connected engine it is used instead of the plain one. A statement outside
+//! exists for the connected engine it is used instead of the plain one. Markers are read as
+//! in revision scripts ([`crate::sql::parse_marker`]: any case, `postgres` for `postgresql`);
+//! any other `-- +word` line is an error. A statement outside
 //! the model (a virtual table, a generated column, `USING gin`, a trigger, a view) is an
 //! error: such engine-specific objects live in dialect sections of revision scripts, and the
 //! comparison leaves them alone (see [`crate::schema::diff`]).
@@ -13,7 +15,7 @@
 use crate::schema::model::{Op, Schema};
 use crate::schema::parse::{parse_statement, Parsed};
 use crate::schema::state::apply;
-use crate::sql::split_statements;
+use crate::sql::{parse_marker, split_statements};
 use crate::Dialect;
 
 /// What is wrong with a `models.sql`, with the 1-based line it is on.
@@ -90,27 +92,24 @@ fn sections(text: &str) -> Result<Vec<Section>, ModelsError> {
         first_line: 1,
     }];
     for (i, line) in text.lines().enumerate() {
-        let trimmed = line.trim();
-        let Some(rest) = trimmed.strip_prefix("-- +models") else {
+        let Some(marker) = parse_marker(line) else {
             let current = out.last_mut().expect("one section at least");
             current.sql.push_str(line);
             current.sql.push('\n');
             continue;
         };
-        let dialect = match rest.trim() {
-            "" => None,
-            "sqlite" => Some(Dialect::Sqlite),
-            "postgresql" => Some(Dialect::Postgresql),
-            other => {
-                return Err(ModelsError {
-                    line: i + 1,
-                    message: format!(
-                        "unknown section marker '-- +models {other}' (use '-- +models', \
-                         '-- +models sqlite' or '-- +models postgresql')"
-                    ),
-                })
-            }
+        let fail = |message: String| ModelsError {
+            line: i + 1,
+            message,
         };
+        if !marker.is("models") {
+            return Err(fail(format!(
+                "unknown section marker '-- +{}' (use '-- +models', '-- +models sqlite' or \
+                 '-- +models postgresql')",
+                marker.word
+            )));
+        }
+        let dialect = marker.options(false).map_err(fail)?.dialect;
         out.push(Section {
             dialect,
             sql: String::new(),
@@ -137,6 +136,20 @@ mod tests {
     }
 
     #[test]
+    fn markers_follow_the_revision_scripts_rule() {
+        let text = "CREATE TABLE a (id INTEGER PRIMARY KEY);\n\
+                    --+Models  POSTGRES\nCREATE TABLE b (id BIGINT PRIMARY KEY);\n";
+        let pg = read_models(text, Dialect::Postgresql).unwrap();
+        assert_eq!(pg.tables.len(), 1);
+        assert_eq!(pg.tables[0].name, "b");
+        let err = read_models("-- +models no-transaction\n", Dialect::Sqlite).unwrap_err();
+        assert!(
+            err.message.starts_with("unknown word 'no-transaction'"),
+            "{err}"
+        );
+    }
+
+    #[test]
     fn statements_outside_the_model_are_refused_with_their_line() {
         let text = "CREATE TABLE a (id INTEGER PRIMARY KEY);\n\n\
                     CREATE VIRTUAL TABLE f USING fts5(x);\n";
@@ -147,6 +160,12 @@ mod tests {
             .starts_with("'CREATE VIRTUAL TABLE f USING fts5(x)' is outside"));
         let err = read_models("-- +models mysql\n", Dialect::Sqlite).unwrap_err();
         assert_eq!(err.line, 1);
+        let err = read_models("\n-- +upgrade\n", Dialect::Sqlite).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "line 2: unknown section marker '-- +upgrade' (use '-- +models', '-- +models sqlite' \
+             or '-- +models postgresql')"
+        );
         let err = read_models("CREATE INDEX ix ON nowhere (a);", Dialect::Postgresql).unwrap_err();
         assert_eq!(err.to_string(), "line 1: no table 'nowhere'");
     }

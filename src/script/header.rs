@@ -357,50 +357,22 @@ fn split_list(value: &str) -> Vec<String> {
 
 /// `None` when the line is not a marker; `Some(Err)` for a malformed one.
 fn parse_marker(line: &str) -> Option<Result<Marker, String>> {
-    let rest = line.trim().strip_prefix("--")?.trim_start();
-    let rest = rest.strip_prefix('+')?;
-    let mut words = rest.split_whitespace();
-    let first = words.next()?;
-    if !first
-        .chars()
-        .all(|c| c.is_ascii_alphabetic() || c == '-' || c == '_')
-    {
-        return None;
-    }
-    let Some(direction) = Direction::from_word(first) else {
+    let found = crate::sql::parse_marker(line)?;
+    let Some(direction) = Direction::from_word(found.word) else {
         return Some(Err(format!(
-            "unknown section marker '-- +{first}'; expected '-- +upgrade' or '-- +downgrade'"
+            "unknown section marker '-- +{}'; expected '-- +upgrade' or '-- +downgrade'",
+            found.word
         )));
     };
-    let mut marker = Marker {
+    Some(found.options(true).map(|options| Marker {
         direction,
-        dialect: None,
-        transaction: TransactionMode::Transactional,
-    };
-    let mut saw_no_transaction = false;
-    for word in words {
-        if word.eq_ignore_ascii_case("no-transaction") {
-            if saw_no_transaction {
-                return Some(Err("'no-transaction' given twice in the marker".to_string()));
-            }
-            saw_no_transaction = true;
-            marker.transaction = TransactionMode::None;
-        } else if let Some(dialect) = Dialect::from_name(word) {
-            if marker.dialect.is_some() {
-                return Some(Err(format!(
-                    "a section marker names one dialect; found '{word}' after '{}'",
-                    marker.dialect.map_or("", |d| d.name())
-                )));
-            }
-            marker.dialect = Some(dialect);
+        dialect: options.dialect,
+        transaction: if options.no_transaction {
+            TransactionMode::None
         } else {
-            return Some(Err(format!(
-                "unknown word '{word}' in the '-- +{}' marker; expected a dialect (sqlite, postgresql) or 'no-transaction'",
-                direction.as_str()
-            )));
-        }
-    }
-    Some(Ok(marker))
+            TransactionMode::Transactional
+        },
+    }))
 }
 
 /// The section opened by `marker`, its SQL being `lines[start..end]`.

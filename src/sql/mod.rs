@@ -1,12 +1,15 @@
 //! SQL text as the tool reads it, before any meaning: statements and their first word.
 //!
+//! [`parse_marker`] reads the `-- +word` lines that cut a file into sections;
 //! [`split_statements`] cuts a section's text into statements (quotes, comments, dollar quotes
 //! and trigger/function bodies respected); [`leading_word`] and [`is_ddl_word`] say what a
 //! statement plainly starts with. Scripts, `models.sql` and the schema model all read SQL
 //! through this module, so one text splits the same way everywhere. Pure: no I/O.
 
+mod marker;
 mod split;
 
+pub use marker::{parse_marker, Marker, MarkerOptions};
 pub use split::{split_statements, Statement};
 
 /// The first word of a statement when it plainly starts with one, after blank space and `--`
