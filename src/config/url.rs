@@ -309,26 +309,16 @@ fn non_empty(s: String) -> Option<String> {
 /// Python's `unquote` (invalid escapes kept, invalid UTF-8 replaced); with `plus`, `+` is a
 /// space first (`unquote_plus`, used for query strings).
 fn percent_decode(s: &str, plus: bool) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let b = bytes[i];
-        if b == b'%' {
-            let hex = bytes
-                .get(i + 1..i + 3)
-                .and_then(|h| std::str::from_utf8(h).ok())
-                .and_then(|h| u8::from_str_radix(h, 16).ok());
-            if let Some(decoded) = hex {
-                out.push(decoded);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(if plus && b == b'+' { b' ' } else { b });
-        i += 1;
+    let decode = |s: &str| {
+        percent_encoding::percent_decode_str(s)
+            .decode_utf8_lossy()
+            .into_owned()
+    };
+    if plus {
+        decode(&s.replace('+', " "))
+    } else {
+        decode(s)
     }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// Masks anything that could be a password in a URL that may not parse: everything between
@@ -674,5 +664,8 @@ mod tests {
         assert_eq!(percent_decode("a%40b%zz%4", false), "a@b%zz%4");
         assert_eq!(percent_decode("a+b%2B", true), "a b+");
         assert_eq!(percent_decode("%ff", false), "\u{fffd}");
+        assert_eq!(percent_decode("a+b", false), "a+b");
+        // Only two hex digits make an escape, as in Python (not a sign and one digit).
+        assert_eq!(percent_decode("%+f%-1%C3%A9", false), "%+f%-1\u{e9}");
     }
 }

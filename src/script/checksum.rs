@@ -7,6 +7,14 @@ use sha2::{Digest, Sha256};
 
 /// The lowercase hex SHA-256 of a script file's bytes, after dropping a UTF-8 byte-order mark
 /// and turning CRLF and lone CR into LF.
+///
+/// ```
+/// use litekb_migrations::script::checksum;
+///
+/// let sum = checksum(b"-- +upgrade\nSELECT 1;\n");
+/// assert_eq!(sum.len(), 64);
+/// assert_eq!(sum, checksum(b"\xEF\xBB\xBF-- +upgrade\r\nSELECT 1;\r\n"));
+/// ```
 pub fn checksum(bytes: &[u8]) -> String {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let mut hasher = Sha256::new();
@@ -20,18 +28,7 @@ pub fn checksum(bytes: &[u8]) -> String {
         }
     }
     hasher.update(rest);
-    hex(&hasher.finalize())
-}
-
-/// Lowercase hex of `bytes` (a table lookup per nibble: this runs for every script of a run).
-fn hex(bytes: &[u8]) -> String {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    let mut out = String::with_capacity(bytes.len() * 2);
-    for &b in bytes {
-        out.push(char::from(DIGITS[usize::from(b >> 4)]));
-        out.push(char::from(DIGITS[usize::from(b & 0x0f)]));
-    }
-    out
+    hex::encode(hasher.finalize())
 }
 
 #[cfg(test)]
@@ -57,14 +54,5 @@ mod tests {
             checksum(b""),
             "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
         );
-    }
-
-    #[test]
-    fn hex_is_lowercase_two_digits_per_byte() {
-        assert_eq!(hex(&[]), "");
-        assert_eq!(hex(&[0x00, 0x0f, 0xa0, 0xff, 0x5c]), "000fa0ff5c");
-        let all: Vec<u8> = (0..=255).collect();
-        let expected: String = all.iter().map(|b| format!("{b:02x}")).collect();
-        assert_eq!(hex(&all), expected);
     }
 }
