@@ -52,7 +52,7 @@ impl Config {
     /// Reads `section` of `file`. A missing file gives an empty configuration (as Alembic).
     pub fn load(file: &Path, section: &str) -> Result<Config, ConfigError> {
         let here = here_of(file);
-        // std's error, not fs_err's: ConfigError::Read names the path itself.
+        // ConfigError::Read names the path itself.
         let text = match std::fs::read_to_string(file) {
             Ok(text) => Some(text),
             Err(err) if err.kind() == std::io::ErrorKind::NotFound => None,
