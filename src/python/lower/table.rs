@@ -148,11 +148,6 @@ fn quoted_list(names: &[String], dialect: Dialect) -> String {
         .join(", ")
 }
 
-/// A SQL string literal.
-pub fn literal(value: &str) -> String {
-    format!("'{}'", value.replace('\'', "''"))
-}
-
 impl Table {
     /// The primary key's name and columns.
     fn key(&self) -> Option<(Option<String>, Vec<String>)> {
@@ -291,7 +286,10 @@ impl Column {
         };
         let mut out = format!("{} {ty}", quote(&self.name, dialect));
         match &self.default {
-            Some(Default::Literal(v)) => out.push_str(&format!(" DEFAULT {}", literal(v))),
+            Some(Default::Literal(v)) => {
+                out.push_str(" DEFAULT ");
+                dialect.push_literal(&mut out, v);
+            }
             Some(Default::Text(t)) => out.push_str(&format!(" DEFAULT {t}")),
             None => {}
         }
