@@ -31,14 +31,14 @@ pub enum DbError {
         url: String,
         message: String,
         #[source]
-        source: DriverError,
+        source: Box<DriverError>,
     },
     /// A statement failed.
     #[error("{message}")]
     Statement {
         message: String,
         #[source]
-        source: DriverError,
+        source: Box<DriverError>,
     },
     /// The migration lock's file could not be opened, locked or unlocked.
     #[error("{message}: {source}")]
@@ -76,6 +76,13 @@ pub enum DriverError {
     Tls(#[from] rustls::Error),
     #[error(transparent)]
     Io(#[from] std::io::Error),
+}
+
+impl DriverError {
+    /// `err`, boxed as [`DbError`] keeps it.
+    pub(crate) fn boxed(err: impl Into<DriverError>) -> Box<DriverError> {
+        Box::new(err.into())
+    }
 }
 
 /// A connection to one database, as the runner needs it.

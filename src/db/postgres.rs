@@ -17,7 +17,7 @@ use std::time::{Duration, Instant};
 use postgres::error::SqlState;
 use postgres::{Client, NoTls, SimpleQueryMessage};
 
-use super::{Database, DbError, VersionTable};
+use super::{Database, DbError, DriverError, VersionTable};
 use crate::config::{DatabaseUrl, PgParams, SslMode};
 use crate::Dialect;
 
@@ -97,7 +97,7 @@ impl PgDatabase {
             config.options(options);
         }
 
-        let connect_error = |message: String, source: super::DriverError| DbError::Connect {
+        let connect_error = |message: String, source: Box<DriverError>| DbError::Connect {
             url: url.to_string(),
             message: scrub(&message, password.as_deref()),
             source,
@@ -113,8 +113,9 @@ impl PgDatabase {
                     SslMode::Require => postgres::config::SslMode::Require,
                     _ => postgres::config::SslMode::Prefer,
                 });
-                let connector = super::tls::unverified_connector()
-                    .map_err(|e| connect_error(format!("can't set up TLS: {e}"), e.into()))?;
+                let connector = super::tls::unverified_connector().map_err(|e| {
+                    connect_error(format!("can't set up TLS: {e}"), DriverError::boxed(e))
+                })?;
                 config.connect(connector)
             }
         };
@@ -124,7 +125,10 @@ impl PgDatabase {
                 .as_deref()
                 .filter(|d| !d.is_empty())
                 .unwrap_or(&user);
-            connect_error(connect_message(&e, &host, port, &user, dbname), e.into())
+            connect_error(
+                connect_message(&e, &host, port, &user, dbname),
+                DriverError::boxed(e),
+            )
         })?;
         Ok(PgDatabase {
             client,
@@ -136,7 +140,7 @@ impl PgDatabase {
     fn statement_error(&self, err: postgres::Error) -> DbError {
         DbError::Statement {
             message: scrub(&error_message(&err), self.password.as_deref()),
-            source: err.into(),
+            source: DriverError::boxed(err),
         }
     }
 

@@ -18,7 +18,7 @@ use std::time::{Duration, Instant};
 use rusqlite::types::ValueRef;
 use rusqlite::Connection;
 
-use super::{Database, DbError, VersionTable};
+use super::{Database, DbError, DriverError, VersionTable};
 use crate::config::DatabaseUrl;
 use crate::Dialect;
 
@@ -43,7 +43,7 @@ impl SqliteDatabase {
             std::fs::create_dir_all(parent).map_err(|e| DbError::Connect {
                 url: url.to_string(),
                 message: format!("can't create directory {}: {e}", parent.display()),
-                source: e.into(),
+                source: DriverError::boxed(e),
             })?;
         }
         let db = Connection::open(path)
@@ -115,7 +115,7 @@ impl SqliteDatabase {
 fn statement_error(e: rusqlite::Error) -> DbError {
     DbError::Statement {
         message: e.to_string(),
-        source: e.into(),
+        source: DriverError::boxed(e),
     }
 }
 
@@ -123,7 +123,7 @@ fn connect_error(url: &DatabaseUrl, e: rusqlite::Error) -> DbError {
     DbError::Connect {
         url: url.to_string(),
         message: e.to_string(),
-        source: e.into(),
+        source: DriverError::boxed(e),
     }
 }
 

@@ -90,9 +90,10 @@ fn apply_locked(
 fn check_history_table(db: &mut dyn Database, history: &HistoryTable) -> Result<()> {
     match db.query_column(&history.probe_sql(db.dialect())) {
         Ok(_) => Ok(()),
-        Err(_) => Err(crate::runner::RunError::VersionTable(
-            history.clash("the database has a table of its own named"),
-        )
+        Err(source) => Err(crate::runner::RunError::ForeignHistoryTable {
+            message: history.clash("the database has a table of its own named"),
+            source,
+        }
         .into()),
     }
 }

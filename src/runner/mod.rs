@@ -17,10 +17,11 @@ use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 pub use portable::replay;
-pub use sink::{OfflineSink, OnlineSink, Sink};
+pub use portable::StatementError;
+pub use sink::{OfflineSink, OnlineSink, Sink, SinkError};
 
 use crate::config::TransactionScope;
-use crate::db::VersionTable;
+use crate::db::{DbError, VersionTable};
 use crate::history::{HistoryTable, Inserts, Record};
 use crate::revision::{Direction, Plan, Step, StepKind, VersionOp};
 use crate::script::{Script, ScriptOrigin, TransactionMode};
@@ -38,12 +39,13 @@ pub enum RunError {
     #[error("no script for revision {0}")]
     MissingScript(String),
     /// A statement of a migration failed; its transaction was rolled back.
-    #[error("{path}:{line}: {message} (revision {revision}; {outcome})")]
+    #[error("{path}:{line}: {source} (revision {revision}; {outcome})")]
     Statement {
         revision: String,
         path: PathBuf,
         line: usize,
-        message: String,
+        #[source]
+        source: Box<StatementError>,
         outcome: String,
     },
     /// A script creates a table under the history table's name.
@@ -62,12 +64,51 @@ pub enum RunError {
         line: usize,
         what: String,
     },
-    /// A version-table statement failed or matched the wrong number of rows.
-    #[error("{0}")]
-    VersionTable(String),
+    /// The database has a table of its own under the history table's name (the tool's
+    /// columns can't be read from it).
+    #[error("{message}")]
+    ForeignHistoryTable {
+        message: String,
+        #[source]
+        source: DbError,
+    },
+    /// The version table could not be created.
+    #[error("can't create the version table: {0}")]
+    CreateVersionTable(#[source] SinkError),
+    /// The history table could not be created.
+    #[error("can't create the history table {table}: {source}")]
+    CreateHistoryTable {
+        table: String,
+        #[source]
+        source: SinkError,
+    },
+    /// A version-table statement failed.
+    #[error(transparent)]
+    VersionUpdate(SinkError),
+    /// A version-table UPDATE or DELETE matched other than one row
+    /// ([`DbError::VersionRowMismatch`]).
+    #[error(transparent)]
+    VersionRows(DbError),
+    /// The plan runs a script whose checksum was not taken.
+    #[error("no checksum of the script of revision {0}")]
+    MissingChecksum(String),
+    /// A step's history row could not be written.
+    #[error("can't record revision {revision} in the history table {table}: {source}")]
+    RecordHistory {
+        revision: String,
+        table: String,
+        #[source]
+        source: SinkError,
+    },
+    /// A SQLite table rebuild inside the one transaction of `transaction_per_migration = false`.
+    #[error(
+        "a table rebuild needs foreign keys off, which SQLite can't switch inside the \
+         transaction that transaction_per_migration = false opens; set it to true"
+    )]
+    RebuildInWholeRun,
     /// The sink itself failed (writing SQL text, or a transaction boundary).
-    #[error("{0}")]
-    Sink(String),
+    #[error(transparent)]
+    Sink(#[from] SinkError),
 }
 
 /// What the runner reports while it works.
@@ -222,16 +263,15 @@ pub fn run_plan(
     if ctx.create_version_table {
         observe(Event::CreatingVersionTable);
         sink.statement(&ctx.version_table.create_sql(dialect))
-            .map_err(|e| RunError::VersionTable(format!("can't create the version table: {e}")))?;
+            .map_err(RunError::CreateVersionTable)?;
     }
     if ctx.create_history_table {
         let history = HistoryTable::beside(ctx.version_table);
-        sink.statement(&history.create_sql(dialect)).map_err(|e| {
-            RunError::VersionTable(format!(
-                "can't create the history table {}: {e}",
-                history.name()
-            ))
-        })?;
+        sink.statement(&history.create_sql(dialect))
+            .map_err(|source| RunError::CreateHistoryTable {
+                table: history.name().to_string(),
+                source,
+            })?;
     }
     let whole = ctx.scope == TransactionScope::Whole && !plan.steps.is_empty();
     if whole {
@@ -300,14 +340,12 @@ fn run_step(
     }
     if let Some((script, section)) = section {
         for stmt in &statements {
-            portable::statement(sink, stmt.sql, section).map_err(|message| {
-                RunError::Statement {
-                    revision: script.revision.clone(),
-                    path: script.path.clone(),
-                    line: section.first_line + stmt.line_offset,
-                    message,
-                    outcome: String::new(),
-                }
+            portable::statement(sink, stmt.sql, section).map_err(|source| RunError::Statement {
+                revision: script.revision.clone(),
+                path: script.path.clone(),
+                line: section.first_line + stmt.line_offset,
+                source: Box::new(source),
+                outcome: String::new(),
             })?;
         }
     }
@@ -316,7 +354,7 @@ fn run_step(
     }
     for op in &step.version_ops {
         let sql = ctx.version_table.op_sql(op, dialect);
-        let changed = sink.statement(&sql).map_err(RunError::VersionTable)?;
+        let changed = sink.statement(&sql).map_err(RunError::VersionUpdate)?;
         check_row_count(op, changed, &ctx.version_table.name)?;
     }
     record_history(step, ctx, inserts, sink, started)?;
@@ -341,9 +379,10 @@ fn record_history(
     let Some(revision) = &step.revision else {
         return Ok(());
     };
-    let checksum = ctx.checksums.get(revision).ok_or_else(|| {
-        RunError::VersionTable(format!("no checksum of the script of revision {revision}"))
-    })?;
+    let checksum = ctx
+        .checksums
+        .get(revision)
+        .ok_or_else(|| RunError::MissingChecksum(revision.clone()))?;
     let record = Record {
         revision,
         direction,
@@ -352,12 +391,12 @@ fn record_history(
             .is_live()
             .then(|| u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX)),
     };
-    sink.statement(&inserts.sql(&record)).map_err(|e| {
-        RunError::VersionTable(format!(
-            "can't record revision {revision} in the history table {}: {e}",
-            inserts.table()
-        ))
-    })?;
+    sink.statement(&inserts.sql(&record))
+        .map_err(|source| RunError::RecordHistory {
+            revision: revision.clone(),
+            table: inserts.table().to_string(),
+            source,
+        })?;
     Ok(())
 }
 
@@ -372,9 +411,11 @@ fn check_row_count(op: &VersionOp, changed: Option<u64>, table: &str) -> Result<
     if found == 1 {
         return Ok(());
     }
-    Err(RunError::VersionTable(format!(
-        "Online migration expected to match one row when {action} in '{table}'; {found} found"
-    )))
+    Err(RunError::VersionRows(DbError::VersionRowMismatch {
+        action,
+        table: table.to_string(),
+        found,
+    }))
 }
 
 /// Adds to a statement failure what state the database was left in.
@@ -384,7 +425,7 @@ fn with_outcome(err: RunError, last_good: Option<&Step>, whole: bool) -> RunErro
             revision,
             path,
             line,
-            message,
+            source,
             ..
         } => {
             let outcome = match (whole, last_good) {
@@ -399,7 +440,7 @@ fn with_outcome(err: RunError, last_good: Option<&Step>, whole: bool) -> RunErro
                 revision,
                 path,
                 line,
-                message,
+                source,
                 outcome,
             }
         }

@@ -11,7 +11,7 @@
 //! database (inside the transaction); offline, from the model the SQL written so far builds,
 //! starting from [`replay`] of the history before the run.
 
-use super::{RunError, Sink};
+use super::{RunError, Sink, SinkError};
 use crate::revision::{Direction, Plan, StepKind};
 use crate::schema::{apply_sql, may_rebuild, runs_as_written, translate, Emit, Schema};
 use crate::script::{Script, Section};
@@ -39,7 +39,7 @@ pub(super) fn before_transaction(
     if sink.dialect() != Dialect::Sqlite || !rebuilds(sink, statements)? {
         return Ok(none);
     }
-    let on = match sink.query("PRAGMA foreign_keys").map_err(RunError::Sink)? {
+    let on = match sink.query("PRAGMA foreign_keys")? {
         Some(rows) => rows.first().is_some_and(|v| v == "1"),
         None => true, // offline: as SQLite's procedure assumes
     };
@@ -47,17 +47,12 @@ pub(super) fn before_transaction(
         return Ok(none);
     }
     if in_transaction {
-        if sink.query("SELECT 1").map_err(RunError::Sink)?.is_none() {
+        if sink.query("SELECT 1")?.is_none() {
             return Ok(none);
         }
-        return Err(RunError::Sink(
-            "a table rebuild needs foreign keys off, which SQLite can't switch inside the \
-             transaction that transaction_per_migration = false opens; set it to true"
-                .into(),
-        ));
+        return Err(RunError::RebuildInWholeRun);
     }
-    sink.statement("PRAGMA foreign_keys = OFF")
-        .map_err(RunError::Sink)?;
+    sink.statement("PRAGMA foreign_keys = OFF")?;
     Ok(ForeignKeys { restore: true })
 }
 
@@ -71,7 +66,7 @@ fn rebuilds(sink: &mut dyn Sink, statements: &[Statement<'_>]) -> Result<bool, R
     {
         return Ok(false);
     }
-    let mut model = sink.schema().map_err(RunError::Sink)?;
+    let mut model = sink.schema()?;
     for stmt in statements {
         let Ok(emits) = translate(stmt.sql, Dialect::Sqlite, &mut || Ok(model.clone())) else {
             return Ok(true);
@@ -91,20 +86,59 @@ fn rebuilds(sink: &mut dyn Sink, statements: &[Statement<'_>]) -> Result<bool, R
 /// After the step's transaction: switches foreign keys back on if they were switched off.
 pub(super) fn after_transaction(sink: &mut dyn Sink, fk: ForeignKeys) -> Result<(), RunError> {
     if fk.restore {
-        sink.statement("PRAGMA foreign_keys = ON")
-            .map_err(RunError::Sink)?;
+        sink.statement("PRAGMA foreign_keys = ON")?;
     }
     Ok(())
 }
 
+/// Why a statement of a migration failed.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum StatementError {
+    /// The database (or the SQL output) refused it.
+    #[error(transparent)]
+    Sink(#[from] SinkError),
+    /// A plain section's statement that can't be translated for the dialect.
+    #[error("{0}")]
+    Translate(String),
+    /// A SQLite table rebuild left rows whose foreign keys point nowhere.
+    #[error(
+        "foreign key violation after rebuilding table '{rebuilt}': {rows} row(s) of table \
+         '{table}' reference rows that don't exist (PRAGMA foreign_key_check)"
+    )]
+    ForeignKeyViolation {
+        rebuilt: String,
+        table: String,
+        rows: usize,
+    },
+}
+
 /// Runs one statement of `section`, translated for the sink's dialect when the section is
 /// plain.
-pub(super) fn statement(sink: &mut dyn Sink, sql: &str, section: &Section) -> Result<(), String> {
+pub(super) fn statement(
+    sink: &mut dyn Sink,
+    sql: &str,
+    section: &Section,
+) -> Result<(), StatementError> {
     if section.dialect.is_some() || runs_as_written(sql) {
-        return sink.statement(sql).map(drop);
+        return Ok(sink.statement(sql).map(drop)?);
     }
     let dialect = sink.dialect();
-    let emits = translate(sql, dialect, &mut || sink.schema())?;
+    // The translator reads the schema through a closure that speaks in messages; a sink
+    // error met there is kept aside, so that it reaches the user whole.
+    let mut schema_error = None;
+    let translated = translate(sql, dialect, &mut || {
+        sink.schema().map_err(|e| {
+            let message = e.to_string();
+            schema_error = Some(e);
+            message
+        })
+    });
+    let emits = match (translated, schema_error) {
+        (Ok(emits), _) => emits,
+        (Err(_), Some(e)) => return Err(e.into()),
+        (Err(message), None) => return Err(StatementError::Translate(message)),
+    };
     for emit in emits {
         match emit {
             Emit::Sql(sql) => {
@@ -116,12 +150,11 @@ pub(super) fn statement(sink: &mut dyn Sink, sql: &str, section: &Section) -> Re
                         format!("PRAGMA foreign_key_check({})", dialect.quote_ident(&table));
                     match sink.query(&check)? {
                         Some(rows) if !rows.is_empty() => {
-                            return Err(format!(
-                                "foreign key violation after rebuilding table '{rebuilt}': \
-                                 {} row(s) of table '{table}' reference rows that don't exist \
-                                 (PRAGMA foreign_key_check)",
-                                rows.len()
-                            ))
+                            return Err(StatementError::ForeignKeyViolation {
+                                rebuilt,
+                                table,
+                                rows: rows.len(),
+                            })
                         }
                         Some(_) => {}
                         None => {

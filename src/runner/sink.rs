@@ -2,37 +2,53 @@
 
 use std::io::Write;
 
-use crate::db::Database;
+use crate::db::{Database, DbError};
 use crate::schema::{apply_sql, Schema};
 use crate::sql::starts_with_ddl;
 use crate::Dialect;
 
-use super::RunError;
+/// Why a sink refused a call: the database's error, or the SQL output's.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum SinkError {
+    /// The database refused a statement or a query.
+    #[error(transparent)]
+    Db(#[from] DbError),
+    /// A transaction could not start.
+    #[error("can't begin a transaction: {0}")]
+    Begin(#[source] DbError),
+    /// A transaction could not commit.
+    #[error("can't commit: {0}")]
+    Commit(#[source] DbError),
+    /// The SQL text could not be written.
+    #[error("can't write SQL output: {0}")]
+    Write(#[source] std::io::Error),
+}
 
-/// Where a plan's statements go. Statement errors come back as the database's message.
+/// Where a plan's statements go.
 pub trait Sink {
     /// The dialect statements are written for.
     fn dialect(&self) -> Dialect;
     /// Whether statements run now (online), so that timings mean something.
     fn is_live(&self) -> bool;
     /// A comment naming the step that follows (offline only).
-    fn comment(&mut self, text: &str) -> Result<(), RunError>;
+    fn comment(&mut self, text: &str) -> Result<(), SinkError>;
     /// Starts a transaction.
-    fn begin(&mut self) -> Result<(), RunError>;
+    fn begin(&mut self) -> Result<(), SinkError>;
     /// Commits it.
-    fn commit(&mut self) -> Result<(), RunError>;
+    fn commit(&mut self) -> Result<(), SinkError>;
     /// Abandons the open transaction, if any (best effort: the caller is already failing).
     fn rollback(&mut self);
     /// Runs (or writes) one statement; online, returns the number of rows it changed.
-    fn statement(&mut self, sql: &str) -> Result<Option<u64>, String>;
+    fn statement(&mut self, sql: &str) -> Result<Option<u64>, SinkError>;
     /// Online, runs a query and returns its first column; offline, writes nothing and
     /// returns `None`.
-    fn query(&mut self, _sql: &str) -> Result<Option<Vec<String>>, String> {
+    fn query(&mut self, _sql: &str) -> Result<Option<Vec<String>>, SinkError> {
         Ok(None)
     }
     /// The schema as it stands: online, read from the database; offline, the model that the
     /// SQL written so far builds.
-    fn schema(&mut self) -> Result<Schema, String>;
+    fn schema(&mut self) -> Result<Schema, SinkError>;
 }
 
 /// Runs statements against a database.
@@ -55,20 +71,16 @@ impl Sink for OnlineSink<'_> {
         true
     }
 
-    fn comment(&mut self, _text: &str) -> Result<(), RunError> {
+    fn comment(&mut self, _text: &str) -> Result<(), SinkError> {
         Ok(())
     }
 
-    fn begin(&mut self) -> Result<(), RunError> {
-        self.db
-            .begin()
-            .map_err(|e| RunError::Sink(format!("can't begin a transaction: {e}")))
+    fn begin(&mut self) -> Result<(), SinkError> {
+        self.db.begin().map_err(SinkError::Begin)
     }
 
-    fn commit(&mut self) -> Result<(), RunError> {
-        self.db
-            .commit()
-            .map_err(|e| RunError::Sink(format!("can't commit: {e}")))
+    fn commit(&mut self) -> Result<(), SinkError> {
+        self.db.commit().map_err(SinkError::Commit)
     }
 
     fn rollback(&mut self) {
@@ -77,19 +89,16 @@ impl Sink for OnlineSink<'_> {
         let _ = self.db.rollback();
     }
 
-    fn statement(&mut self, sql: &str) -> Result<Option<u64>, String> {
-        self.db.execute(sql).map(Some).map_err(|e| e.to_string())
+    fn statement(&mut self, sql: &str) -> Result<Option<u64>, SinkError> {
+        Ok(Some(self.db.execute(sql)?))
     }
 
-    fn query(&mut self, sql: &str) -> Result<Option<Vec<String>>, String> {
-        self.db
-            .query_column(sql)
-            .map(Some)
-            .map_err(|e| e.to_string())
+    fn query(&mut self, sql: &str) -> Result<Option<Vec<String>>, SinkError> {
+        Ok(Some(self.db.query_column(sql)?))
     }
 
-    fn schema(&mut self) -> Result<Schema, String> {
-        self.db.introspect().map_err(|e| e.to_string())
+    fn schema(&mut self) -> Result<Schema, SinkError> {
+        Ok(self.db.introspect()?)
     }
 }
 
@@ -127,11 +136,11 @@ impl<W: Write> OfflineSink<W> {
     }
 
     /// Writes `parts` one after the other.
-    fn write(&mut self, parts: &[&str]) -> Result<(), RunError> {
+    fn write(&mut self, parts: &[&str]) -> Result<(), SinkError> {
         parts
             .iter()
             .try_for_each(|part| self.out.write_all(part.as_bytes()))
-            .map_err(|e| RunError::Sink(format!("can't write SQL output: {e}")))
+            .map_err(SinkError::Write)
     }
 }
 
@@ -144,23 +153,22 @@ impl<W: Write> Sink for OfflineSink<W> {
         false
     }
 
-    fn comment(&mut self, text: &str) -> Result<(), RunError> {
+    fn comment(&mut self, text: &str) -> Result<(), SinkError> {
         self.write(&["-- ", text, "\n\n"])
     }
 
-    fn begin(&mut self) -> Result<(), RunError> {
+    fn begin(&mut self) -> Result<(), SinkError> {
         self.write(&["BEGIN;\n\n"])
     }
 
-    fn commit(&mut self) -> Result<(), RunError> {
+    fn commit(&mut self) -> Result<(), SinkError> {
         self.write(&["COMMIT;\n\n"])
     }
 
     fn rollback(&mut self) {}
 
-    fn statement(&mut self, sql: &str) -> Result<Option<u64>, String> {
-        self.write(&[sql.trim_end(), ";\n\n"])
-            .map_err(|e| e.to_string())?;
+    fn statement(&mut self, sql: &str) -> Result<Option<u64>, SinkError> {
+        self.write(&[sql.trim_end(), ";\n\n"])?;
         if starts_with_ddl(sql) {
             self.unapplied.push_str(sql);
             self.unapplied_ends.push(self.unapplied.len());
@@ -168,7 +176,7 @@ impl<W: Write> Sink for OfflineSink<W> {
         Ok(None)
     }
 
-    fn schema(&mut self) -> Result<Schema, String> {
+    fn schema(&mut self) -> Result<Schema, SinkError> {
         let mut start = 0;
         for end in self.unapplied_ends.drain(..) {
             apply_sql(&mut self.schema, &self.unapplied[start..end]);

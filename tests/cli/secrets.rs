@@ -134,3 +134,36 @@ fn a_url_where_clap_expects_something_else_is_not_quoted_back() {
     assert!(!all.contains("Cl4p-Passw0rd"), "{all}");
     assert_eq!(run.code, 1, "{all}");
 }
+
+crate::engine_test!(
+    raiseerr_adds_the_drivers_words_under_a_failed_statement,
+    |p| {
+        p.script(
+            "aaaa0001",
+            "",
+            "one",
+            "CREATE TABLE a (id INTEGER);\nINSERT INTO nope VALUES (1);",
+            Some("DROP TABLE a;"),
+        );
+        let plain = p.alembic(&["upgrade", "head"]);
+        assert!(!plain.stderr.contains("caused by:"), "{}", plain.stderr);
+        let message = plain.failed();
+        let raised = p.alembic(&["--raiseerr", "upgrade", "head"]);
+        let stderr = raised.stderr.clone();
+        assert_eq!(raised.failed(), message);
+        let causes: Vec<&str> = stderr
+            .lines()
+            .skip_while(|l| !l.starts_with("FAILED: "))
+            .skip(1)
+            .collect();
+        let expected: &[&str] = match p.engine {
+            Engine::Sqlite => &["  caused by: Error code 1: SQL error or missing database"],
+            Engine::Postgres => &[
+                "  caused by: db error",
+                "  caused by: ERROR: relation \"nope\" does not exist",
+            ],
+        };
+        assert_eq!(causes, expected, "{stderr}");
+        assert!(p.tables().iter().all(|t| t != "a"), "{:?}", p.tables());
+    }
+);
