@@ -33,6 +33,13 @@ pub enum Error {
     /// A usage problem found by a command (wrong combination of options, and so on).
     #[error("{0}")]
     Usage(String),
+    /// A file or program the command needed failed; `message` says which and why.
+    #[error("{message}")]
+    Io {
+        message: String,
+        #[source]
+        source: std::io::Error,
+    },
 }
 
 /// The crate's result type.

@@ -17,7 +17,11 @@ fn main() -> ExitCode {
     let raiseerr = cli.raiseerr;
     let settings = cli::settings::Settings::resolve(&cli);
     match cli::run(cli) {
-        Ok(code) => code,
+        Ok(cli::ExitStatus::Success) => ExitCode::SUCCESS,
+        Ok(cli::ExitStatus::No(answer)) => {
+            eprintln!("FAILED: {answer}");
+            ExitCode::from(cli::ExitStatus::NO)
+        }
         Err(err) => {
             for line in failure_lines(&err, raiseerr, &settings.secrets()) {
                 eprintln!("{line}");

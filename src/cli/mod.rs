@@ -1,8 +1,9 @@
 //! The `alembic` command line: arguments → settings → command → output.
 //!
 //! This is the only code that prints. Each command lives in `commands/`, takes resolved
-//! [`settings::Settings`] and returns a result; `main` turns an error into one
-//! `FAILED: …` line on stderr and exit status 1 ([`report`]).
+//! [`settings::Settings`] and returns an [`ExitStatus`] or an error; `main` turns an error
+//! into one `FAILED: …` line on stderr and exit status 1 ([`report`]), and an answer "no"
+//! into a `FAILED: …` line and exit status 3.
 
 pub mod args;
 mod commands;
@@ -10,14 +11,28 @@ pub mod output;
 pub mod report;
 pub mod settings;
 
-use std::process::ExitCode;
-
 use args::{Cli, Command};
 use litekb_migrations::Result;
 use settings::Settings;
 
+/// How a command that ran to its end came out (a failure to run is an `Err`).
+#[derive(Debug, PartialEq, Eq)]
+pub enum ExitStatus {
+    /// It did what was asked: exit status 0.
+    Success,
+    /// It ran, and its answer is "no" (`check` found differences, `pending --check` found
+    /// pending revisions, `verify` found edited scripts): the message is printed as a
+    /// `FAILED: …` line, and the exit status is 3.
+    No(String),
+}
+
+impl ExitStatus {
+    /// The process exit status of a command's answer "no".
+    pub const NO: u8 = 3;
+}
+
 /// Runs one parsed command line.
-pub fn run(cli: Cli) -> Result<ExitCode> {
+pub fn run(cli: Cli) -> Result<ExitStatus> {
     let settings = Settings::resolve(&cli);
     match cli.command {
         Command::Init(args) => commands::init::init(&settings, &args),

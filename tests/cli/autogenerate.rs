@@ -301,7 +301,7 @@ engine_test!(check_lists_the_differences_and_fails, |p| {
     std::fs::write(p.path("models.sql"), USERS).expect("models");
     let run = p.alembic(&["check"]);
     assert_eq!(run.stdout, "add table 'users'\n");
-    assert_eq!(run.failed(), "New upgrade operations detected: 1");
+    assert_eq!(run.answered_no(), "New upgrade operations detected: 1");
     // Empty models against an empty database: nothing to do, no file.
     std::fs::write(p.path("models.sql"), "-- nothing yet\n").expect("models");
     let run = p.alembic(&["revision", "--autogenerate", "-m", "x"]).ok();

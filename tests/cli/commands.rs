@@ -96,8 +96,42 @@ fn pending_check_gates_ci() {
 ae1027a6acf -> 27c6a30d7c24, Add a column\n\
 27c6a30d7c24 -> 1975ea83b712, add third\n"
     );
-    assert_eq!(run.failed(), "3 migrations are pending");
+    assert_eq!(run.answered_no(), "3 migrations are pending");
     p.alembic(&["upgrade", "head"]).ok();
     let done = p.alembic(&["pending", "--check"]).ok();
     assert_eq!(done.stdout, "");
+}
+
+/// 0 done, 1 the command could not do its work, 3 it did and the answer is "no".
+#[test]
+fn exit_status_tells_an_answer_from_a_failure() {
+    let p = Project::new(Engine::Sqlite);
+    p.linear();
+    assert_eq!(
+        p.alembic(&["pending", "--check"]).answered_no(),
+        "3 migrations are pending"
+    );
+    std::fs::write(
+        p.path("models.sql"),
+        "CREATE TABLE extra (id INTEGER PRIMARY KEY);\n",
+    )
+    .expect("models");
+    p.alembic(&["upgrade", "head"]).ok();
+    p.alembic(&["pending", "--check"]).ok();
+    p.alembic(&["verify"]).ok();
+    assert!(p
+        .alembic(&["check"])
+        .answered_no()
+        .starts_with("New upgrade operations detected"));
+    // The same commands, unable to answer: exit 1.
+    p.script("bad0bad0", "ffff0000", "orphan", "", Some(""));
+    for args in [&["pending", "--check"][..], &["verify"], &["check"]] {
+        assert!(p.alembic(args).failed().contains("ffff0000"), "{args:?}");
+    }
+    std::fs::remove_file(p.versions().join("bad0bad0.sql")).expect("remove");
+    // An I/O failure is a failure too.
+    let blocked = p.path("blocked");
+    std::fs::write(&blocked, "a file where init wants a directory").expect("write");
+    let msg = p.alembic(&["init", "blocked/sub"]).failed();
+    assert!(msg.contains("blocked"), "{msg}");
 }

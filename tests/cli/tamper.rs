@@ -97,7 +97,7 @@ engine_test!(verify_reports_edited_applied_scripts, |p| {
         "27c6a30d7c24 changed since it was applied: $DIR/migrations/versions/27c6a30d7c24.sql\n"
     );
     assert_eq!(
-        run.failed(),
+        run.answered_no(),
         "1 applied script changed since it ran: 27c6a30d7c24"
     );
     // Running it again (down and up) records the new text, and verify is satisfied.

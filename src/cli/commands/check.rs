@@ -1,7 +1,6 @@
 //! `check`: compares `models.sql` with the database; exit 1 when an upgrade would be generated.
 
 use std::io::Write;
-use std::process::ExitCode;
 
 use litekb_migrations::ops::compare;
 use litekb_migrations::project::Project;
@@ -9,21 +8,22 @@ use litekb_migrations::schema::Change;
 use litekb_migrations::Result;
 
 use super::migrate::connect;
-use crate::cli::settings::{usage, Settings};
+use crate::cli::settings::Settings;
+use crate::cli::ExitStatus;
 
 /// `check`: `No new upgrade operations detected.` (exit 0), or one line per difference and
-/// `FAILED: New upgrade operations detected: N` (exit 1).
-pub fn check(settings: &Settings) -> Result<ExitCode> {
+/// `FAILED: New upgrade operations detected: N` (exit 3).
+pub fn check(settings: &Settings) -> Result<ExitStatus> {
     let project = settings.project()?;
     let changes = detect(settings, project)?;
     if changes.is_empty() {
         settings.printer.line("No new upgrade operations detected.");
-        return Ok(ExitCode::SUCCESS);
+        return Ok(ExitStatus::Success);
     }
     for change in &changes {
         settings.printer.line(&change.describe());
     }
-    Err(usage(format!(
+    Ok(ExitStatus::No(format!(
         "New upgrade operations detected: {}",
         changes.len()
     )))

@@ -1,19 +1,20 @@
 //! `edit`: open revision scripts in the user's editor.
 
-use std::process::{Command, ExitCode};
+use std::process::Command;
 
 use litekb_migrations::project::absolute;
-use litekb_migrations::Result;
+use litekb_migrations::{Error, Result};
 
 use super::version_rows;
 use crate::cli::args::RevArg;
 use crate::cli::settings::{usage, Settings};
+use crate::cli::ExitStatus;
 
 /// Editors tried after `$EDITOR` and `$VISUAL`.
 const FALLBACK_EDITORS: &[&str] = &["sensible-editor", "editor", "nano", "vim", "code"];
 
 /// `edit REV`.
-pub fn edit(settings: &Settings, args: &RevArg) -> Result<ExitCode> {
+pub fn edit(settings: &Settings, args: &RevArg) -> Result<ExitStatus> {
     let project = settings.project()?;
     let ids = if args.rev == "current" {
         let rows = version_rows(settings, project)?;
@@ -44,10 +45,15 @@ pub fn edit(settings: &Settings, args: &RevArg) -> Result<ExitCode> {
                     path.display()
                 )))
             }
-            Err(e) => return Err(usage(format!("Error executing editor ({editor}: {e})"))),
+            Err(e) => {
+                return Err(Error::Io {
+                    message: format!("Error executing editor ({editor}: {e})"),
+                    source: e,
+                })
+            }
         }
     }
-    Ok(ExitCode::SUCCESS)
+    Ok(ExitStatus::Success)
 }
 
 fn find_editor() -> Option<String> {

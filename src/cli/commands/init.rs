@@ -1,14 +1,14 @@
 //! `init` and `list_templates`: a new script directory and its `alembic.ini`.
 
 use std::path::{Path, PathBuf};
-use std::process::ExitCode;
 
 use litekb_migrations::project::absolute;
 use litekb_migrations::script::DEFAULT_TEMPLATE;
-use litekb_migrations::Result;
+use litekb_migrations::{Error, Result};
 
 use crate::cli::args::InitArgs;
 use crate::cli::settings::{usage, Settings};
+use crate::cli::ExitStatus;
 
 /// The only template: one database, SQL scripts.
 const TEMPLATE_NAME: &str = "generic";
@@ -22,17 +22,17 @@ script.sql.j2 is the template for new revision files.
 ";
 
 /// `list_templates`.
-pub fn list_templates(settings: &Settings) -> Result<ExitCode> {
+pub fn list_templates(settings: &Settings) -> Result<ExitStatus> {
     let p = settings.printer;
     p.line("Available templates:\n");
     p.line(&format!("{TEMPLATE_NAME} - {TEMPLATE_DESCRIPTION}"));
     p.line("\nTemplates are used via the 'init' command, e.g.:\n");
     p.line("  alembic init --template generic ./scripts");
-    Ok(ExitCode::SUCCESS)
+    Ok(ExitStatus::Success)
 }
 
 /// `init DIRECTORY`.
-pub fn init(settings: &Settings, args: &InitArgs) -> Result<ExitCode> {
+pub fn init(settings: &Settings, args: &InitArgs) -> Result<ExitStatus> {
     let p = settings.printer;
     if args.template != TEMPLATE_NAME {
         return Err(usage(format!(
@@ -83,7 +83,7 @@ pub fn init(settings: &Settings, args: &InitArgs) -> Result<ExitCode> {
         "Please edit configuration/connection/logging settings in {} before proceeding.",
         ini.display()
     ));
-    Ok(ExitCode::SUCCESS)
+    Ok(ExitStatus::Success)
 }
 
 /// Prints `<verb> <path> ...  done` around one file-system action.
@@ -102,7 +102,10 @@ fn generate(
         }
         Err(e) => {
             p.line("  FAILED");
-            Err(usage(format!("can't write {}: {e}", path.display())))
+            Err(Error::Io {
+                message: format!("can't write {}: {e}", path.display()),
+                source: e,
+            })
         }
     }
 }

@@ -1,7 +1,5 @@
 //! `current`, `history`, `heads`, `branches` and `show`: reading the graph and the database.
 
-use std::process::ExitCode;
-
 use litekb_migrations::Result;
 
 use crate::cli::args::{CurrentArgs, HeadsArgs, HistoryArgs, RevArg, VerboseArgs};
@@ -9,9 +7,10 @@ use crate::cli::output::{log_entry, push_line, short_line, LineStyle};
 use crate::cli::settings::{usage, Settings};
 
 use super::{project_and_rows, version_rows};
+use crate::cli::ExitStatus;
 
 /// `current`.
-pub fn current(settings: &Settings, args: &CurrentArgs) -> Result<ExitCode> {
+pub fn current(settings: &Settings, args: &CurrentArgs) -> Result<ExitStatus> {
     let (project, rows) = project_and_rows(settings)?;
     let p = settings.printer;
     if args.verbose {
@@ -33,11 +32,11 @@ pub fn current(settings: &Settings, args: &CurrentArgs) -> Result<ExitCode> {
             p.line(&short_line(project, &id, style));
         }
     }
-    Ok(ExitCode::SUCCESS)
+    Ok(ExitStatus::Success)
 }
 
 /// `history`.
-pub fn history(settings: &Settings, args: &HistoryArgs) -> Result<ExitCode> {
+pub fn history(settings: &Settings, args: &HistoryArgs) -> Result<ExitStatus> {
     let project = settings.project()?;
     let range = args.rev_range.as_deref();
     let needs_db = args.indicate_current || range.is_some_and(|r| r.contains("current"));
@@ -63,11 +62,11 @@ pub fn history(settings: &Settings, args: &HistoryArgs) -> Result<ExitCode> {
         }
     }
     settings.printer.out(&out);
-    Ok(ExitCode::SUCCESS)
+    Ok(ExitStatus::Success)
 }
 
 /// `heads`.
-pub fn heads(settings: &Settings, args: &HeadsArgs) -> Result<ExitCode> {
+pub fn heads(settings: &Settings, args: &HeadsArgs) -> Result<ExitStatus> {
     let project = settings.project()?;
     let ids = if args.resolve_dependencies {
         project.map.real_heads()
@@ -87,11 +86,11 @@ pub fn heads(settings: &Settings, args: &HeadsArgs) -> Result<ExitCode> {
         }
     }
     settings.printer.out(&out);
-    Ok(ExitCode::SUCCESS)
+    Ok(ExitStatus::Success)
 }
 
 /// `branches`: every branch point with its children (sorted: Alembic leaves them to hash order).
-pub fn branches(settings: &Settings, args: &VerboseArgs) -> Result<ExitCode> {
+pub fn branches(settings: &Settings, args: &VerboseArgs) -> Result<ExitStatus> {
     let project = settings.project()?;
     let map = &project.map;
     let mut out = String::new();
@@ -131,11 +130,11 @@ pub fn branches(settings: &Settings, args: &VerboseArgs) -> Result<ExitCode> {
         out.push('\n');
     }
     settings.printer.out(&out);
-    Ok(ExitCode::SUCCESS)
+    Ok(ExitStatus::Success)
 }
 
 /// `show REV`.
-pub fn show(settings: &Settings, args: &RevArg) -> Result<ExitCode> {
+pub fn show(settings: &Settings, args: &RevArg) -> Result<ExitStatus> {
     let project = settings.project()?;
     let ids = if args.rev == "current" {
         version_rows(settings, project)?
@@ -148,5 +147,5 @@ pub fn show(settings: &Settings, args: &RevArg) -> Result<ExitCode> {
     for id in ids {
         settings.printer.out(&log_entry(project, &id, false));
     }
-    Ok(ExitCode::SUCCESS)
+    Ok(ExitStatus::Success)
 }

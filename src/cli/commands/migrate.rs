@@ -1,8 +1,6 @@
 //! `upgrade`, `downgrade`, `stamp`, `ensure_version` and `pending`: the commands that move
 //! (or would move) the version table, online or as SQL text with `--sql`.
 
-use std::process::ExitCode;
-
 use litekb_migrations::config::DatabaseUrl;
 use litekb_migrations::db::{self, Database};
 use litekb_migrations::ops::{apply_offline, apply_online, ensure_version_table, Operation};
@@ -14,9 +12,10 @@ use litekb_migrations::{Dialect, Result};
 use crate::cli::args::{MigrateArgs, PendingArgs, SqlArgs, StampArgs};
 use crate::cli::output::{log_entry, push_info, push_line, Printer};
 use crate::cli::settings::{usage, Settings};
+use crate::cli::ExitStatus;
 
 /// `upgrade [TARGET]` (`--sql` without a target means `head`).
-pub fn upgrade(settings: &Settings, args: &MigrateArgs) -> Result<ExitCode> {
+pub fn upgrade(settings: &Settings, args: &MigrateArgs) -> Result<ExitStatus> {
     let target = match (&args.revision, args.sql) {
         (Some(t), _) if t.trim().is_empty() => return Err(empty_target("upgrade")),
         (Some(t), _) => t.as_str(),
@@ -31,7 +30,7 @@ pub fn upgrade(settings: &Settings, args: &MigrateArgs) -> Result<ExitCode> {
 }
 
 /// `downgrade TARGET` (`--sql` needs `FROM:TO`).
-pub fn downgrade(settings: &Settings, args: &MigrateArgs) -> Result<ExitCode> {
+pub fn downgrade(settings: &Settings, args: &MigrateArgs) -> Result<ExitStatus> {
     let Some(target) = args.revision.as_deref() else {
         return Err(usage(
             "downgrade needs a target revision, such as '-1' or 'base'",
@@ -60,7 +59,7 @@ fn move_to<'t>(
     target: &'t str,
     sql: bool,
     op: fn(&'t str) -> Operation<'t>,
-) -> Result<ExitCode> {
+) -> Result<ExitStatus> {
     let project = settings.project_with_checksums()?;
     let url = settings.url(&project.config)?;
     if sql {
@@ -74,7 +73,7 @@ fn move_to<'t>(
 }
 
 /// `stamp REVISION...`.
-pub fn stamp(settings: &Settings, args: &StampArgs) -> Result<ExitCode> {
+pub fn stamp(settings: &Settings, args: &StampArgs) -> Result<ExitStatus> {
     let project = settings.project()?;
     let url = settings.url(&project.config)?;
     if args.sql {
@@ -116,21 +115,21 @@ pub fn stamp(settings: &Settings, args: &StampArgs) -> Result<ExitCode> {
 }
 
 /// `ensure_version`.
-pub fn ensure_version(settings: &Settings, args: &SqlArgs) -> Result<ExitCode> {
+pub fn ensure_version(settings: &Settings, args: &SqlArgs) -> Result<ExitStatus> {
     let project = settings.project()?;
     let url = settings.url(&project.config)?;
     if args.sql {
         let sql = project.version_table.create_sql(url.dialect());
         settings.printer.sql(format!("{sql};\n\n").as_bytes());
-        return Ok(ExitCode::SUCCESS);
+        return Ok(ExitStatus::Success);
     }
     let mut db = connect(settings.printer, &url)?;
     ensure_version_table(project, db.as_mut())?;
-    Ok(ExitCode::SUCCESS)
+    Ok(ExitStatus::Success)
 }
 
 /// `pending`: what `upgrade head` would apply, in order.
-pub fn pending(settings: &Settings, args: &PendingArgs) -> Result<ExitCode> {
+pub fn pending(settings: &Settings, args: &PendingArgs) -> Result<ExitStatus> {
     let (project, current) = super::project_and_rows(settings)?;
     let plan = plan_upgrade(&project.map, &current, "head")?;
     let mut out = String::new();
@@ -151,12 +150,12 @@ pub fn pending(settings: &Settings, args: &PendingArgs) -> Result<ExitCode> {
     settings.printer.out(&out);
     if args.check && !plan.steps.is_empty() {
         let n = plan.steps.len();
-        return Err(usage(format!(
+        return Ok(ExitStatus::No(format!(
             "{n} migration{} pending",
             if n == 1 { " is" } else { "s are" }
         )));
     }
-    Ok(ExitCode::SUCCESS)
+    Ok(ExitStatus::Success)
 }
 
 /// Splits `FROM:TO` for offline mode; `FROM` is resolved to the head the SQL assumes (one
@@ -206,13 +205,13 @@ fn online(
     project: &Project,
     url: &DatabaseUrl,
     op: Operation<'_>,
-) -> Result<ExitCode> {
+) -> Result<ExitStatus> {
     let printer = settings.printer;
     let mut db = connect(printer, url)?;
     apply_online(project, db.as_mut(), op, &mut |e| {
         log_event(e, &mut |m| printer.info(m))
     })?;
-    Ok(ExitCode::SUCCESS)
+    Ok(ExitStatus::Success)
 }
 
 /// Writes the SQL only once all of it has been produced, so a failure leaves stdout empty.
@@ -224,7 +223,7 @@ fn offline(
     url: &DatabaseUrl,
     start: &[String],
     op: Operation<'_>,
-) -> Result<ExitCode> {
+) -> Result<ExitStatus> {
     let printer = settings.printer;
     let dialect = url.dialect();
     printer.info(&format!("Context impl {}.", dialect.impl_name()));
@@ -238,5 +237,5 @@ fn offline(
     printer.log(&log);
     result?;
     printer.sql(&buf);
-    Ok(ExitCode::SUCCESS)
+    Ok(ExitStatus::Success)
 }

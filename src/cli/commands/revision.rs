@@ -2,7 +2,6 @@
 //! difference between `models.sql` and the database).
 
 use std::path::PathBuf;
-use std::process::ExitCode;
 
 use litekb_migrations::ops::AutogenerateError;
 use litekb_migrations::project::{absolute, Project};
@@ -17,9 +16,10 @@ use litekb_migrations::Result;
 use super::check::{detect, log_detected};
 use crate::cli::args::{MergeArgs, RevisionArgs};
 use crate::cli::settings::{usage, Settings};
+use crate::cli::ExitStatus;
 
 /// `revision`.
-pub fn revision(settings: &Settings, args: &RevisionArgs) -> Result<ExitCode> {
+pub fn revision(settings: &Settings, args: &RevisionArgs) -> Result<ExitStatus> {
     if args.sql && args.autogenerate {
         return Err(usage(
             "Using --sql with --autogenerate does not make any sense",
@@ -48,7 +48,7 @@ pub fn revision(settings: &Settings, args: &RevisionArgs) -> Result<ExitCode> {
             settings
                 .printer
                 .line("No changes in schema detected; no revision written.");
-            return Ok(ExitCode::SUCCESS);
+            return Ok(ExitStatus::Success);
         }
         script_bodies(&changes).map_err(AutogenerateError::from)?
     } else {
@@ -68,7 +68,7 @@ pub fn revision(settings: &Settings, args: &RevisionArgs) -> Result<ExitCode> {
 }
 
 /// `merge`.
-pub fn merge(settings: &Settings, args: &MergeArgs) -> Result<ExitCode> {
+pub fn merge(settings: &Settings, args: &MergeArgs) -> Result<ExitStatus> {
     let project = settings.project()?;
     let mut parents: Vec<String> = Vec::new();
     for symbol in &args.revisions {
@@ -110,7 +110,7 @@ fn write(
     project: &Project,
     dir: &std::path::Path,
     mut new: NewScript,
-) -> Result<ExitCode> {
+) -> Result<ExitStatus> {
     let now = now_in_timezone(project.config.timezone())?;
     new.create_date = format_create_date(&now, project.config.timezone().is_some());
     let slug = slugify(&new.message, project.config.truncate_slug_length()?);
@@ -136,7 +136,7 @@ fn write(
     match write_new_script(&path, &text) {
         Ok(()) => {
             p.line("  done");
-            Ok(ExitCode::SUCCESS)
+            Ok(ExitStatus::Success)
         }
         Err(e) => {
             p.line("  FAILED");

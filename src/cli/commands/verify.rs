@@ -3,21 +3,20 @@
 //! A dedicated command rather than part of `check`, which compares `models.sql` with the
 //! database (Alembic's meaning): the two answer different questions and a CI gate may want
 //! one without the other. Each applied revision whose script's checksum differs from the one
-//! recorded in the history table is listed on stdout, and the command fails (exit 1). Applied
+//! recorded in the history table is listed on stdout, and the answer is "no" (exit 3). Applied
 //! revisions with no recorded checksum — applied by Python Alembic or stamped — are listed
 //! too, but are not a failure: nothing says they changed.
-
-use std::process::ExitCode;
 
 use litekb_migrations::ops::verify as verify_applied;
 use litekb_migrations::project::absolute;
 use litekb_migrations::Result;
 
 use super::migrate::connect;
-use crate::cli::settings::{usage, Settings};
+use crate::cli::settings::Settings;
+use crate::cli::ExitStatus;
 
 /// `verify`.
-pub fn verify(settings: &Settings) -> Result<ExitCode> {
+pub fn verify(settings: &Settings) -> Result<ExitStatus> {
     let project = settings.project_with_checksums()?;
     let url = settings.url(&project.config)?;
     let mut db = connect(settings.printer, &url)?;
@@ -35,10 +34,10 @@ pub fn verify(settings: &Settings) -> Result<ExitCode> {
         ));
     }
     if found.changed.is_empty() {
-        return Ok(ExitCode::SUCCESS);
+        return Ok(ExitStatus::Success);
     }
     let ids: Vec<&str> = found.changed.iter().map(|(rev, _)| rev.as_str()).collect();
-    Err(usage(format!(
+    Ok(ExitStatus::No(format!(
         "{} applied script{} changed since {} ran: {}",
         ids.len(),
         if ids.len() == 1 { "" } else { "s" },

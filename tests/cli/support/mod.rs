@@ -51,9 +51,22 @@ impl Run {
     /// returns that line without the prefix.
     #[track_caller]
     pub fn failed(self) -> String {
+        self.failed_with(1)
+    }
+
+    /// Panics unless the command ran and answered "no" (`check`, `pending --check`,
+    /// `verify`): status 3 and exactly one `FAILED:` line on stderr, which it returns without
+    /// the prefix.
+    #[track_caller]
+    pub fn answered_no(self) -> String {
+        self.failed_with(3)
+    }
+
+    #[track_caller]
+    fn failed_with(self, code: i32) -> String {
         assert_eq!(
-            self.code, 1,
-            "expected failure\nstdout:\n{}\nstderr:\n{}",
+            self.code, code,
+            "expected exit status {code}\nstdout:\n{}\nstderr:\n{}",
             self.stdout, self.stderr
         );
         let failed: Vec<&str> = self
