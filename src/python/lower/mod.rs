@@ -7,9 +7,12 @@
 //!
 //! - `op.create_table(name, *columns_and_constraints)` with `sa.Column(name, type,
 //!   *sa.ForeignKey(...), nullable=, primary_key=, server_default=, unique=, index=,
-//!   autoincrement=)`, `sa.PrimaryKeyConstraint`, `sa.ForeignKeyConstraint` (`name`,
-//!   `ondelete`, `onupdate`), `sa.UniqueConstraint`, `sa.CheckConstraint`;
-//! - `op.drop_table`, `op.add_column(table, sa.Column(...))`, `op.drop_column`;
+//!   autoincrement=)` (server defaults: a string, `sa.text(...)`, `sa.literal_column(...)`,
+//!   `sa.func.now()`, `sa.func.current_timestamp()`, `sa.false()`, `sa.true()`),
+//!   `sa.PrimaryKeyConstraint`, `sa.ForeignKeyConstraint` (`name`, `ondelete`, `onupdate`),
+//!   `sa.UniqueConstraint`, `sa.CheckConstraint`;
+//! - `op.drop_table`, `op.rename_table`, `op.add_column(table, sa.Column(...))`,
+//!   `op.drop_column`;
 //! - `op.create_index(name, table, columns, unique=)`, `op.drop_index(name, table_name=)`,
 //!   names given as literals or `op.f(...)`;
 //! - `op.execute(...)` of a string literal or `sa.text(...)` of one.
@@ -232,6 +235,19 @@ fn lower_call(expr: &Expr, names: &Names) -> Result<Vec<LoweredStatement>, Refus
             no_schema(&call)?;
             let table = string(required(&call, 0, "table_name")?, names, "a table name")?;
             one(both(line, |d| format!("DROP TABLE {}", quote(&table, d))))
+        }
+        "alembic.op.rename_table" => {
+            call.check(2, &["schema"])?;
+            no_schema(&call)?;
+            let old = string(required(&call, 0, "old_table_name")?, names, "a table name")?;
+            let new = string(required(&call, 1, "new_table_name")?, names, "a table name")?;
+            one(both(line, |d| {
+                format!(
+                    "ALTER TABLE {} RENAME TO {}",
+                    quote(&old, d),
+                    quote(&new, d)
+                )
+            }))
         }
         "alembic.op.add_column" => {
             call.check(2, &["schema"])?;

@@ -63,11 +63,16 @@ impl SaType {
     }
 }
 
-/// A server default: a string literal (quoted) or `sa.text(...)` (as written).
+/// A server default: a string literal (quoted), `sa.text(...)` (as written), or an SQL
+/// function or constant SQLAlchemy spells per engine (`sa.func.now()`, `sa.false()`).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Default {
     Literal(String),
     Text(String),
+    PerEngine {
+        sqlite: &'static str,
+        postgresql: &'static str,
+    },
 }
 
 /// `ForeignKey` / `ForeignKeyConstraint`.
@@ -291,6 +296,13 @@ impl Column {
                 dialect.push_literal(&mut out, v);
             }
             Some(Default::Text(t)) => out.push_str(&format!(" DEFAULT {t}")),
+            Some(Default::PerEngine { sqlite, postgresql }) => out.push_str(&format!(
+                " DEFAULT {}",
+                match dialect {
+                    Dialect::Sqlite => sqlite,
+                    Dialect::Postgresql => postgresql,
+                }
+            )),
             None => {}
         }
         let nullable = self.nullable.unwrap_or(!(self.primary_key || in_key));

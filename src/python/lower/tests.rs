@@ -255,3 +255,53 @@ fn imports_outside_the_subset_are_refused() {
         })
     );
 }
+
+#[test]
+fn server_default_functions_and_rename_table() {
+    let body = "    op.create_table('x', sa.Column('id', sa.Integer(), primary_key=True),
+      sa.Column('a', sa.DateTime(), server_default=sa.func.now()),
+      sa.Column('b', sa.DateTime(), server_default=sa.func.current_timestamp()),
+      sa.Column('c', sa.Boolean(), server_default=sa.false()),
+      sa.Column('d', sa.Boolean(), server_default=sa.true()),
+      sa.Column('e', sa.Integer(), server_default=sa.literal_column('0')))
+    op.rename_table('x', 'y')
+    op.add_column('y', sa.Column('f', sa.DateTime(timezone=True), server_default=sa.func.now(), nullable=False))";
+    assert_eq!(
+        sql(body, Dialect::Sqlite),
+        vec![
+            "CREATE TABLE x (
+    id INTEGER NOT NULL, 
+    a DATETIME DEFAULT CURRENT_TIMESTAMP, 
+    b DATETIME DEFAULT CURRENT_TIMESTAMP, 
+    c BOOLEAN DEFAULT 0, 
+    d BOOLEAN DEFAULT 1, 
+    e INTEGER DEFAULT 0, 
+    PRIMARY KEY (id)
+)",
+            "ALTER TABLE x RENAME TO y",
+            "ALTER TABLE y ADD COLUMN f DATETIME DEFAULT CURRENT_TIMESTAMP NOT NULL",
+        ]
+    );
+    assert_eq!(
+        sql(body, Dialect::Postgresql),
+        vec![
+            "CREATE TABLE x (
+    id SERIAL NOT NULL, 
+    a TIMESTAMP WITHOUT TIME ZONE DEFAULT now(), 
+    b TIMESTAMP WITHOUT TIME ZONE DEFAULT CURRENT_TIMESTAMP, 
+    c BOOLEAN DEFAULT false, 
+    d BOOLEAN DEFAULT true, 
+    e INTEGER DEFAULT 0, 
+    PRIMARY KEY (id)
+)",
+            "ALTER TABLE x RENAME TO y",
+            "ALTER TABLE y ADD COLUMN f TIMESTAMP WITH TIME ZONE DEFAULT now() NOT NULL",
+        ]
+    );
+    assert_eq!(
+        refusal(
+            "    op.add_column('t', sa.Column('c', sa.Integer(), server_default=sa.func.random()))"
+        ),
+        (10, "server_default=sa.func.random()".to_string())
+    );
+}

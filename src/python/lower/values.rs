@@ -208,19 +208,28 @@ fn server_default(expr: Option<&Expr>, names: &Names) -> Result<Option<Default>,
     if let Some(s) = expr.as_str() {
         return Ok(Some(Default::Literal(s.to_string())));
     }
-    match CallArgs::of(expr, names) {
-        Some(call) if call.path == "sqlalchemy.text" => {
-            call.check(1, &[])?;
-            let text =
-                call.args.first().and_then(Expr::as_str).ok_or_else(|| {
-                    Refusal::new(call.line, "sa.text() of a non-literal".to_string())
-                })?;
-            Ok(Some(Default::Text(text.to_string())))
-        }
-        _ => Err(Refusal::new(
-            expr.line,
-            format!("server_default={}", short_expr(expr)),
-        )),
+    let refused = |what: String| Err(Refusal::new(expr.line, format!("server_default={what}")));
+    let Some(call) = CallArgs::of(expr, names) else {
+        return refused(short_expr(expr));
+    };
+    let per_engine = |sqlite, postgresql| Ok(Some(Default::PerEngine { sqlite, postgresql }));
+    if call.path == "sqlalchemy.text" || call.path == "sqlalchemy.literal_column" {
+        call.check(1, &[])?;
+        let text =
+            call.args.first().and_then(Expr::as_str).ok_or_else(|| {
+                Refusal::new(call.line, format!("{} of a non-literal", call.short()))
+            })?;
+        return Ok(Some(Default::Text(text.to_string())));
+    }
+    if !call.args.is_empty() || !call.keywords.is_empty() {
+        return refused(call.short());
+    }
+    match call.path.as_str() {
+        "sqlalchemy.func.now" => per_engine("CURRENT_TIMESTAMP", "now()"),
+        "sqlalchemy.func.current_timestamp" => per_engine("CURRENT_TIMESTAMP", "CURRENT_TIMESTAMP"),
+        "sqlalchemy.false" => per_engine("0", "false"),
+        "sqlalchemy.true" => per_engine("1", "true"),
+        _ => refused(call.short()),
     }
 }
 
