@@ -230,17 +230,39 @@ fn lower_call(expr: &Expr, names: &Names) -> Result<Vec<LoweredStatement>, Refus
     let one = |s: LoweredStatement| Ok(vec![s]);
     match call.path.as_str() {
         "alembic.op.create_table" => create_table(&call, names),
+        "alembic.op.create_index" => create_index(&call, names),
+        "alembic.op.drop_index" => {
+            call.check(2, &["table_name", "schema"])?;
+            no_schema(&call)?;
+            let name = string(required(&call, 0, "index_name")?, names, "an index name")?;
+            one(both(line, |d| format!("DROP INDEX {}", quote(&name, d))))
+        }
+        "alembic.op.execute" => {
+            call.check(1, &[])?;
+            let sql = execute_text(required(&call, 0, "sqltext")?, names)?;
+            one(both(line, |_| sql.clone()))
+        }
+        _ => table_op(&call, names),
+    }
+}
+
+/// `op.drop_table`, `op.rename_table`, `op.add_column`, `op.drop_column`; any other call is
+/// refused.
+fn table_op(call: &CallArgs<'_>, names: &Names) -> Result<Vec<LoweredStatement>, Refusal> {
+    let line = call.line;
+    let one = |s: LoweredStatement| Ok(vec![s]);
+    match call.path.as_str() {
         "alembic.op.drop_table" => {
             call.check(1, &["schema"])?;
-            no_schema(&call)?;
-            let table = string(required(&call, 0, "table_name")?, names, "a table name")?;
+            no_schema(call)?;
+            let table = string(required(call, 0, "table_name")?, names, "a table name")?;
             one(both(line, |d| format!("DROP TABLE {}", quote(&table, d))))
         }
         "alembic.op.rename_table" => {
             call.check(2, &["schema"])?;
-            no_schema(&call)?;
-            let old = string(required(&call, 0, "old_table_name")?, names, "a table name")?;
-            let new = string(required(&call, 1, "new_table_name")?, names, "a table name")?;
+            no_schema(call)?;
+            let old = string(required(call, 0, "old_table_name")?, names, "a table name")?;
+            let new = string(required(call, 1, "new_table_name")?, names, "a table name")?;
             one(both(line, |d| {
                 format!(
                     "ALTER TABLE {} RENAME TO {}",
@@ -251,9 +273,9 @@ fn lower_call(expr: &Expr, names: &Names) -> Result<Vec<LoweredStatement>, Refus
         }
         "alembic.op.add_column" => {
             call.check(2, &["schema"])?;
-            no_schema(&call)?;
-            let table = string(required(&call, 0, "table_name")?, names, "a table name")?;
-            let col = column(required(&call, 1, "column")?, names)?;
+            no_schema(call)?;
+            let table = string(required(call, 0, "table_name")?, names, "a table name")?;
+            let col = column(required(call, 1, "column")?, names)?;
             if col.primary_key || col.unique || col.index || !col.foreign_keys.is_empty() {
                 return Err(Refusal::new(
                     line,
@@ -270,9 +292,9 @@ fn lower_call(expr: &Expr, names: &Names) -> Result<Vec<LoweredStatement>, Refus
         }
         "alembic.op.drop_column" => {
             call.check(2, &["schema"])?;
-            no_schema(&call)?;
-            let table = string(required(&call, 0, "table_name")?, names, "a table name")?;
-            let col = string(required(&call, 1, "column_name")?, names, "a column name")?;
+            no_schema(call)?;
+            let table = string(required(call, 0, "table_name")?, names, "a table name")?;
+            let col = string(required(call, 1, "column_name")?, names, "a column name")?;
             one(both(line, |d| {
                 format!(
                     "ALTER TABLE {} DROP COLUMN {}",
@@ -280,18 +302,6 @@ fn lower_call(expr: &Expr, names: &Names) -> Result<Vec<LoweredStatement>, Refus
                     quote(&col, d)
                 )
             }))
-        }
-        "alembic.op.create_index" => create_index(&call, names),
-        "alembic.op.drop_index" => {
-            call.check(2, &["table_name", "schema"])?;
-            no_schema(&call)?;
-            let name = string(required(&call, 0, "index_name")?, names, "an index name")?;
-            one(both(line, |d| format!("DROP INDEX {}", quote(&name, d))))
-        }
-        "alembic.op.execute" => {
-            call.check(1, &[])?;
-            let sql = execute_text(required(&call, 0, "sqltext")?, names)?;
-            one(both(line, |_| sql.clone()))
         }
         _ => Err(Refusal::new(line, call.short())),
     }
