@@ -123,7 +123,20 @@ pub enum RevisionError {
     BadRange(String),
     #[error("History range requires [start]:[end], [start]:, or :[end]")]
     HistoryRange,
-    /// Any other problem, worded for the user.
-    #[error("{0}")]
-    Other(String),
+    /// A version-table move that the rows as they stand can't take (what the online UPDATE
+    /// or DELETE would find wrong).
+    #[error("Version table update is inconsistent: {0}")]
+    InconsistentVersionTable(String),
+    /// `downgrade label@-N` with several current revisions on the branch.
+    #[error("Ambiguous downgrade: several current revisions are on branch '{label}': {}", .revisions.join(", "))]
+    AmbiguousBranchDowngrade {
+        label: String,
+        revisions: Vec<String>,
+    },
+    /// A revision id used as `id@…` names a revision without exactly one branch label.
+    #[error("Revision {0} is used as a branch name but does not carry exactly one branch label")]
+    NotOneBranchLabel(String),
+    /// A labelled downgrade target whose branch has none of the current heads' roots.
+    #[error("Not a valid downgrade target from current heads")]
+    NotOnCurrentBranch,
 }

@@ -93,7 +93,7 @@ impl Plan {
 }
 
 fn inconsistent(detail: String) -> RevisionError {
-    RevisionError::Other(format!("Version table update is inconsistent: {detail}"))
+    RevisionError::InconsistentVersionTable(detail)
 }
 
 /// One change to a simulated version table, over ids or revision indices.

@@ -510,10 +510,10 @@ impl RevisionMap {
                     [one] => (Some(l.to_string()), self.id_of(*one).to_string()),
                     [] => return Err(rel.short(false)),
                     many => {
-                        return Err(RevisionError::Other(format!(
-                        "Ambiguous downgrade: several current revisions are on branch '{l}': {}",
-                        self.ids(many).join(", ")
-                    )))
+                        return Err(RevisionError::AmbiguousBranchDowngrade {
+                            label: l.to_string(),
+                            revisions: self.ids(many),
+                        })
                     }
                 }
             }

@@ -344,11 +344,7 @@ impl RevisionMap {
             if self.id_of(r) == branch {
                 match self.label_sets[r].as_slice() {
                     [one] => branch = one.clone(),
-                    _ => {
-                        return Err(RevisionError::Other(format!(
-                            "Revision {branch} is used as a branch name but does not carry exactly one branch label"
-                        )))
-                    }
+                    _ => return Err(RevisionError::NotOneBranchLabel(branch)),
                 }
             }
         }
@@ -412,9 +408,7 @@ impl RevisionMap {
                 let on_branch = self.ancestor_set(&[branch], false);
                 roots.retain(|&r| on_branch.contains(r));
                 if roots.is_empty() {
-                    return Err(RevisionError::Other(
-                        "Not a valid downgrade target from current heads".to_string(),
-                    ));
+                    return Err(RevisionError::NotOnCurrentBranch);
                 }
             }
         }

@@ -36,14 +36,14 @@ pub fn rebuild(schema: &Schema, table: &str, ops: &[Op]) -> Result<Vec<Emit>, Re
         } else {
             "the schema has no such table"
         };
-        return Err(RenderError(format!(
-            "can't rebuild table '{table}' for SQLite: {why}; write this change for SQLite by \
-             hand in a '-- +upgrade sqlite' section"
-        )));
+        return Err(RenderError::CantRebuild {
+            table: table.to_string(),
+            why,
+        });
     };
     let mut new = old.clone();
     for op in ops {
-        apply_to_table(&mut new, op).map_err(|e| RenderError(e.0))?;
+        apply_to_table(&mut new, op)?;
     }
     let temp = format!("{TEMP_PREFIX}{table}");
     let shared: Vec<String> = new

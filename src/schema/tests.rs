@@ -467,3 +467,17 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn an_operation_sqlite_cant_do_in_place_is_named_by_its_sql_not_its_debug_form() {
+    let op = ops_of("ALTER TABLE t ALTER COLUMN a TYPE TEXT").remove(0);
+    let err = render_op(&op, Dialect::Sqlite).unwrap_err();
+    assert!(
+        matches!(err, render::RenderError::NeedsRebuild(_)),
+        "{err:?}"
+    );
+    assert_eq!(
+        err.to_string(),
+        "SQLite can't do this in place; it needs a table rebuild: ALTER TABLE t ALTER COLUMN a TYPE TEXT"
+    );
+}

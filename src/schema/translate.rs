@@ -170,11 +170,11 @@ fn translate_parsed(
         flush(&mut current, &mut pending, &mut out)?;
         out.extend(
             render_op(&op.with_auto_key(dialect), dialect)
-                .map_err(|e| e.0)?
+                .map_err(|e| e.to_string())?
                 .into_iter()
                 .map(Emit::Sql),
         );
-        apply(&mut current, &op).map_err(|e| e.0)?;
+        apply(&mut current, &op).map_err(|e| e.to_string())?;
     }
     flush(&mut current, &mut pending, &mut out)?;
     Ok(out)
@@ -189,9 +189,9 @@ fn flush(current: &mut Schema, pending: &mut Vec<Op>, out: &mut Vec<Emit>) -> Re
     else {
         return Ok(());
     };
-    out.extend(rebuild(current, &table, pending).map_err(|e| e.0)?);
+    out.extend(rebuild(current, &table, pending).map_err(|e| e.to_string())?);
     for op in pending.drain(..) {
-        apply(current, &op).map_err(|e| e.0)?;
+        apply(current, &op).map_err(|e| e.to_string())?;
     }
     Ok(())
 }
@@ -201,7 +201,7 @@ fn render_all(ops: &[Op], dialect: Dialect) -> Result<Vec<Emit>, String> {
     for op in ops {
         out.extend(
             render_op(&op.with_auto_key(dialect), dialect)
-                .map_err(|e| e.0)?
+                .map_err(|e| e.to_string())?
                 .into_iter()
                 .map(Emit::Sql),
         );

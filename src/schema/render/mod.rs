@@ -9,12 +9,37 @@ pub mod postgres;
 pub mod sqlite;
 
 use crate::schema::model::{Action, Column, Constraint, ForeignKey, Index, Op, PrimaryKey, Table};
+use crate::schema::state::StateError;
 use crate::Dialect;
 
 /// A model that the dialect cannot express.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{0}")]
-pub struct RenderError(pub String);
+#[non_exhaustive]
+pub enum RenderError {
+    /// An operation SQLite's `ALTER TABLE` can't do; shown as the SQL PostgreSQL would run.
+    #[error("SQLite can't do this in place; it needs a table rebuild: {}", sql_of(.0))]
+    NeedsRebuild(Box<Op>),
+    /// A table rebuild of a table the model can't carry (or that does not exist).
+    #[error(
+        "can't rebuild table '{table}' for SQLite: {why}; write this change for SQLite by hand \
+         in a '-- +upgrade sqlite' section"
+    )]
+    CantRebuild { table: String, why: &'static str },
+    /// An auto-increment column that is not SQLite's `INTEGER PRIMARY KEY`.
+    #[error(
+        "column {column} auto-increments but is not the table's only primary-key column; \
+         SQLite can auto-increment only an INTEGER PRIMARY KEY"
+    )]
+    Identity { column: String },
+    /// An operation that does not fit the table it is applied to.
+    #[error(transparent)]
+    State(#[from] StateError),
+}
+
+/// `op` as the statements PostgreSQL runs for it, which does every operation in place.
+fn sql_of(op: &Op) -> String {
+    render_op(op, Dialect::Postgresql).map_or_else(|e| e.to_string(), |sql| sql.join("; "))
+}
 
 /// Renders one operation that `dialect` can do in place.
 pub fn render_op(op: &Op, d: Dialect) -> Result<Vec<String>, RenderError> {
@@ -108,9 +133,7 @@ fn add_column(
 }
 
 fn needs_rebuild(op: &Op) -> RenderError {
-    RenderError(format!(
-        "SQLite can't do this in place; it needs a table rebuild: {op:?}"
-    ))
+    RenderError::NeedsRebuild(Box::new(op.clone()))
 }
 
 fn if_exists_sql(flag: bool) -> &'static str {

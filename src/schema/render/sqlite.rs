@@ -26,10 +26,9 @@ pub fn check_identity(table: &Table, inline_pk: Option<&str>) -> Result<(), Rend
 }
 
 pub fn identity_error(column: &str) -> RenderError {
-    RenderError(format!(
-        "column {column} auto-increments but is not the table's only primary-key column; \
-         SQLite can auto-increment only an INTEGER PRIMARY KEY"
-    ))
+    RenderError::Identity {
+        column: column.to_string(),
+    }
 }
 
 /// Whether `op` needs a table rebuild on SQLite. `schema` is consulted only for
