@@ -198,23 +198,50 @@ pub fn split_statements(sql: &str) -> Vec<Statement<'_>> {
                 prev_word_char = false;
                 continue;
             }
-            b'\'' | b'"' | b'`' => {
-                let backslash = b == b'\'' && escape_string_prefix(sql, i);
-                let end = i + quoted_len(rest, b, backslash);
+            b'\'' => {
+                let backslash = escape_string_prefix(sql, i);
+                let end = i + quoted_len(rest, b'\'', backslash);
                 cur.mark(i, end);
                 i = end;
             }
-            b'$' if !prev_word_char => {
-                let end = i + dollar_len(rest);
+            b'"' | b'`' => {
+                let end = i + quoted_len(rest, b, false);
                 cur.mark(i, end);
                 i = end;
             }
+            b'$' if !prev_word_char => match dollar_tag(rest) {
+                Some(tag) => {
+                    let body = &rest[tag.len()..];
+                    let end = i + tag.len() + body.find(tag).map_or(body.len(), |p| p + tag.len());
+                    cur.mark(i, end);
+                    i = end;
+                }
+                None => {
+                    cur.mark(i, i + 1);
+                    i += 1;
+                }
+            },
             // ASCII whitespace as `char::is_whitespace` sees it.
             b'\t' | b'\n' | 0x0b | 0x0c | b'\r' | b' ' => {
                 i += 1;
             }
+            // The rest of ASCII: a word, or one significant character.
+            _ if b.is_ascii() => {
+                if ASCII_WORD[usize::from(b)] {
+                    let word_len = word_len(rest);
+                    cur.mark(i, i + word_len);
+                    if !b.is_ascii_digit() {
+                        cur.word(&rest[..word_len]);
+                    }
+                    i += word_len;
+                    prev_word_char = true;
+                    continue;
+                }
+                cur.mark(i, i + 1);
+                i += 1;
+            }
             _ => {
-                let (len, word) = other_token(&mut cur, rest, i);
+                let (len, word) = non_ascii_token(&mut cur, rest, i);
                 i += len;
                 prev_word_char = word;
                 continue;
@@ -226,40 +253,21 @@ pub fn split_statements(sql: &str) -> Vec<Statement<'_>> {
     out
 }
 
-/// Byte length of what a `$` at `rest[0]` starts: a dollar-quoted run through its closing
-/// tag (or to the end when unterminated), else the `$` alone.
-fn dollar_len(rest: &str) -> usize {
-    match dollar_tag(rest) {
-        Some(tag) => {
-            let body = &rest[tag.len()..];
-            tag.len() + body.find(tag).map_or(body.len(), |p| p + tag.len())
-        }
-        None => 1,
+/// A word, whitespace or one significant character starting with the non-ASCII character at
+/// `rest[0]` (the byte `i` of the text): its byte length, and whether it was a word. Kept out
+/// of the loop, which reads ASCII byte by byte.
+fn non_ascii_token(cur: &mut Current, rest: &str, i: usize) -> (usize, bool) {
+    let (c, len) = char_at(rest, 0);
+    if c.is_whitespace() {
+        return (len, false);
     }
-}
-
-/// A word, (non-ASCII) whitespace or one significant character at `rest[0]`, the byte `i`
-/// of the text: its byte length, and whether it was a word. A word that doesn't start with a
-/// digit counts towards the statement's leading words.
-#[inline]
-fn other_token(cur: &mut Current, rest: &str, i: usize) -> (usize, bool) {
-    let b = rest.as_bytes()[0];
-    let (is_word, numeric, len) = if b.is_ascii() {
-        (ASCII_WORD[usize::from(b)], b.is_ascii_digit(), 1)
-    } else {
-        let (c, len) = char_at(rest, 0);
-        if c.is_whitespace() {
-            return (len, false);
-        }
-        (is_word_char(c), c.is_numeric(), len)
-    };
-    if !is_word {
+    if !is_word_char(c) {
         cur.mark(i, i + len);
         return (len, false);
     }
     let word_len = word_len(rest);
     cur.mark(i, i + word_len);
-    if !numeric {
+    if !c.is_numeric() {
         cur.word(&rest[..word_len]);
     }
     (word_len, true)
