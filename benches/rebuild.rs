@@ -75,7 +75,7 @@ CREATE INDEX ix_items_name ON items (name);",
         "a1",
         "ALTER TABLE items ALTER COLUMN name TYPE TEXT;",
     );
-    litekb_migrations::ops::upgrade(&ini, "a1").expect("upgrade to a1");
+    upgrade(&ini, &db, "a1");
     if rows == 0 {
         return (ini, db);
     }
@@ -87,6 +87,14 @@ CREATE INDEX ix_items_name ON items (name);",
     ))
     .expect("populate");
     (ini, db)
+}
+
+/// Upgrades the project of `ini` to `target` on the SQLite file `db`, as a service would.
+fn upgrade(ini: &Path, db: &Path, target: &str) {
+    let url = format!("sqlite:///{}", db.display());
+    litekb_migrations::Migrator::new(litekb_migrations::ScriptSource::Ini(ini))
+        .upgrade(&url, target)
+        .expect("upgrade");
 }
 
 fn median(mut v: Vec<Duration>) -> Duration {
@@ -109,7 +117,7 @@ fn main() {
         let (ini, db) = populated(dir.path(), 0);
         std::fs::copy(&template_db, &db).expect("copy db");
         let started = Instant::now();
-        litekb_migrations::ops::upgrade(&ini, "head").expect("upgrade head");
+        upgrade(&ini, &db, "head");
         tool.push(started.elapsed());
         let conn = rusqlite::Connection::open(&db).expect("open");
         let count: u64 = conn

@@ -35,6 +35,7 @@ const LAYERS: &[(&str, u8)] = &[
     ("history", 2),
     ("runner", 3),
     ("ops", 4),
+    ("migrator", 4),
     ("project", 4),
     ("error", 4),
 ];
@@ -44,6 +45,14 @@ const ROOT_ITEMS: &[(&str, &str)] = &[
     ("Dialect", "dialect"),
     ("Error", "error"),
     ("Result", "error"),
+    ("Migrator", "migrator"),
+    ("DbRef", "migrator"),
+    ("Operation", "ops"),
+    ("Plan", "revision"),
+    ("Step", "revision"),
+    ("Event", "runner"),
+    ("EmbeddedScripts", "script"),
+    ("ScriptSource", "script"),
 ];
 
 fn layer_of(module: &str) -> Option<u8> {

@@ -1,10 +1,35 @@
 //! LiteKB migrations: Alembic's migration model, rebuilt in Rust, for SQLite and PostgreSQL.
 //!
+//! # Migrating at start-up
+//!
+//! A service builds a [`Migrator`] from a [`ScriptSource`] and calls it before it serves:
+//!
+//! ```no_run
+//! use litekb_migrations::{Migrator, ScriptSource};
+//!
+//! fn main() -> litekb_migrations::Result<()> {
+//!     let migrator = Migrator::new(ScriptSource::Ini("backend/alembic.ini".as_ref()))
+//!         .on_event(|event| eprintln!("migrations: {event:?}"));
+//!     let plan = migrator.upgrade("sqlite:///./data/litekb.db", "head")?;
+//!     eprintln!("{} migrations applied", plan.steps.len());
+//!     Ok(())
+//! }
+//! ```
+//!
+//! The nouns a service needs are at the crate root: [`Migrator`] (settings as methods;
+//! `upgrade`, `downgrade`, `current`, `pending`, `plan`, `sql`), [`ScriptSource`] and
+//! [`EmbeddedScripts`] (where the scripts come from), [`DbRef`] (a URL for a call), [`Plan`]
+//! and [`Step`] (what a call runs), [`Event`] (progress), [`Operation`] and [`Error`]. The
+//! library reads no environment variable for the URL: the caller passes it. It never prints.
+//!
+//! # Layers
+//!
 //! The modules, in layers (each uses only its own layer and those below; the layering test in
 //! `layering_tests.rs` holds the list and checks it):
 //!
 //! ```text
-//! ops, project, error     operations: migrate, verify, compare; the loaded project; Error
+//! migrator, ops,          the Migrator; operations: migrate, verify, compare; the loaded
+//!   project, error        project; Error
 //! runner                  a revision::Plan walked into a live database or SQL text
 //! db, history             SQLite and PostgreSQL; the version and history tables
 //! config, script          alembic.ini and URLs; script files
@@ -21,6 +46,7 @@ pub mod db;
 pub mod dialect;
 pub mod error;
 pub mod history;
+pub mod migrator;
 pub mod ops;
 pub mod parallel;
 pub mod project;
@@ -39,3 +65,8 @@ mod function_length_tests;
 
 pub use dialect::Dialect;
 pub use error::{Error, Result};
+pub use migrator::{DbRef, Migrator};
+pub use ops::Operation;
+pub use revision::{Plan, Step};
+pub use runner::Event;
+pub use script::{EmbeddedScripts, ScriptSource};

@@ -4,13 +4,13 @@
 //! command sees the same errors for the same broken file.
 
 use std::collections::HashMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use crate::config::{Config, ConfigError};
+use crate::config::{Config, ConfigError, TransactionScope};
 use crate::db::VersionTable;
 use crate::revision::{RevisionError, RevisionMap};
-use crate::script::{check_sourceless, load_scripts, Checksums, Script, ScriptError};
+use crate::script::{check_sourceless, load_scripts, Checksums, Script, ScriptError, ScriptSource};
 use crate::Result;
 
 /// How long a run waits for another run's migration lock unless `lock_timeout` says otherwise.
@@ -26,6 +26,17 @@ pub struct Project {
     pub scripts: HashMap<String, Script>,
     pub map: RevisionMap,
     pub version_table: VersionTable,
+    /// Settings given in code, which win over the configuration's.
+    pub overrides: Overrides,
+}
+
+/// Settings a library caller gives in code instead of in `alembic.ini`.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Overrides {
+    /// Instead of `lock_timeout`.
+    pub lock_timeout: Option<Duration>,
+    /// Instead of `transaction_per_migration`.
+    pub transaction_scope: Option<TransactionScope>,
 }
 
 impl Project {
@@ -38,6 +49,36 @@ impl Project {
     /// that run scripts and record them in the history table.
     pub fn load_with_checksums(config: Config) -> Result<Project> {
         Project::load_with(config, Checksums::Compute)
+    }
+
+    /// Loads the scripts of `source` and builds their graph; settings come from the ini when
+    /// the source has one (on disk or embedded), else they are the defaults.
+    pub fn from_source(source: ScriptSource<'_>, checksums: Checksums) -> Result<Project> {
+        match source {
+            ScriptSource::Ini(path) => {
+                Project::load_with(Config::load(path, "alembic")?, checksums)
+            }
+            ScriptSource::Directory(dir) => {
+                let config = Config::from_text(
+                    &dir.join("alembic.ini"),
+                    "alembic",
+                    &format!(
+                        "[alembic]\nscript_location = {}\n",
+                        dir.display().to_string().replace('%', "%%")
+                    ),
+                )?;
+                Project::load_with(config, checksums)
+            }
+            ScriptSource::Embedded(set) => {
+                let config = match set.ini() {
+                    Some(text) => Config::from_text(Path::new(set.root()), "alembic", text)?,
+                    None => Config::default(),
+                };
+                let scripts = set.load(checksums)?;
+                let location = PathBuf::from(set.root());
+                Project::assemble(config, location, set.locations(), scripts)
+            }
+        }
     }
 
     fn load_with(config: Config, checksums: Checksums) -> Result<Project> {
@@ -60,6 +101,16 @@ impl Project {
         if config.get("sourceless").map(str::trim) == Some("true") {
             check_sourceless(&version_locations)?;
         }
+        Project::assemble(config, script_location, version_locations, scripts)
+    }
+
+    /// The project of loaded scripts: their graph, by id.
+    fn assemble(
+        config: Config,
+        script_location: PathBuf,
+        version_locations: Vec<PathBuf>,
+        scripts: Vec<Script>,
+    ) -> Result<Project> {
         let map = RevisionMap::new(scripts.iter().map(Script::to_revision).collect())?;
         let mut by_id = HashMap::with_capacity(scripts.len());
         for script in scripts {
@@ -73,6 +124,7 @@ impl Project {
             scripts: by_id,
             map,
             version_table,
+            overrides: Overrides::default(),
         })
     }
 
@@ -102,6 +154,9 @@ impl Project {
 
     /// `lock_timeout` in seconds (default five minutes).
     pub fn lock_timeout(&self) -> std::result::Result<Duration, ConfigError> {
+        if let Some(timeout) = self.overrides.lock_timeout {
+            return Ok(timeout);
+        }
         match self.config.get("lock_timeout") {
             None => Ok(DEFAULT_LOCK_TIMEOUT),
             Some(v) => v
@@ -114,6 +169,16 @@ impl Project {
                     key: "lock_timeout".into(),
                     message: format!("'{v}' is not a number of seconds"),
                 }),
+        }
+    }
+}
+
+impl Project {
+    /// How the run groups migrations into transactions (`transaction_per_migration`).
+    pub fn transaction_scope(&self) -> std::result::Result<TransactionScope, ConfigError> {
+        match self.overrides.transaction_scope {
+            Some(scope) => Ok(scope),
+            None => self.config.transaction_scope(),
         }
     }
 }

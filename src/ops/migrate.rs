@@ -76,7 +76,7 @@ fn apply_locked(
     let ctx = RunContext {
         scripts: &project.scripts,
         version_table: &project.version_table,
-        scope: project.config.transaction_scope()?,
+        scope: project.transaction_scope()?,
         create_version_table: !exists,
         checksums: &checksums,
         create_history_table,
@@ -112,7 +112,7 @@ pub fn apply_offline(
     let ctx = RunContext {
         scripts: &project.scripts,
         version_table: &project.version_table,
-        scope: project.config.transaction_scope()?,
+        scope: project.transaction_scope()?,
         create_version_table: start.is_empty(),
         // `IF NOT EXISTS`: the SQL may be run against a database that already has it.
         create_history_table: !checksums.is_empty(),
@@ -177,23 +177,6 @@ pub fn ensure_version_table(project: &Project, db: &mut dyn Database) -> Result<
         db.commit()?;
     }
     Ok(())
-}
-
-/// Upgrades the database of the project described by `ini` to `target` (usually `"head"`),
-/// as `alembic -c ini upgrade target` does: the URL comes from `$DATABASE_URL` or the ini's
-/// `sqlalchemy.url`. For a service that migrates at start-up without shelling out.
-pub fn upgrade(ini: &std::path::Path, target: &str) -> Result<Plan> {
-    let config = crate::config::Config::load(ini, "alembic")?;
-    let env_url = std::env::var("DATABASE_URL").ok();
-    let url = crate::config::resolve_url(None, env_url.as_deref(), config.sqlalchemy_url())?;
-    let project = Project::load_with_checksums(config)?;
-    let mut db = crate::db::connect(&url)?;
-    apply_online(
-        &project,
-        db.as_mut(),
-        Operation::Upgrade(target),
-        &mut |_| {},
-    )
 }
 
 #[cfg(test)]

@@ -16,5 +16,5 @@ pub mod migrate;
 pub mod verify;
 
 pub use autogenerate::{compare, live_schema, AutogenerateError};
-pub use migrate::{apply_offline, apply_online, ensure_version_table, upgrade, Operation};
+pub use migrate::{apply_offline, apply_online, ensure_version_table, Operation};
 pub use verify::{verify, Verification};

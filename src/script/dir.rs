@@ -134,7 +134,7 @@ fn script_entries(location: &Path) -> Result<Vec<ScriptEntry>, ScriptError> {
 
 /// Whether a file name is a revision's: `*.sql`, or `*.py` as Alembic lists them (not
 /// `__init__*`); never an editor's `.#` lock file.
-fn is_script_name(name: &str) -> bool {
+pub fn is_script_name(name: &str) -> bool {
     if name.starts_with(".#") {
         return false;
     }
@@ -192,6 +192,16 @@ fn read_script_with(
         path: path.to_path_buf(),
         source,
     })?;
+    parse_script_bytes(path, bytes, checksums)
+}
+
+/// Parses a script's bytes (a `.py` revision by its extension, else a `.sql` script), taking
+/// their checksum when asked; `path` names the script in errors and in the value.
+pub fn parse_script_bytes(
+    path: &Path,
+    bytes: &[u8],
+    checksums: Checksums,
+) -> Result<Script, ScriptError> {
     let text = std::str::from_utf8(bytes).map_err(|_| ScriptError::NotUtf8 {
         path: path.to_path_buf(),
     })?;

@@ -10,15 +10,18 @@ mod dir;
 mod header;
 mod new_id;
 mod python;
+mod source;
 mod template;
 
 pub use checksum::checksum;
 pub use dir::{
-    check_sourceless, load_scripts, read_script, script_files, write_new_script, Checksums,
+    check_sourceless, is_script_name, load_scripts, parse_script_bytes, read_script, script_files,
+    write_new_script, Checksums,
 };
 pub use header::{Script, ScriptOrigin, Section, TransactionMode, HEADER_KEYS};
 pub use new_id::random_revision_id;
 pub use python::parse_python_script;
+pub use source::{EmbeddedFile, EmbeddedScripts, ScriptSource};
 pub use template::{
     file_name, format_create_date, now_in_timezone, render_script, slugify, NewScript,
     DEFAULT_TEMPLATE,

@@ -1,0 +1,143 @@
+//! The Migrator over a script directory on disk and a SQLite file.
+
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+
+use super::*;
+
+/// Writes a line of `n` revisions `r000…`, each creating table `t<i>`, under `dir/versions`.
+fn write_history(dir: &Path, n: usize) {
+    let versions = dir.join("versions");
+    std::fs::create_dir_all(&versions).unwrap();
+    for i in 0..n {
+        let down = if i == 0 {
+            String::new()
+        } else {
+            format!("r{:03}", i - 1)
+        };
+        std::fs::write(
+            versions.join(format!("r{i:03}.sql")),
+            format!(
+                "-- revision: r{i:03}\n-- down_revision: {down}\n-- message: step {i}\n\n\
+                 -- +upgrade\nCREATE TABLE t{i} (id INTEGER PRIMARY KEY);\n\n\
+                 -- +downgrade\nDROP TABLE t{i};\n"
+            ),
+        )
+        .unwrap();
+    }
+}
+
+fn tables(db: &Path) -> Vec<String> {
+    let conn = rusqlite::Connection::open(db).unwrap();
+    let mut stmt = conn
+        .prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
+        .unwrap();
+    stmt.query_map([], |row| row.get(0))
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap()
+}
+
+#[test]
+fn upgrade_pending_current_and_downgrade_over_a_directory() {
+    let dir = tempfile::tempdir().unwrap();
+    let scripts = dir.path().join("migrations");
+    write_history(&scripts, 3);
+    let db = dir.path().join("data/app.db");
+    let url = format!("sqlite:///{}", db.display());
+    let events = Arc::new(Mutex::new(Vec::new()));
+    let seen = Arc::clone(&events);
+    let migrator = Migrator::new(ScriptSource::Directory(&scripts))
+        .on_event(move |e| seen.lock().unwrap().push(format!("{e:?}")));
+
+    let pending = migrator.pending(&url).unwrap();
+    let ids: Vec<_> = pending
+        .steps
+        .iter()
+        .flat_map(|s| s.revision.clone())
+        .collect();
+    assert_eq!(ids, ["r000", "r001", "r002"]);
+    assert_eq!(migrator.current(&url).unwrap(), Vec::<String>::new());
+
+    assert_eq!(migrator.upgrade(&url, "head").unwrap().steps.len(), 3);
+    assert_eq!(
+        tables(&db),
+        [
+            "alembic_version",
+            "alembic_version_history",
+            "t0",
+            "t1",
+            "t2"
+        ]
+    );
+    assert_eq!(migrator.current(&url).unwrap(), ["r002"]);
+    assert!(migrator.pending(&url).unwrap().steps.is_empty());
+    let started = events
+        .lock()
+        .unwrap()
+        .iter()
+        .filter(|e| e.starts_with("StepStarted"))
+        .count();
+    assert_eq!(started, 3);
+
+    migrator.downgrade(&url, "-2").unwrap();
+    assert_eq!(migrator.current(&url).unwrap(), ["r000"]);
+    assert_eq!(
+        tables(&db),
+        ["alembic_version", "alembic_version_history", "t0"]
+    );
+}
+
+#[test]
+fn settings_name_the_version_table_and_sql_writes_the_same_steps() {
+    let dir = tempfile::tempdir().unwrap();
+    let scripts = dir.path().join("migrations");
+    write_history(&scripts, 2);
+    let db = dir.path().join("app.db");
+    let url = format!("sqlite:///{}", db.display());
+    let migrator = Migrator::new(ScriptSource::Directory(&scripts))
+        .version_table("service_version")
+        .lock_timeout(Duration::from_secs(1))
+        .transaction_per_migration(false);
+    migrator.upgrade(&url, "r000").unwrap();
+    assert_eq!(
+        tables(&db),
+        ["service_version", "service_version_history", "t0"]
+    );
+    let plan = migrator.plan(&url, Operation::Upgrade("head")).unwrap();
+    assert_eq!(plan.steps.len(), 1);
+
+    let mut out = Vec::new();
+    let start = migrator.current(&url).unwrap();
+    let written = migrator
+        .sql(
+            Dialect::Sqlite,
+            &start,
+            Operation::Upgrade("head"),
+            &mut out,
+        )
+        .unwrap();
+    assert_eq!(written.steps.len(), 1);
+    let sql = String::from_utf8(out).unwrap();
+    assert!(sql.contains("CREATE TABLE t1"), "{sql}");
+    assert!(
+        sql.contains("UPDATE service_version SET version_num='r001'"),
+        "{sql}"
+    );
+    assert!(!sql.contains("CREATE TABLE t0"), "{sql}");
+}
+
+#[test]
+fn a_bad_url_and_an_unknown_target_are_errors_that_change_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let scripts = dir.path().join("migrations");
+    write_history(&scripts, 1);
+    let migrator = Migrator::new(ScriptSource::Directory(&scripts));
+    let err = migrator.upgrade("mysql://x/y", "head").unwrap_err();
+    assert!(err.to_string().contains("mysql://x/y"), "{err}");
+    let db = dir.path().join("app.db");
+    let url = format!("sqlite:///{}", db.display());
+    let err = migrator.upgrade(&url, "nope").unwrap_err();
+    assert!(err.to_string().contains("nope"), "{err}");
+    assert_eq!(migrator.current(&url).unwrap(), Vec::<String>::new());
+}
