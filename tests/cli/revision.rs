@@ -14,6 +14,7 @@ Creating directory $DIR/migrations/versions ...  done\n\
 Generating $DIR/migrations/script.sql.j2 ...  done\n\
 Generating $DIR/migrations/README ...  done\n\
 Generating $DIR/alembic.ini ...  done\n\
+Generating $DIR/models.sql ...  done\n\
 Please edit configuration/connection/logging settings in $DIR/alembic.ini before proceeding.\n"
     );
     let ini = std::fs::read_to_string(tmp.path().join("alembic.ini")).expect("ini");
@@ -21,6 +22,24 @@ Please edit configuration/connection/logging settings in $DIR/alembic.ini before
         ini.contains("script_location = %(here)s/migrations\n"),
         "{ini}"
     );
+    assert!(
+        ini.contains("sqlalchemy.url = sqlite:///%(here)s/app.db\n"),
+        "{ini}"
+    );
+    assert!(!ini.to_lowercase().contains("litekb"), "{ini}");
+    // The logging settings the closing line asks to edit are there, as Alembic writes them.
+    for section in ["[loggers]", "[logger_alembic]", "[formatter_generic]"] {
+        assert!(ini.contains(section), "{section} in {ini}");
+    }
+    // Right after init, from a subdirectory: check answers truthfully, the database is made
+    // beside the ini, not in the current directory.
+    let sub = tmp.path().join("sub");
+    std::fs::create_dir(&sub).expect("mkdir sub");
+    let check = run_in(&sub, &["-c", "../alembic.ini", "check"]).ok();
+    assert_eq!(check.stdout, "No new upgrade operations detected.\n");
+    run_in(&sub, &["-c", "../alembic.ini", "upgrade", "head"]).ok();
+    assert!(tmp.path().join("app.db").is_file());
+    assert_eq!(std::fs::read_dir(&sub).expect("sub").count(), 0);
     assert_eq!(
         run_in(tmp.path(), &["init", "migrations"]).failed(),
         "Directory migrations already exists and is not empty"
@@ -30,6 +49,9 @@ Please edit configuration/connection/logging settings in $DIR/alembic.ini before
     assert!(again
         .stdout
         .contains(&format!("File {d}/alembic.ini already exists, skipping")));
+    assert!(again
+        .stdout
+        .contains(&format!("File {d}/models.sql already exists, skipping")));
 }
 
 #[test]

@@ -14,19 +14,17 @@ fn seed_workflow(engine: Engine) {
     assert!(backend.join("alembic/versions").is_dir());
     let ini_path = backend.join("alembic.ini");
     let ini = std::fs::read_to_string(&ini_path).expect("ini");
-    assert!(
-        ini.contains("sqlalchemy.url = sqlite:///./data/litekb.db"),
-        "{ini}"
-    );
-    if engine == Engine::Postgres {
-        // "Edit alembic.ini to configure database URL".
-        let url = pg::database_url();
-        let edited = ini.replace(
-            "sqlalchemy.url = sqlite:///./data/litekb.db",
-            &format!("sqlalchemy.url = {url}"),
-        );
-        std::fs::write(&ini_path, edited).expect("edit ini");
-    }
+    let generated = ini
+        .lines()
+        .find(|l| l.starts_with("sqlalchemy.url = "))
+        .expect("init writes a sqlalchemy.url line");
+    // "Edit alembic.ini to configure database URL", with the README's own lines.
+    let url = match engine {
+        Engine::Sqlite => "sqlite:///./data/litekb.db".to_string(),
+        Engine::Postgres => pg::database_url(),
+    };
+    let edited = ini.replace(generated, &format!("sqlalchemy.url = {url}"));
+    std::fs::write(&ini_path, edited).expect("edit ini");
 
     // 2. Create a new migration (twice, so that +1 and -1 have something to do).
     let first = alembic(&["revision", "-m", "your_migration_name"]).ok();

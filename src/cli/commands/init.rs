@@ -18,7 +18,18 @@ const README: &str = "\
 Migration scripts for this project, one .sql file per revision in versions/.
 
 Create one with `alembic revision -m \"message\"`, apply with `alembic upgrade head`.
-script.sql.j2 is the template for new revision files.
+script.sql.j2 is the template for new revision files. The schema the project wants is
+declared in ../models.sql: `alembic check` compares the database with it, and
+`alembic revision --autogenerate -m \"message\"` writes the migration that closes the gap.
+";
+
+/// The autogenerate target `init` writes beside the ini: empty, so that `check` right after
+/// `init` answers truthfully that nothing is to be done.
+const MODELS: &str = "\
+-- The schema this project wants, as CREATE TABLE / CREATE INDEX statements (one section for
+-- every engine, or `-- +sqlite` / `-- +postgresql` sections where they must differ).
+-- `alembic check` compares the database at head with it; `alembic revision --autogenerate`
+-- writes the migration that makes them equal.
 ";
 
 /// `list_templates`.
@@ -71,19 +82,27 @@ pub fn init(settings: &Settings, args: &InitArgs) -> Result<ExitStatus> {
         std::fs::write(path, README)
     })?;
     let ini = absolute(&settings.config_file);
-    if ini.exists() {
-        p.line(&format!("File {} already exists, skipping", ini.display()));
-    } else {
-        let text = ini_text(&script_location_value(&ini, dir, &abs_dir));
-        generate(settings, "Generating", &ini, |path| {
-            std::fs::write(path, &text)
-        })?;
-    }
+    let text = ini_text(&script_location_value(&ini, dir, &abs_dir));
+    generate_unless_present(settings, &ini, &text)?;
+    let models = ini.with_file_name("models.sql");
+    generate_unless_present(settings, &models, MODELS)?;
     p.line(&format!(
         "Please edit configuration/connection/logging settings in {} before proceeding.",
         ini.display()
     ));
     Ok(ExitStatus::Success)
+}
+
+/// Writes `text` to `path`, or says it is skipped when the file is already there.
+fn generate_unless_present(settings: &Settings, path: &Path, text: &str) -> Result<()> {
+    if path.exists() {
+        let p = settings.printer;
+        p.line(&format!("File {} already exists, skipping", path.display()));
+        return Ok(());
+    }
+    generate(settings, "Generating", path, |path| {
+        std::fs::write(path, text)
+    })
 }
 
 /// Prints `<verb> <path> ...  done` around one file-system action.
@@ -122,6 +141,44 @@ fn script_location_value(ini: &Path, dir: &Path, abs_dir: &Path) -> String {
     abs_dir.display().to_string()
 }
 
+/// Alembic's logging sections, as its generic template writes them.
+const LOGGING: &str = "\
+# Logging configuration
+[loggers]
+keys = root,sqlalchemy,alembic
+
+[handlers]
+keys = console
+
+[formatters]
+keys = generic
+
+[logger_root]
+level = WARNING
+handlers = console
+qualname =
+
+[logger_sqlalchemy]
+level = WARNING
+handlers =
+qualname = sqlalchemy.engine
+
+[logger_alembic]
+level = INFO
+handlers =
+qualname = alembic
+
+[handler_console]
+class = StreamHandler
+args = (sys.stderr,)
+level = NOTSET
+formatter = generic
+
+[formatter_generic]
+format = %(levelname)-5.5s [%(name)s] %(message)s
+datefmt = %H:%M:%S
+";
+
 fn ini_text(script_location: &str) -> String {
     format!(
         "\
@@ -154,11 +211,14 @@ script_location = {script_location}
 # lock_timeout = 300
 
 # the target schema for `revision --autogenerate` and `check`
-# models = %(here)s/models.sql
+models = %(here)s/models.sql
 
-# the database; overridden by -x url=... or $DATABASE_URL
-sqlalchemy.url = sqlite:///./data/litekb.db
-# sqlalchemy.url = postgresql://user:pass@localhost/litekb
-"
+# the database; overridden by -x url=... or $DATABASE_URL. %(here)s keeps a SQLite file
+# beside this ini whatever the current directory is; a bare relative path would be relative
+# to the current directory.
+sqlalchemy.url = sqlite:///%(here)s/app.db
+# sqlalchemy.url = postgresql://user:pass@localhost/dbname
+
+{LOGGING}"
     )
 }
