@@ -130,6 +130,17 @@ pub fn connect(url: &DatabaseUrl) -> Result<Box<dyn Database>, DbError> {
     }
 }
 
+/// Opens a connection for a command that only reads: a SQLite file that does not exist is
+/// not created (nor its directory) but read as an empty database, as Alembic reads it.
+pub fn connect_to_read(url: &DatabaseUrl) -> Result<Box<dyn Database>, DbError> {
+    match url.kind() {
+        UrlKind::SqliteFile(path) if !path.exists() => {
+            Ok(Box::new(sqlite::SqliteDatabase::open_memory(url)?))
+        }
+        _ => connect(url),
+    }
+}
+
 /// Reads the current heads from the version table; an absent table means no heads.
 pub fn read_heads(db: &mut dyn Database, table: &VersionTable) -> Result<Vec<String>, DbError> {
     if !db.table_exists(table)? {

@@ -3,7 +3,7 @@
 use std::process::Command;
 
 use crate::engine_test;
-use crate::support::{Engine, Project};
+use crate::support::{sqlite_column, Engine, Project};
 
 #[test]
 fn edit_opens_each_resolved_script_in_the_editor() {
@@ -134,4 +134,48 @@ fn exit_status_tells_an_answer_from_a_failure() {
     std::fs::write(&blocked, "a file where init wants a directory").expect("write");
     let msg = p.alembic(&["init", "blocked/sub"]).failed();
     assert!(msg.contains("blocked"), "{msg}");
+}
+
+#[test]
+fn read_only_commands_never_create_the_database() {
+    let mut p = Project::new(Engine::Sqlite);
+    p.url = "sqlite:///%(here)s/data/app.db".to_string();
+    p.write_ini("");
+    p.linear();
+    std::fs::write(p.path("models.sql"), "").expect("models");
+    let data = p.path("data");
+    assert_eq!(p.alembic(&["current"]).ok().stdout, "");
+    assert_eq!(p.alembic(&["heads"]).ok().stdout, "1975ea83b712 (head)\n");
+    assert!(p
+        .alembic(&["history", "--indicate-current"])
+        .ok()
+        .stdout
+        .contains("ae1027a6acf"));
+    assert_eq!(
+        p.alembic(&["pending"]).ok().stdout.lines().count(),
+        3,
+        "pending lists the whole history"
+    );
+    p.alembic(&["verify"]).ok();
+    p.alembic(&["show", "head"]).ok();
+    p.alembic(&["upgrade", "head", "--sql"]).ok();
+    assert_eq!(
+        p.alembic(&["check"]).failed(),
+        "Target database is not up to date."
+    );
+    assert!(
+        !data.exists(),
+        "a read-only command created {}",
+        data.display()
+    );
+    // A command that writes creates it, beside the ini (from %(here)s), directory and all.
+    p.alembic(&["upgrade", "head"]).ok();
+    assert!(data.join("app.db").is_file());
+    assert_eq!(
+        sqlite_column(
+            &data.join("app.db"),
+            "SELECT version_num FROM alembic_version"
+        ),
+        ["1975ea83b712"]
+    );
 }

@@ -7,7 +7,7 @@ use litekb_migrations::project::Project;
 use litekb_migrations::schema::Change;
 use litekb_migrations::Result;
 
-use super::migrate::connect;
+use super::migrate::connect_to_read;
 use crate::cli::settings::Settings;
 use crate::cli::ExitStatus;
 
@@ -33,7 +33,7 @@ pub fn check(settings: &Settings) -> Result<ExitStatus> {
 /// once per kind, what `models.sql` declares that can't mean the same on both engines.
 pub fn detect(settings: &Settings, project: &Project) -> Result<Vec<Change>> {
     let url = settings.url(&project.config)?;
-    let mut db = connect(settings.printer, &url)?;
+    let mut db = connect_to_read(settings.printer, &url)?;
     let found = compare(project, db.as_mut())?;
     let mut lines = String::new();
     for warning in &found.warnings {

@@ -177,6 +177,14 @@ pub fn connect(printer: Printer, url: &DatabaseUrl) -> Result<Box<dyn Database>>
     Ok(db)
 }
 
+/// [`connect`] for a command that only reads: a missing SQLite file reads as empty and is not
+/// created.
+pub fn connect_to_read(printer: Printer, url: &DatabaseUrl) -> Result<Box<dyn Database>> {
+    let db = db::connect_to_read(url)?;
+    context_lines(printer, url.dialect());
+    Ok(db)
+}
+
 /// Alembic's two opening log lines for a connection.
 pub fn context_lines(printer: Printer, dialect: Dialect) {
     printer.info(&format!("Context impl {}.", dialect.impl_name()));

@@ -63,6 +63,6 @@ fn open_and_read(
     url: &DatabaseUrl,
     table: &VersionTable,
 ) -> std::result::Result<std::result::Result<Vec<String>, DbError>, DbError> {
-    let mut db = db::connect(url)?;
+    let mut db = db::connect_to_read(url)?;
     Ok(db::read_heads(db.as_mut(), table))
 }

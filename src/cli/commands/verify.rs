@@ -11,7 +11,7 @@ use litekb_migrations::ops::verify as verify_applied;
 use litekb_migrations::project::absolute;
 use litekb_migrations::Result;
 
-use super::migrate::connect;
+use super::migrate::connect_to_read;
 use crate::cli::settings::Settings;
 use crate::cli::ExitStatus;
 
@@ -19,7 +19,7 @@ use crate::cli::ExitStatus;
 pub fn verify(settings: &Settings) -> Result<ExitStatus> {
     let project = settings.project_with_checksums()?;
     let url = settings.url(&project.config)?;
-    let mut db = connect(settings.printer, &url)?;
+    let mut db = connect_to_read(settings.printer, &url)?;
     let found = verify_applied(project, db.as_mut())?;
     let p = settings.printer;
     for rev in &found.unrecorded {
