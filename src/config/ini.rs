@@ -30,6 +30,17 @@ use std::path::{Component, Path, PathBuf};
 
 use super::{ConfigError, TransactionScope};
 
+/// Whether `name` is one of the logging or hook sections an Alembic ini carries beside its
+/// configuration sections (left out when a missing `-n` section lists the others).
+fn is_logging_section(name: &str) -> bool {
+    matches!(
+        name,
+        "loggers" | "handlers" | "formatters" | "post_write_hooks"
+    ) || ["logger_", "handler_", "formatter_"]
+        .iter()
+        .any(|prefix| name.starts_with(prefix))
+}
+
 /// Python's `os.pathsep`.
 const OS_PATHSEP: char = if cfg!(windows) { ';' } else { ':' };
 
@@ -46,6 +57,17 @@ pub struct Config {
     /// The section read (`alembic` unless `-n`).
     pub section: String,
     values: BTreeMap<String, String>,
+    /// Why the section has no values, when the file or the section is absent.
+    missing: Option<Missing>,
+}
+
+/// What was not there when the configuration was read.
+#[derive(Clone, Debug)]
+enum Missing {
+    /// The file does not exist.
+    File,
+    /// The file has no such section; these are the sections it has.
+    Section(Vec<String>),
 }
 
 impl Config {
@@ -68,9 +90,10 @@ impl Config {
             here,
             section: section.to_string(),
             values: BTreeMap::new(),
+            missing: Some(Missing::File),
         };
         if let Some(text) = text {
-            config.values = config.read_section(&text)?;
+            config.read_section(&text)?;
         }
         Ok(config)
     }
@@ -83,20 +106,27 @@ impl Config {
             here: here_of(file),
             section: section.to_string(),
             values: BTreeMap::new(),
+            missing: None,
         };
-        config.values = config.read_section(text)?;
+        config.read_section(text)?;
         Ok(config)
     }
 
-    /// Parses `text` as the contents of `self.file` and returns the interpolated values of
-    /// `self.section` (with `[DEFAULT]` keys and `here`).
-    fn read_section(&self, text: &str) -> Result<BTreeMap<String, String>, ConfigError> {
+    /// Parses `text` as the contents of `self.file` and keeps the interpolated values of
+    /// `self.section` (with `[DEFAULT]` keys and `here`), or notes that the section is absent.
+    fn read_section(&mut self, text: &str) -> Result<(), ConfigError> {
         let ini = parse_ini(&self.file, text)?;
         let here = self.here.to_string_lossy().into_owned();
         // configparser's defaults: `here` from Alembic, then the file's [DEFAULT] keys.
         let mut raw: BTreeMap<String, String> = BTreeMap::new();
         raw.insert("here".to_string(), here.replace('%', "%%"));
         raw.extend(ini.defaults);
+        let names: Vec<String> = ini
+            .sections
+            .iter()
+            .map(|(n, _)| n.clone())
+            .filter(|n| !is_logging_section(n))
+            .collect();
         match ini
             .sections
             .into_iter()
@@ -105,14 +135,20 @@ impl Config {
             Some((_, values)) => raw.extend(values),
             // An unknown section: nothing, not even the defaults (configparser's `has_option`
             // is false for every key of a missing section).
-            None => return Ok(BTreeMap::new()),
+            None => {
+                self.values = BTreeMap::new();
+                self.missing = Some(Missing::Section(names));
+                return Ok(());
+            }
         }
         let mut values = BTreeMap::new();
         for (key, value) in &raw {
             let interpolated = interpolate(&self.file, key, value, &raw)?;
             values.insert(key.clone(), interpolated);
         }
-        Ok(values)
+        self.values = values;
+        self.missing = None;
+        Ok(())
     }
 
     /// A raw (interpolated) value.
@@ -125,7 +161,23 @@ impl Config {
     pub fn script_location(&self) -> Result<PathBuf, ConfigError> {
         match self.get("script_location") {
             Some(location) if !location.trim().is_empty() => Ok(PathBuf::from(location.trim())),
-            _ => Err(ConfigError::NoScriptLocation),
+            _ => Err(self.no_script_location()),
+        }
+    }
+
+    /// Why there is no `script_location`: no file, no such section, or no such key.
+    fn no_script_location(&self) -> ConfigError {
+        match &self.missing {
+            Some(Missing::File) => ConfigError::NoConfigFile {
+                path: self.file.clone(),
+                directory: self.here.clone(),
+            },
+            Some(Missing::Section(present)) => ConfigError::NoSection {
+                path: self.file.clone(),
+                section: self.section.clone(),
+                present: present.join(", "),
+            },
+            None => ConfigError::NoScriptLocation,
         }
     }
 
@@ -550,8 +602,9 @@ mod tests {
             here: PathBuf::from("/proj"),
             section: section.to_string(),
             values: BTreeMap::new(),
+            missing: None,
         };
-        config.values = config.read_section(text)?;
+        config.read_section(text)?;
         Ok(config)
     }
 
@@ -672,10 +725,10 @@ datefmt = %H:%M:%S
             Err(err) => panic!("{err}"),
         };
         assert_eq!(c.get("script_location"), None);
-        assert!(matches!(
-            c.script_location(),
-            Err(ConfigError::NoScriptLocation)
-        ));
+        assert_eq!(
+            c.script_location().map_err(|e| e.to_string()),
+            Err("/proj/alembic.ini: no [other] section (it has: alembic)".to_string())
+        );
     }
 
     #[test]
@@ -737,10 +790,14 @@ datefmt = %H:%M:%S
             Err(err) => panic!("{err}"),
         };
         assert_eq!(c.here, dir);
-        assert!(matches!(
-            c.script_location(),
-            Err(ConfigError::NoScriptLocation)
-        ));
+        assert_eq!(
+            c.script_location().map_err(|e| e.to_string()),
+            Err(format!(
+                "No config file '{}' found in {}; create one with 'alembic init DIRECTORY' or name it with -c",
+                file.display(),
+                dir.display()
+            ))
+        );
         assert_eq!(
             ConfigError::NoScriptLocation.to_string(),
             "No 'script_location' key found in configuration."

@@ -46,9 +46,26 @@ pub enum ConfigError {
         key: String,
         message: String,
     },
-    /// `script_location` is absent from the section (also the case when the file is missing).
+    /// `script_location` is absent from the section.
     #[error("No 'script_location' key found in configuration.")]
     NoScriptLocation,
+    /// The configuration file does not exist (Alembic says only that `script_location` is
+    /// missing; naming the file and where it was looked for is more use).
+    #[error(
+        "No config file '{}' found in {}; create one with 'alembic init DIRECTORY' or name it with -c",
+        .path.display(), .directory.display()
+    )]
+    NoConfigFile {
+        path: std::path::PathBuf,
+        directory: std::path::PathBuf,
+    },
+    /// The file has no section of the requested name (`-n`).
+    #[error("{}: no [{section}] section (it has: {present})", .path.display())]
+    NoSection {
+        path: std::path::PathBuf,
+        section: String,
+        present: String,
+    },
     /// A key with a value that cannot be used.
     #[error("bad value for '{key}' in configuration: {message}")]
     BadValue { key: String, message: String },

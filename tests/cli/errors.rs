@@ -91,12 +91,30 @@ fn downgrade_below_base() {
 #[test]
 fn missing_config() {
     let tmp = tempfile::tempdir().expect("temp dir");
+    let dir = tmp.path().canonicalize().expect("canonical temp dir");
+    let found_in = |name: &str| {
+        format!(
+            "No config file '{name}' found in {}; create one with 'alembic init DIRECTORY' or name it with -c",
+            dir.display()
+        )
+    };
     assert_eq!(
         run_in(tmp.path(), &["heads"]).failed(),
-        "No 'script_location' key found in configuration."
+        found_in("alembic.ini")
     );
     assert_eq!(
         run_in(tmp.path(), &["-c", "nowhere.ini", "upgrade", "head"]).failed(),
+        found_in("nowhere.ini")
+    );
+    // A file with the section but not the key: Alembic's own words.
+    std::fs::write(
+        tmp.path().join("alembic.ini"),
+        "[alembic]
+",
+    )
+    .expect("ini");
+    assert_eq!(
+        run_in(tmp.path(), &["heads"]).failed(),
         "No 'script_location' key found in configuration."
     );
 }
