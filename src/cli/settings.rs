@@ -21,6 +21,8 @@ pub struct Settings {
     pub section: String,
     /// `-x KEY=VALUE` pairs (`-x flag` gives an empty value).
     pub x: BTreeMap<String, String>,
+    /// `$DATABASE_URL`, read once here: the library reads no environment for its URL.
+    pub env_url: Option<String>,
     pub printer: Printer,
 }
 
@@ -48,6 +50,7 @@ impl Settings {
             config_file,
             section: cli.name.clone(),
             x,
+            env_url: std::env::var("DATABASE_URL").ok(),
             printer: Printer { quiet: cli.quiet },
         }
     }
@@ -70,10 +73,9 @@ impl Settings {
 
     /// The database URL by precedence.
     pub fn url(&self, config: &Config) -> Result<DatabaseUrl> {
-        let env = std::env::var("DATABASE_URL").ok();
         Ok(resolve_url(
             self.x.get("url").map(String::as_str),
-            env.as_deref(),
+            self.env_url.as_deref(),
             config.sqlalchemy_url(),
         )?)
     }
@@ -83,12 +85,11 @@ impl Settings {
     /// The passwords of every URL this run could have used (`-x url=`, `$DATABASE_URL`,
     /// `sqlalchemy.url`) and `$PGPASSWORD`, to keep out of an error's lines.
     pub fn secrets(&self) -> Secrets {
-        let env = std::env::var("DATABASE_URL").ok();
         let ini = self
             .config()
             .ok()
             .and_then(|c| c.sqlalchemy_url().map(str::to_string));
-        let urls = [self.x.get("url").cloned(), env, ini];
+        let urls = [self.x.get("url").cloned(), self.env_url.clone(), ini];
         Secrets::new(
             urls.iter().flatten().map(String::as_str),
             std::env::var("PGPASSWORD").ok(),
