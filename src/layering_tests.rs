@@ -17,7 +17,8 @@
 //!
 //! The check reads every `src/**/*.rs` file of the library, drops comments, and classifies each
 //! `crate::…` path by its first segment (`crate::{a, b}` by each of `a` and `b`). A new module
-//! must be given a layer here, or the test fails.
+//! must be given a layer here, or the test fails. A second check keeps the reading of
+//! `$DATABASE_URL` in the binary: the library takes the URL its caller gives it.
 
 use std::path::{Path, PathBuf};
 
@@ -237,5 +238,35 @@ fn the_checker_reports_unknown_modules_and_reads_nested_groups() {
             "use crate::{\n    a::{b, c},\n    d,\n};\nlet x = my_crate::e; crate :: f;"
         ),
         ["a", "d"]
+    );
+}
+
+#[test]
+fn only_the_cli_reads_database_url_from_the_environment() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut files = Vec::new();
+    rust_files(&src, &mut files);
+    // The name in quotes is how code reads the variable; messages spell it `$DATABASE_URL`.
+    let needle = concat!("\"DATABASE", "_URL\"");
+    let readers: Vec<String> = files
+        .iter()
+        .filter(|file| {
+            let relative = file.strip_prefix(&src).expect("under src");
+            module_of_file(relative).is_some() || relative.starts_with("lib.rs")
+        })
+        .filter(|file| {
+            let source = std::fs::read_to_string(file).expect("read source");
+            without_comments(&source).contains(needle)
+        })
+        .map(|file| file.display().to_string())
+        .collect();
+    assert!(
+        readers.is_empty(),
+        "the library reads $DATABASE_URL behind its caller's back in: {readers:?}"
+    );
+    let cli = std::fs::read_to_string(src.join("cli/settings.rs")).expect("read settings");
+    assert!(
+        without_comments(&cli).contains(needle),
+        "the check lost its subject"
     );
 }
