@@ -54,6 +54,8 @@ const ROOT_ITEMS: &[(&str, &str)] = &[
     ("Event", "runner"),
     ("EmbeddedScripts", "script"),
     ("ScriptSource", "script"),
+    // The macro builds a `script::EmbeddedScripts`.
+    ("embed", "script"),
 ];
 
 fn layer_of(module: &str) -> Option<u8> {

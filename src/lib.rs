@@ -57,6 +57,43 @@ pub mod schema;
 pub mod script;
 pub mod sql;
 
+/// Compiles a migration history into the binary: `embed!("backend/alembic")` (a script
+/// directory: its `versions/` folder) or `embed!("backend/alembic.ini")` (the ini's
+/// `script_location` and `version_locations`, and its settings), relative to the calling
+/// crate's manifest directory. The value is an [`EmbeddedScripts`], usable in a `static`:
+///
+/// ```no_run
+/// use litekb_migrations::{EmbeddedScripts, Migrator};
+///
+/// static MIGRATIONS: EmbeddedScripts = litekb_migrations::embed!("backend/alembic");
+///
+/// fn main() -> litekb_migrations::Result<()> {
+///     Migrator::new(&MIGRATIONS).upgrade("sqlite:///./data/litekb.db", "head")?;
+///     Ok(())
+/// }
+/// ```
+///
+/// Every `.sql` and `.py` file the directory loader would read is included, with the same
+/// rules and order. Cargo rebuilds the crate when an embedded file changes or is removed;
+/// for it to see a file *added* to a version location too, the crate's `build.rs` names the
+/// location (stable Rust lets no macro watch a directory):
+///
+/// ```ignore
+/// // build.rs (a build script is its own program; not compiled here)
+/// fn main() {
+///     println!("cargo:rerun-if-changed=backend/alembic/versions");
+/// }
+/// ```
+#[macro_export]
+macro_rules! embed {
+    ($path:literal) => {
+        $crate::__embed!($crate, $path)
+    };
+}
+
+#[doc(hidden)]
+pub use litekb_migrations_macros::embed as __embed;
+
 #[cfg(test)]
 mod layering_tests;
 

@@ -4,6 +4,7 @@ use std::path::Path;
 use std::sync::{Arc, Mutex};
 
 use super::*;
+use crate::script::Checksums;
 
 /// Writes a line of `n` revisions `r000…`, each creating table `t<i>`, under `dir/versions`.
 fn write_history(dir: &Path, n: usize) {
@@ -140,4 +141,51 @@ fn a_bad_url_and_an_unknown_target_are_errors_that_change_nothing() {
     let err = migrator.upgrade(&url, "nope").unwrap_err();
     assert!(err.to_string().contains("nope"), "{err}");
     assert_eq!(migrator.current(&url).unwrap(), Vec::<String>::new());
+}
+
+static BACKEND: crate::EmbeddedScripts = crate::embed!("backend/alembic");
+static BACKEND_INI: crate::EmbeddedScripts = crate::embed!("backend/alembic.ini");
+
+#[test]
+fn the_embedded_backend_history_is_the_one_on_disk() {
+    let disk = Project::from_source(
+        ScriptSource::Directory(Path::new("backend/alembic")),
+        Checksums::Compute,
+    )
+    .unwrap();
+    for set in [&BACKEND, &BACKEND_INI] {
+        let embedded = Project::from_source(set.into(), Checksums::Compute).unwrap();
+        let mut ids: Vec<_> = embedded.scripts.keys().collect();
+        ids.sort();
+        let mut on_disk: Vec<_> = disk.scripts.keys().collect();
+        on_disk.sort();
+        assert_eq!(ids, on_disk);
+        assert_eq!(embedded.map.heads(), disk.map.heads());
+        for (id, script) in &embedded.scripts {
+            assert_eq!(script.checksum, disk.scripts[id].checksum, "{id}");
+            assert!(
+                script.path.starts_with("backend/alembic/versions"),
+                "{:?}",
+                script.path
+            );
+        }
+    }
+    assert!(BACKEND_INI.ini().unwrap().contains("script_location"));
+    assert_eq!(BACKEND.files().len(), 5);
+}
+
+#[test]
+fn an_embedded_history_migrates_with_no_scripts_on_disk() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("app.db");
+    let url = format!("sqlite:///{}", db.display());
+    let migrator = Migrator::new(&BACKEND);
+    assert_eq!(migrator.pending(&url).unwrap().steps.len(), 5);
+    migrator.upgrade(&url, "head").unwrap();
+    assert!(migrator.pending(&url).unwrap().steps.is_empty());
+    assert_eq!(migrator.current(&url).unwrap(), ["e2a84c6d1f95"]);
+    let tables = tables(&db);
+    for table in ["collections", "documents", "chunks", "tags"] {
+        assert!(tables.iter().any(|t| t == table), "{table}: {tables:?}");
+    }
 }
