@@ -31,32 +31,32 @@ fn main() -> ExitCode {
     }
 }
 
-/// Help and version go to stdout with status 0; a usage error is one `FAILED:` line, status 1.
+/// Help and version go to stdout with status 0. A usage error is clap's whole message (with
+/// its "a similar subcommand exists" tips and the pointer to `--help`) on stderr, status 2 as
+/// for Alembic's argparse; a database URL in the arguments is masked in it.
 fn usage_error(err: clap::Error) -> ExitCode {
     use clap::error::ErrorKind;
-    match err.kind() {
-        ErrorKind::DisplayHelp
-        | ErrorKind::DisplayVersion
-        | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
-            let _ = err.print();
-            if err.kind() == ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand {
-                ExitCode::FAILURE
-            } else {
-                ExitCode::SUCCESS
-            }
-        }
-        _ => {
-            // A URL given where clap expected something else is quoted back by clap.
-            let args: Vec<String> = std::env::args().skip(1).collect();
-            let secrets = Secrets::new(args.iter().map(String::as_str), None);
-            let rendered = secrets.scrub(&err.render().to_string());
-            let first = rendered
-                .lines()
-                .next()
-                .unwrap_or("invalid arguments")
-                .trim_start_matches("error: ");
-            eprintln!("FAILED: {first} (see 'alembic --help')");
-            ExitCode::FAILURE
-        }
+    use std::io::IsTerminal;
+    if matches!(
+        err.kind(),
+        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion
+    ) {
+        let _ = err.print();
+        return ExitCode::SUCCESS;
     }
+    // A URL given where clap expected something else is quoted back by clap.
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let secrets = Secrets::new(args.iter().map(String::as_str), None);
+    let rendered = err.render();
+    let colour = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    let text = if colour {
+        rendered.ansi().to_string()
+    } else {
+        rendered.to_string()
+    };
+    eprint!("{}", secrets.scrub(&text));
+    ExitCode::from(USAGE)
 }
+
+/// The exit status of a usage error.
+const USAGE: u8 = 2;

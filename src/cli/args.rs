@@ -6,9 +6,24 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
+/// The exit statuses, shown under `alembic --help`.
+const EXIT_STATUS: &str = "\
+Exit status:
+  0  success
+  1  the command failed
+  2  usage error (unknown command or option, missing argument)
+  3  the command ran and its answer is no: check found differences, pending --check found
+     pending revisions, verify found edited scripts";
+
 /// Alembic's migration tool for LiteKB: SQLite and PostgreSQL, no Python.
 #[derive(Debug, Parser)]
-#[command(name = "alembic", version, about, max_term_width = 100)]
+#[command(
+    name = "alembic",
+    version,
+    about,
+    max_term_width = 100,
+    after_help = EXIT_STATUS
+)]
 pub struct Cli {
     /// Alternate config file; defaults to $ALEMBIC_CONFIG, or "alembic.ini".
     #[arg(short = 'c', long = "config", global = true)]
@@ -65,7 +80,7 @@ pub enum Command {
     Stamp(StampArgs),
     /// Upgrade to a later version.
     Upgrade(MigrateArgs),
-    /// List applied scripts that changed since they ran (exit 1 if any did).
+    /// List applied scripts that changed since they ran (exit 3 if any did).
     Verify,
 }
 

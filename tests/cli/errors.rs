@@ -278,3 +278,56 @@ fn an_empty_x_url_is_refused_rather_than_falling_back() {
     );
     assert!(!p.path("test.db").exists(), "the ini's database was opened");
 }
+
+#[test]
+fn usage_errors_are_clap_s_whole_message_with_status_2() {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let usage = |args: &[&str]| {
+        let run = run_in(tmp.path(), args);
+        assert_eq!(run.code, 2, "{args:?}: {}", run.stderr);
+        assert_eq!(run.stdout, "", "{args:?}");
+        run.stderr
+    };
+    assert_eq!(
+        usage(&["upgarde", "head"]),
+        "error: unrecognized subcommand 'upgarde'\n\n  tip: a similar subcommand exists: 'upgrade'\n\n\
+Usage: alembic [OPTIONS] <COMMAND>\n\nFor more information, try '--help'.\n"
+    );
+    assert_eq!(
+        usage(&["stamp"]),
+        "error: the following required arguments were not provided:\n  <REVISIONS>...\n\n\
+Usage: alembic stamp <REVISIONS>...\n\nFor more information, try '--help'.\n"
+    );
+    assert_eq!(
+        usage(&["upgrade", "head", "extra"]),
+        "error: unexpected argument 'extra' found\n\n\
+Usage: alembic upgrade [OPTIONS] [REVISION]\n\nFor more information, try '--help'.\n"
+    );
+    assert!(usage(&["upgrade", "--sqll"]).contains("tip: a similar argument exists: '--sql'"));
+    // No command at all: the help, as a usage error.
+    assert!(usage(&[]).contains("Usage: alembic [OPTIONS] <COMMAND>"));
+    // A URL where clap expected nothing is quoted back without its password.
+    let leaked = usage(&["current", "postgresql://u:sekrit@localhost/db"]);
+    assert!(!leaked.contains("sekrit"), "{leaked}");
+    assert!(
+        leaked.contains("postgresql://u:***@localhost/db"),
+        "{leaked}"
+    );
+}
+
+#[test]
+fn help_lists_the_exit_statuses() {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let help = run_in(tmp.path(), &["--help"]).ok().stdout;
+    assert!(
+        help.ends_with(concat!(
+            "Exit status:\n",
+            "  0  success\n",
+            "  1  the command failed\n",
+            "  2  usage error (unknown command or option, missing argument)\n",
+            "  3  the command ran and its answer is no: check found differences, pending --check found\n",
+            "     pending revisions, verify found edited scripts\n",
+        )),
+        "{help}"
+    );
+}
