@@ -26,9 +26,22 @@ fn main() -> ExitCode {
             for line in failure_lines(&err, raiseerr, &settings.secrets()) {
                 eprintln!("{line}");
             }
+            if let Some(tip) = revision_hint(&err) {
+                eprintln!("{tip}");
+            }
             ExitCode::FAILURE
         }
     }
+}
+
+/// For a revision that names nothing, the closest ids and labels of the loaded project.
+fn revision_hint(err: &litekb_migrations::Error) -> Option<String> {
+    use litekb_migrations::revision::RevisionError;
+    let litekb_migrations::Error::Revision(RevisionError::NotFound(name)) = err else {
+        return None;
+    };
+    let project = cli::settings::loaded_project()?;
+    cli::suggest::hint(&cli::suggest::similar_revisions(&project.map, name))
 }
 
 /// Help and version go to stdout with status 0. A usage error is clap's whole message (with

@@ -10,6 +10,7 @@ mod commands;
 pub mod output;
 pub mod report;
 pub mod settings;
+pub mod suggest;
 
 use args::{Cli, Command};
 use litekb_migrations::Result;

@@ -5,6 +5,7 @@
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
+use std::sync::OnceLock;
 
 use litekb_migrations::config::{resolve_url, Config, DatabaseUrl};
 use litekb_migrations::project::Project;
@@ -99,8 +100,19 @@ impl Settings {
 
 /// Keeps a loaded project until the process exits. A command is the process's last work, and
 /// freeing a long history script by script would cost more than some commands' own work.
+/// The first one is also kept for the failure report ([`loaded_project`]).
 pub fn until_exit(project: Project) -> &'static Project {
-    Box::leak(Box::new(project))
+    let project: &'static Project = Box::leak(Box::new(project));
+    let _ = LOADED.set(project);
+    project
+}
+
+/// The project the command loaded, if it got that far.
+static LOADED: OnceLock<&'static Project> = OnceLock::new();
+
+/// The project the command loaded before it failed, for hints under the `FAILED:` line.
+pub fn loaded_project() -> Option<&'static Project> {
+    LOADED.get().copied()
 }
 
 /// A usage error, worded for the user.

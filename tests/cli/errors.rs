@@ -331,3 +331,26 @@ fn help_lists_the_exit_statuses() {
         "{help}"
     );
 }
+
+#[test]
+fn an_unknown_revision_suggests_the_closest_ids_and_labels() {
+    let p = Project::new(Engine::Sqlite);
+    p.linear();
+    let run = p.alembic(&["upgrade", "ae1027a6acg"]);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr.ends_with(
+            "FAILED: Can't locate revision identified by 'ae1027a6acg'\n  tip: a similar revision exists: 'ae1027a6acf'\n"
+        ),
+        "{}",
+        run.stderr
+    );
+    // Nothing alike: Alembic's line alone.
+    let run = p.alembic(&["show", "zzzz"]);
+    assert!(
+        run.stderr
+            .ends_with("FAILED: Can't locate revision identified by 'zzzz'\n"),
+        "{}",
+        run.stderr
+    );
+}
