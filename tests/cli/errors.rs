@@ -174,12 +174,17 @@ fn a_file_that_is_not_a_database() {
 }
 
 #[test]
-fn unknown_command_and_bad_option_exit_1() {
+fn unknown_command_and_bad_option_exit_2() {
     let tmp = tempfile::tempdir().expect("temp dir");
-    let msg = run_in(tmp.path(), &["frobnicate"]).failed();
-    assert!(msg.contains("frobnicate"), "{msg}");
-    let msg = run_in(tmp.path(), &["upgrade", "--bogus"]).failed();
-    assert!(msg.contains("--bogus"), "{msg}");
+    for (args, named) in [
+        (&["frobnicate"][..], "'frobnicate'"),
+        (&["upgrade", "--bogus"], "'--bogus'"),
+    ] {
+        let run = run_in(tmp.path(), args);
+        assert_eq!(run.code, 2, "{args:?}: {}", run.stderr);
+        assert!(run.stderr.starts_with("error: "), "{}", run.stderr);
+        assert!(run.stderr.contains(named), "{}", run.stderr);
+    }
 }
 
 #[test]

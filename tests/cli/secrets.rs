@@ -132,7 +132,7 @@ fn a_url_where_clap_expects_something_else_is_not_quoted_back() {
     );
     let all = format!("{}{}", run.stdout, run.stderr);
     assert!(!all.contains("Cl4p-Passw0rd"), "{all}");
-    assert_eq!(run.code, 1, "{all}");
+    assert_eq!(run.code, 2, "{all}");
 }
 
 crate::engine_test!(
