@@ -2,25 +2,57 @@
 //!
 //! # Migrating at start-up
 //!
-//! A service builds a [`Migrator`] from a [`ScriptSource`] and calls it before it serves:
+//! A service compiles its history in with [`embed!`], builds a [`Migrator`] from it and
+//! brings the database to head before it serves:
 //!
 //! ```no_run
-//! use litekb_migrations::{Migrator, ScriptSource};
+//! use litekb_migrations::{EmbeddedScripts, Event, Migrator};
+//!
+//! static MIGRATIONS: EmbeddedScripts = litekb_migrations::embed!("backend/alembic");
 //!
 //! fn main() -> litekb_migrations::Result<()> {
-//!     let migrator = Migrator::new(ScriptSource::Ini("backend/alembic.ini".as_ref()))
-//!         .on_event(|event| eprintln!("migrations: {event:?}"));
-//!     let plan = migrator.upgrade("sqlite:///./data/litekb.db", "head")?;
-//!     eprintln!("{} migrations applied", plan.steps.len());
+//!     let migrator = Migrator::new(&MIGRATIONS).on_event(|event| {
+//!         if let Event::StepStarted { summary, .. } = event {
+//!             eprintln!("migrating: {summary}");
+//!         }
+//!     });
+//!     let url = "sqlite:///./data/litekb.db";
+//!     migrator.upgrade(url, "head")?;
+//!     // Or on a connection the service already holds:
+//!     let mut conn = rusqlite::Connection::open("data/litekb.db").expect("open");
+//!     assert!(migrator.pending(&mut conn)?.steps.is_empty());
 //!     Ok(())
 //! }
 //! ```
 //!
-//! The nouns a service needs are at the crate root: [`Migrator`] (settings as methods;
-//! `upgrade`, `downgrade`, `current`, `pending`, `plan`, `sql`), [`ScriptSource`] and
-//! [`EmbeddedScripts`] (where the scripts come from), [`DbRef`] (a URL for a call), [`Plan`]
-//! and [`Step`] (what a call runs), [`Event`] (progress), [`Operation`] and [`Error`]. The
-//! library reads no environment variable for the URL: the caller passes it. It never prints.
+//! The scripts can also be read at run time: `Migrator::new(ScriptSource::Ini(path))` (an
+//! `alembic.ini`) or [`ScriptSource::Directory`]. The nouns a service needs are at the crate
+//! root: [`Migrator`] (settings as methods; `upgrade`, `downgrade`, `apply`, `current`,
+//! `pending`, `plan`, `sql`), [`ScriptSource`] and [`EmbeddedScripts`] (where the scripts come
+//! from), [`DbRef`] (a URL or the caller's `rusqlite::Connection` / `postgres::Client`),
+//! [`Plan`] and [`Step`] (what a call runs), [`Event`] (progress), [`Operation`] and
+//! [`Error`]. The same lock, version table, history table and checksums serve the `alembic`
+//! binary. The library reads no environment variable for the URL: the caller passes it. It
+//! never prints.
+//!
+//! # Async services
+//!
+//! The Migrator is synchronous (no async runtime of its own). A tokio service runs it on the
+//! blocking pool before it starts serving:
+//!
+//! ```ignore
+//! let heads = tokio::task::spawn_blocking(move || {
+//!     let migrator = Migrator::new(&MIGRATIONS);
+//!     migrator.upgrade(&url, "head")?;
+//!     migrator.current(&url)
+//! })
+//! .await??;
+//! ```
+//!
+//! (`examples/tokio_service.rs` is the whole program, run by the tests on both engines.)
+//! Called straight from an async task, it still works: PostgreSQL work, whose client blocks on
+//! a runtime of its own and would panic on a runtime's worker thread, runs on a thread of its
+//! own for each call; only the calling worker waits.
 //!
 //! # Layers
 //!

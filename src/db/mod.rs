@@ -141,6 +141,17 @@ pub fn connect_to_read(url: &DatabaseUrl) -> Result<Box<dyn Database>, DbError> 
     }
 }
 
+/// The caller's own SQLite connection, as a [`Database`] (the migration lock is taken on its
+/// database file; its settings are left as they are).
+pub fn sqlite_connection(conn: &mut rusqlite::Connection) -> Box<dyn Database + '_> {
+    Box::new(sqlite::SqliteDatabase::borrowed(conn))
+}
+
+/// The caller's own PostgreSQL client, as a [`Database`].
+pub fn postgres_client(client: &mut ::postgres::Client) -> Box<dyn Database + '_> {
+    Box::new(postgres::PgDatabase::borrowed(client))
+}
+
 /// Reads the current heads from the version table; an absent table means no heads.
 pub fn read_heads(db: &mut dyn Database, table: &VersionTable) -> Result<Vec<String>, DbError> {
     if !db.table_exists(table)? {

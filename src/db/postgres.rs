@@ -43,16 +43,54 @@ const fn fnv1a_64(bytes: &[u8]) -> u64 {
     hash
 }
 
-/// A PostgreSQL connection.
-pub struct PgDatabase {
-    client: Client,
+/// The client a [`PgDatabase`] works through.
+enum PgClient<'c> {
+    Owned(Box<Client>),
+    /// A client the library's caller holds.
+    Borrowed(&'c mut Client),
+}
+
+impl std::ops::Deref for PgClient<'_> {
+    type Target = Client;
+    fn deref(&self) -> &Client {
+        match self {
+            PgClient::Owned(client) => client,
+            PgClient::Borrowed(client) => client,
+        }
+    }
+}
+
+impl std::ops::DerefMut for PgClient<'_> {
+    fn deref_mut(&mut self) -> &mut Client {
+        match self {
+            PgClient::Owned(client) => client,
+            PgClient::Borrowed(client) => client,
+        }
+    }
+}
+
+/// A PostgreSQL connection: opened here, or the caller's own client.
+pub struct PgDatabase<'c> {
+    client: PgClient<'c>,
     /// Whether this session holds the migration lock (advisory locks nest; take it once).
     locked: bool,
     /// The password in use, to scrub from any server text before it is shown.
     password: Option<String>,
 }
 
-impl PgDatabase {
+impl<'c> PgDatabase<'c> {
+    /// Works through the caller's client (its password unknown here: the server's messages
+    /// are shown as they come).
+    pub fn borrowed(client: &'c mut Client) -> PgDatabase<'c> {
+        PgDatabase {
+            client: PgClient::Borrowed(client),
+            locked: false,
+            password: None,
+        }
+    }
+}
+
+impl PgDatabase<'static> {
     /// Connects with the URL's parameters.
     ///
     /// Defaults follow libpq where the URL is silent: host `localhost`, port 5432, user
@@ -61,7 +99,7 @@ impl PgDatabase {
     /// text when the server has none; `require` insists on TLS. As with libpq's `require`,
     /// the server's certificate is not verified: the connection is encrypted, not
     /// authenticated.
-    pub fn connect(url: &DatabaseUrl, params: &PgParams) -> Result<PgDatabase, DbError> {
+    pub fn connect(url: &DatabaseUrl, params: &PgParams) -> Result<PgDatabase<'static>, DbError> {
         let host = params
             .host
             .clone()
@@ -131,12 +169,14 @@ impl PgDatabase {
             )
         })?;
         Ok(PgDatabase {
-            client,
+            client: PgClient::Owned(Box::new(client)),
             locked: false,
             password,
         })
     }
+}
 
+impl PgDatabase<'_> {
     fn statement_error(&self, err: postgres::Error) -> DbError {
         DbError::Statement {
             message: scrub(&error_message(&err), self.password.as_deref()),
@@ -156,7 +196,7 @@ impl PgDatabase {
     }
 }
 
-impl Database for PgDatabase {
+impl Database for PgDatabase<'_> {
     fn dialect(&self) -> Dialect {
         Dialect::Postgresql
     }

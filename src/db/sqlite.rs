@@ -25,9 +25,9 @@ use crate::Dialect;
 /// How long one statement waits for another connection's write lock before failing.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(60);
 
-/// A SQLite connection.
-pub struct SqliteDatabase {
-    conn: Connection,
+/// A SQLite connection: opened here, or the caller's own.
+pub struct SqliteDatabase<'c> {
+    conn: Conn<'c>,
     /// The database file, for the migration lock; `None` in memory.
     path: Option<PathBuf>,
     /// The open file while the migration lock is held.
@@ -36,9 +36,49 @@ pub struct SqliteDatabase {
     exclusive: bool,
 }
 
-impl SqliteDatabase {
+/// The connection a [`SqliteDatabase`] works through.
+enum Conn<'c> {
+    Owned(Connection),
+    /// A connection the library's caller holds; its settings are left as they are.
+    Borrowed(&'c mut Connection),
+}
+
+impl std::ops::Deref for Conn<'_> {
+    type Target = Connection;
+    fn deref(&self) -> &Connection {
+        match self {
+            Conn::Owned(conn) => conn,
+            Conn::Borrowed(conn) => conn,
+        }
+    }
+}
+
+impl std::ops::DerefMut for Conn<'_> {
+    fn deref_mut(&mut self) -> &mut Connection {
+        match self {
+            Conn::Owned(conn) => conn,
+            Conn::Borrowed(conn) => conn,
+        }
+    }
+}
+
+impl<'c> SqliteDatabase<'c> {
+    /// Works through the caller's connection: its database file (if any) is the one the
+    /// migration lock is taken on; its busy timeout and other settings are its own.
+    pub fn borrowed(conn: &'c mut Connection) -> SqliteDatabase<'c> {
+        let path = conn.path().filter(|p| !p.is_empty()).map(PathBuf::from);
+        SqliteDatabase {
+            conn: Conn::Borrowed(conn),
+            path,
+            lock: None,
+            exclusive: false,
+        }
+    }
+}
+
+impl SqliteDatabase<'static> {
     /// Opens (creating when missing, with its parent directory) a database file.
-    pub fn open(url: &DatabaseUrl, path: &Path) -> Result<SqliteDatabase, DbError> {
+    pub fn open(url: &DatabaseUrl, path: &Path) -> Result<SqliteDatabase<'static>, DbError> {
         if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
             std::fs::create_dir_all(parent).map_err(|e| DbError::Connect {
                 url: url.to_string(),
@@ -56,7 +96,7 @@ impl SqliteDatabase {
     }
 
     /// Opens an in-memory database.
-    pub fn open_memory(url: &DatabaseUrl) -> Result<SqliteDatabase, DbError> {
+    pub fn open_memory(url: &DatabaseUrl) -> Result<SqliteDatabase<'static>, DbError> {
         Connection::open_in_memory()
             .and_then(SqliteDatabase::configure)
             .map_err(|e| connect_error(url, e))
@@ -64,11 +104,11 @@ impl SqliteDatabase {
 
     /// Sets the busy timeout and reads the schema once, so that a file that is not a SQLite
     /// database is reported when it is opened rather than at the first migration.
-    fn configure(conn: Connection) -> rusqlite::Result<SqliteDatabase> {
+    fn configure(conn: Connection) -> rusqlite::Result<SqliteDatabase<'static>> {
         conn.busy_timeout(BUSY_TIMEOUT)?;
         conn.query_row("SELECT count(*) FROM sqlite_master", [], |_| Ok(()))?;
         Ok(SqliteDatabase {
-            conn,
+            conn: Conn::Owned(conn),
             path: None,
             lock: None,
             exclusive: false,
@@ -76,7 +116,7 @@ impl SqliteDatabase {
     }
 }
 
-impl SqliteDatabase {
+impl SqliteDatabase<'_> {
     /// While the migration lock is held, from the run's first write transaction on, SQLite
     /// keeps its file locks from one transaction to the next (`locking_mode=EXCLUSIVE`)
     /// instead of taking and dropping them around each migration. Not before: holding a read
@@ -127,7 +167,7 @@ fn connect_error(url: &DatabaseUrl, e: rusqlite::Error) -> DbError {
     }
 }
 
-impl Database for SqliteDatabase {
+impl Database for SqliteDatabase<'_> {
     fn dialect(&self) -> Dialect {
         Dialect::Sqlite
     }

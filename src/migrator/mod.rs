@@ -118,7 +118,7 @@ impl Migrator<'_> {
     /// Applies any [`Operation`] (upgrade, downgrade, stamp) under the migration lock.
     pub fn apply<'c>(&self, db: impl Into<DbRef<'c>>, op: Operation<'_>) -> Result<Plan> {
         self.with_project(Checksums::Compute, |project| {
-            db.into().with_database(project, &mut |db| {
+            db.into().with_database(&|db| {
                 apply_online(project, db, op, &mut |event| self.observe(&event))
             })
         })
@@ -127,9 +127,8 @@ impl Migrator<'_> {
     /// The database's current heads (its version rows), sorted; empty at base.
     pub fn current<'c>(&self, db: impl Into<DbRef<'c>>) -> Result<Vec<String>> {
         self.with_project(Checksums::Skip, |project| {
-            db.into().with_database(project, &mut |db| {
-                Ok(read_heads(db, &project.version_table)?)
-            })
+            db.into()
+                .with_database(&|db| Ok(read_heads(db, &project.version_table)?))
         })
     }
 
@@ -142,7 +141,7 @@ impl Migrator<'_> {
     /// the migration lock: a run that starts later plans again).
     pub fn plan<'c>(&self, db: impl Into<DbRef<'c>>, op: Operation<'_>) -> Result<Plan> {
         self.with_project(Checksums::Skip, |project| {
-            db.into().with_database(project, &mut |db| {
+            db.into().with_database(&|db| {
                 let rows = read_heads(db, &project.version_table)?;
                 project.check_rows(&rows)?;
                 op.plan(project, &rows)

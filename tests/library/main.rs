@@ -1,4 +1,9 @@
-//! The library as a service uses it: the `embed!` macro's rebuilds, and the example services
-//! built and run against both engines.
+//! The library as a service uses it: the `embed!` macro's rebuilds, the example services built
+//! and run against both engines, and the Migrator on connections a service already holds.
 
+#[path = "../cli/support/pg.rs"]
+mod pg;
+
+mod connections;
 mod rebuild;
+mod services;
