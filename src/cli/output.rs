@@ -8,10 +8,13 @@ use std::io::Write;
 use litekb_migrations::project::{absolute, Project};
 use litekb_migrations::script::{Script, ScriptOrigin};
 
-/// Where command output goes. `-q` silences stdout, as in Alembic; stderr always speaks.
+/// Where command output goes. `-q` silences stdout, as in Alembic, and the INFO lines too;
+/// SQL, warnings and errors always speak.
 #[derive(Clone, Copy, Debug)]
 pub struct Printer {
     pub quiet: bool,
+    /// Alembic's INFO lines are shown: not `-q`, and the ini's logging levels let them through.
+    pub info: bool,
 }
 
 impl Printer {
@@ -36,12 +39,19 @@ impl Printer {
     pub fn info(&self, message: &str) {
         let mut line = String::new();
         push_info(&mut line, message);
-        self.log(&line);
+        self.log_info(&line);
     }
 
     /// Writes log lines made with [`push_info`] to stderr, in one write (stderr is not
-    /// buffered: each `write` is a system call).
-    pub fn log(&self, lines: &str) {
+    /// buffered: each `write` is a system call), when INFO lines are shown.
+    pub fn log_info(&self, lines: &str) {
+        if self.info {
+            self.warn(lines);
+        }
+    }
+
+    /// Writes warning lines to stderr, whatever the logging levels.
+    pub fn warn(&self, lines: &str) {
         let _ = std::io::stderr().lock().write_all(lines.as_bytes());
     }
 }

@@ -47,12 +47,21 @@ impl Settings {
                 None => (arg.trim().to_string(), String::new()),
             })
             .collect();
+        // The ini is read again by the command; a file that fails to load shows the INFO
+        // lines before the command reports the failure.
+        let info = !cli.quiet
+            && Config::load(&config_file, &cli.name)
+                .map(|c| c.logs_info())
+                .unwrap_or(true);
         Settings {
             config_file,
             section: cli.name.clone(),
             x,
             env_url: std::env::var("DATABASE_URL").ok(),
-            printer: Printer { quiet: cli.quiet },
+            printer: Printer {
+                quiet: cli.quiet,
+                info,
+            },
         }
     }
 

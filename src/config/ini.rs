@@ -59,6 +59,8 @@ pub struct Config {
     values: BTreeMap<String, String>,
     /// Why the section has no values, when the file or the section is absent.
     missing: Option<Missing>,
+    /// The logging sections hide Alembic's INFO lines (`[logger_alembic] level = WARN`).
+    info_hidden: bool,
 }
 
 /// What was not there when the configuration was read.
@@ -91,6 +93,7 @@ impl Config {
             section: section.to_string(),
             values: BTreeMap::new(),
             missing: Some(Missing::File),
+            info_hidden: false,
         };
         if let Some(text) = text {
             config.read_section(&text)?;
@@ -107,6 +110,7 @@ impl Config {
             section: section.to_string(),
             values: BTreeMap::new(),
             missing: None,
+            info_hidden: false,
         };
         config.read_section(text)?;
         Ok(config)
@@ -121,6 +125,7 @@ impl Config {
         let mut raw: BTreeMap<String, String> = BTreeMap::new();
         raw.insert("here".to_string(), here.replace('%', "%%"));
         raw.extend(ini.defaults);
+        self.info_hidden = !super::logging::info_is_logged(&ini.sections);
         let names: Vec<String> = ini
             .sections
             .iter()
@@ -149,6 +154,12 @@ impl Config {
         self.values = values;
         self.missing = None;
         Ok(())
+    }
+
+    /// Whether the file's logging sections let Alembic's INFO lines through, as Python's
+    /// `fileConfig` would (true when it configures no logging, or does not exist).
+    pub fn logs_info(&self) -> bool {
+        !self.info_hidden
     }
 
     /// A raw (interpolated) value.
@@ -603,6 +614,7 @@ mod tests {
             section: section.to_string(),
             values: BTreeMap::new(),
             missing: None,
+            info_hidden: false,
         };
         config.read_section(text)?;
         Ok(config)

@@ -5,6 +5,7 @@
 //! It does not open databases or read scripts.
 
 mod ini;
+mod logging;
 mod url;
 
 pub use ini::Config;

@@ -73,15 +73,16 @@ fn name_selects_another_ini_section() {
 }
 
 #[test]
-fn quiet_silences_results_but_not_sql_or_errors() {
+fn quiet_silences_results_and_log_lines_but_not_sql_or_errors() {
     let p = Project::new(Engine::Sqlite);
     p.linear();
     assert_eq!(p.alembic(&["-q", "heads"]).ok().stdout, "");
-    assert!(p
-        .alembic(&["-q", "upgrade", "--sql"])
-        .ok()
-        .stdout
-        .contains("CREATE TABLE account"));
+    let sql = p.alembic(&["-q", "upgrade", "--sql"]).ok();
+    assert!(sql.stdout.contains("CREATE TABLE account"));
+    assert_eq!(sql.stderr, "");
+    let run = p.alembic(&["-q", "upgrade", "head"]).ok();
+    assert_eq!((run.stdout.as_str(), run.stderr.as_str()), ("", ""));
+    assert_eq!(p.version_rows(), ["1975ea83b712"]);
     assert_eq!(
         p.alembic(&["-q", "upgrade", "zzzz"]).failed(),
         "Can't locate revision identified by 'zzzz'"
@@ -181,4 +182,37 @@ fn read_only_commands_never_create_the_database() {
         ),
         ["1975ea83b712"]
     );
+}
+
+#[test]
+fn the_ini_s_logging_levels_decide_the_info_lines() {
+    let p = Project::new(Engine::Sqlite);
+    p.linear();
+    let logging = |alembic_level: &str| {
+        format!(
+            "[loggers]\nkeys = root,alembic\n[handlers]\nkeys = console\n[formatters]\nkeys = generic\n\
+[logger_root]\nlevel = WARNING\nhandlers = console\nqualname =\n\
+[logger_alembic]\nlevel = {alembic_level}\nhandlers =\nqualname = alembic\n"
+        )
+    };
+    let ini = std::fs::read_to_string(p.path("alembic.ini")).expect("ini");
+    std::fs::write(p.path("alembic.ini"), format!("{ini}\n{}", logging("WARN"))).expect("ini");
+    let run = p.alembic(&["upgrade", "+1"]).ok();
+    assert_eq!(run.stderr, "");
+    std::fs::write(p.path("alembic.ini"), format!("{ini}\n{}", logging("INFO"))).expect("ini");
+    let run = p.alembic(&["upgrade", "+1"]).ok();
+    assert_eq!(
+        run.stderr,
+        "INFO  [alembic.runtime.migration] Context impl SQLiteImpl.\n\
+INFO  [alembic.runtime.migration] Will assume transactional DDL.\n\
+INFO  [alembic.runtime.migration] Running upgrade ae1027a6acf -> 27c6a30d7c24, Add a column\n"
+    );
+    // No level for alembic: root's WARNING decides, as with Python's fileConfig.
+    std::fs::write(
+        p.path("alembic.ini"),
+        format!("{ini}\n{}", logging("NOTSET")),
+    )
+    .expect("ini");
+    assert_eq!(p.alembic(&["upgrade", "+1"]).ok().stderr, "");
+    assert_eq!(p.version_rows(), ["1975ea83b712"]);
 }

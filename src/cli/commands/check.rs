@@ -39,7 +39,7 @@ pub fn detect(settings: &Settings, project: &Project) -> Result<Vec<Change>> {
     for warning in &found.warnings {
         lines.push_str(&format!("WARNING: {warning}\n"));
     }
-    settings.printer.log(&lines);
+    settings.printer.warn(&lines);
     Ok(found.changes)
 }
 

@@ -242,7 +242,7 @@ fn offline(
     let result = apply_offline(project, dialect, start, op, &mut buf, &mut |e| {
         log_event(e, &mut |m| push_info(&mut log, m))
     });
-    printer.log(&log);
+    printer.log_info(&log);
     result?;
     printer.sql(&buf);
     Ok(ExitStatus::Success)
