@@ -3,7 +3,8 @@
 //! `cargo run --example service -- sqlite:///./data/litekb.db` (or a `postgresql://` URL;
 //! default `sqlite:///./data/litekb.db`). It logs each migration as it runs, then reports the
 //! database's revision and "serves" (exits). A failure is one `FAILED:` line and exit status 1:
-//! the service does not start on a database it couldn't migrate.
+//! the service does not start on a database it couldn't migrate, nor on one that a newer build
+//! migrated further or whose applied scripts changed (`Migrator::verify`).
 #![allow(clippy::print_stdout, clippy::print_stderr)] // a service's own log lines
 
 use std::process::ExitCode;
@@ -34,9 +35,11 @@ fn main() -> ExitCode {
     }
 }
 
-/// Brings the database to head; returns its revision.
-fn start(migrator: &Migrator<'_>, url: &str) -> litekb_migrations::Result<Vec<String>> {
+/// Refuses a database ahead of or diverged from the compiled-in history, brings it to head,
+/// and returns its revision.
+fn start(migrator: &Migrator<'_>, url: &str) -> Result<Vec<String>, Box<dyn std::error::Error>> {
+    migrator.verify(url)?;
     let plan = migrator.upgrade(url, "head")?;
     eprintln!("{} migration(s) applied", plan.steps.len());
-    migrator.current(url)
+    Ok(migrator.current(url)?)
 }

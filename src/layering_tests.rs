@@ -48,6 +48,7 @@ const ROOT_ITEMS: &[(&str, &str)] = &[
     ("Result", "error"),
     ("Migrator", "migrator"),
     ("DbRef", "migrator"),
+    ("VerifyError", "migrator"),
     ("Operation", "ops"),
     ("Plan", "revision"),
     ("Step", "revision"),

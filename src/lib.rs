@@ -28,7 +28,7 @@
 //! The scripts can also be read at run time: `Migrator::new(ScriptSource::Ini(path))` (an
 //! `alembic.ini`) or [`ScriptSource::Directory`]. The nouns a service needs are at the crate
 //! root: [`Migrator`] (settings as methods; `upgrade`, `downgrade`, `apply`, `current`,
-//! `pending`, `plan`, `sql`), [`ScriptSource`] and [`EmbeddedScripts`] (where the scripts come
+//! `pending`, `plan`, `sql`, and `verify`, a start-up guard with its [`VerifyError`]), [`ScriptSource`] and [`EmbeddedScripts`] (where the scripts come
 //! from), [`DbRef`] (a URL or the caller's `rusqlite::Connection` / `postgres::Client`),
 //! [`Plan`] and [`Step`] (what a call runs), [`Event`] (progress), [`Operation`] and
 //! [`Error`]. The same lock, version table, history table and checksums serve the `alembic`
@@ -134,7 +134,7 @@ mod function_length_tests;
 
 pub use dialect::Dialect;
 pub use error::{Error, Result};
-pub use migrator::{DbRef, Migrator};
+pub use migrator::{DbRef, Migrator, VerifyError};
 pub use ops::Operation;
 pub use revision::{Plan, Step};
 pub use runner::Event;

@@ -28,6 +28,8 @@ pub struct Project {
     pub version_table: VersionTable,
     /// Settings given in code, which win over the configuration's.
     pub overrides: Overrides,
+    /// The scripts were compiled into the binary (their paths name no file on disk).
+    pub embedded: bool,
 }
 
 /// Settings a library caller gives in code instead of in `alembic.ini`.
@@ -76,7 +78,9 @@ impl Project {
                 };
                 let scripts = set.load(checksums)?;
                 let location = PathBuf::from(set.root());
-                Project::assemble(config, location, set.locations(), scripts)
+                let mut project = Project::assemble(config, location, set.locations(), scripts)?;
+                project.embedded = true;
+                Ok(project)
             }
         }
     }
@@ -125,6 +129,7 @@ impl Project {
             map,
             version_table,
             overrides: Overrides::default(),
+            embedded: false,
         })
     }
 
@@ -142,14 +147,23 @@ impl Project {
             Some(id) => Err(crate::Error::UnknownVersionRow {
                 id: id.clone(),
                 table: self.version_table.name.clone(),
-                locations: self
-                    .version_locations
-                    .iter()
-                    .map(|p| absolute(p).display().to_string())
-                    .collect::<Vec<_>>()
-                    .join(", "),
+                locations: self.locations_for_messages(),
             }),
         }
+    }
+
+    /// The version locations as messages name them: absolute paths, or the paths an embedded
+    /// set was compiled from.
+    fn locations_for_messages(&self) -> String {
+        let shown: Vec<String> = self
+            .version_locations
+            .iter()
+            .map(|p| match self.embedded {
+                true => format!("the embedded {}", p.display()),
+                false => absolute(p).display().to_string(),
+            })
+            .collect();
+        shown.join(", ")
     }
 
     /// `lock_timeout` in seconds (default five minutes).

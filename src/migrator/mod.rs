@@ -7,6 +7,7 @@
 //! call, so that a long-lived `Migrator` sees the scripts as they are.
 
 mod connection;
+mod guard;
 
 use std::io::Write;
 use std::sync::OnceLock;
@@ -22,6 +23,7 @@ use crate::script::{Checksums, ScriptSource};
 use crate::{Dialect, Result};
 
 pub use connection::DbRef;
+pub use guard::VerifyError;
 
 /// A progress callback: each [`Event`] of a run, as it happens.
 type Observer = Box<dyn Fn(&Event<'_>) + Send + Sync>;

@@ -189,3 +189,20 @@ fn an_embedded_history_migrates_with_no_scripts_on_disk() {
         assert!(tables.iter().any(|t| t == table), "{table}: {tables:?}");
     }
 }
+
+#[test]
+fn an_unknown_version_row_names_the_embedded_location() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("app.db");
+    let url = format!("sqlite:///{}", db.display());
+    let migrator = Migrator::new(&BACKEND);
+    migrator.upgrade(&url, "head").unwrap();
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    conn.execute("UPDATE alembic_version SET version_num = 'abc'", [])
+        .unwrap();
+    let err = migrator.upgrade(&url, "head").unwrap_err().to_string();
+    assert!(
+        err.contains("no script in the embedded backend/alembic/versions has that id"),
+        "{err}"
+    );
+}

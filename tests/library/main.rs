@@ -5,5 +5,6 @@
 mod pg;
 
 mod connections;
+mod guard;
 mod rebuild;
 mod services;

@@ -165,3 +165,25 @@ fn a_service_refuses_to_start_on_a_database_it_cannot_migrate() {
     assert!(err.starts_with("FAILED: "), "{err}");
     assert_eq!(err.lines().count(), 1, "{err}");
 }
+
+#[test]
+fn the_service_refuses_to_start_on_a_database_a_newer_build_migrated() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("app.db");
+    stdout(&run("service", &["sqlite:///./app.db"], dir.path()));
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    conn.execute(
+        "UPDATE alembic_version SET version_num = 'f00000000001'",
+        [],
+    )
+    .unwrap();
+    drop(conn);
+    let out = run("service", &["sqlite:///./app.db"], dir.path());
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        stderr(&out),
+        "FAILED: the database is at revision f00000000001 that this history doesn't have: \
+         a newer build or another branch migrated it\n"
+    );
+    assert_eq!(sqlite_versions(&db), ["f00000000001"]);
+}
