@@ -11,6 +11,7 @@ mod compat;
 mod concurrency;
 mod crash;
 mod errors;
+mod golden;
 mod inspect;
 mod lock;
 mod offline;
