@@ -378,7 +378,11 @@ fn long_child(constraints: bool) -> String {
 // the server gave.
 engine_test!(unnamed_constraints_with_truncated_names, |p| {
     let both = format!("{LONG_PARENT}\n\n{}", long_child(true));
-    p.script("a1", "", "long names", &both, Some("DROP TABLE a_table_with_a_rather_long_name_for_truncation;\nDROP TABLE parent_table_with_a_long_name_for_truncation;"));
+    p.script("a1")
+        .message("long names")
+        .upgrade(&both)
+        .downgrade("DROP TABLE a_table_with_a_rather_long_name_for_truncation;\nDROP TABLE parent_table_with_a_long_name_for_truncation;")
+        .write();
     p.alembic(&["upgrade", "head"]).ok();
     if p.engine == Engine::Postgres {
         let mut names = p.query_column(&format!(

@@ -134,13 +134,12 @@ fn malformed_scripts() {
 #[test]
 fn a_migration_that_fails_is_rolled_back() {
     let p = applied(Engine::Sqlite);
-    p.script(
-        "0bad00000009",
-        "1975ea83b712",
-        "broken",
-        "CREATE TABLE half (id INTEGER);\nINSERT INTO half VALUES (1);\nCREATE TABLE half (id INTEGER);",
-        Some("DROP TABLE half;"),
-    );
+    p.script("0bad00000009")
+        .down_revision("1975ea83b712")
+        .message("broken")
+        .upgrade("CREATE TABLE half (id INTEGER);\nINSERT INTO half VALUES (1);\nCREATE TABLE half (id INTEGER);")
+        .downgrade("DROP TABLE half;")
+        .write();
     let before = (p.version_rows(), p.tables());
     let msg = p.normalize(&p.alembic(&["upgrade", "head"]).failed());
     assert_eq!(msg, "$DIR/migrations/versions/0bad00000009.sql:11: table half already exists in CREATE TABLE half (id INTEGER) at offset 13 (revision 0bad00000009; this migration was rolled back; the last one applied was upgrade 27c6a30d7c24 -> 1975ea83b712)");
@@ -424,15 +423,16 @@ fn a_full_disk() {
     p.linear();
     // A migration that writes about 100 KiB: room enough on an empty 256 KiB tmpfs, not on a
     // full one.
-    p.script(
-        "0b1900000004",
-        "1975ea83b712",
-        "big",
-        "CREATE TABLE big (id INTEGER PRIMARY KEY, pad TEXT);\n\
+    p.script("0b1900000004")
+        .down_revision("1975ea83b712")
+        .message("big")
+        .upgrade(
+            "CREATE TABLE big (id INTEGER PRIMARY KEY, pad TEXT);\n\
          WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 500)\n\
          INSERT INTO big SELECT i, printf('%.200c', 'x') FROM n;",
-        Some("DROP TABLE big;"),
-    );
+        )
+        .downgrade("DROP TABLE big;")
+        .write();
     match Tmpfs::mount("256k") {
         Some(fs) => {
             let db = fs.dir.path().join("full.db");

@@ -128,7 +128,11 @@ fn exit_status_tells_an_answer_from_a_failure() {
         .answered_no()
         .starts_with("New upgrade operations detected"));
     // The same commands, unable to answer: exit 1.
-    p.script("bad0bad0", "ffff0000", "orphan", "", Some(""));
+    p.script("bad0bad0")
+        .down_revision("ffff0000")
+        .message("orphan")
+        .downgrade("")
+        .write();
     for args in [&["pending", "--check"][..], &["verify"], &["check"]] {
         assert!(p.alembic(args).failed().contains("ffff0000"), "{args:?}");
     }

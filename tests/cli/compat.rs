@@ -5,16 +5,18 @@ use crate::support::{Engine, Project};
 
 /// aaaa is a branch point whose children are a head and a merge point (aaaa + bbbb).
 fn branch_into_a_merge(p: &Project) {
-    p.script("aaaa00000001", "", "a", "", Some(""));
-    p.script("bbbb00000002", "", "b", "", Some(""));
-    p.script(
-        "cccc00000003",
-        "aaaa00000001, bbbb00000002",
-        "merge",
-        "",
-        Some(""),
-    );
-    p.script("dddd00000004", "aaaa00000001", "d", "", Some(""));
+    p.script("aaaa00000001").message("a").downgrade("").write();
+    p.script("bbbb00000002").message("b").downgrade("").write();
+    p.script("cccc00000003")
+        .down_revision("aaaa00000001, bbbb00000002")
+        .message("merge")
+        .downgrade("")
+        .write();
+    p.script("dddd00000004")
+        .down_revision("aaaa00000001")
+        .message("d")
+        .downgrade("")
+        .write();
 }
 
 #[test]

@@ -50,13 +50,15 @@ fn project(engine: Engine) -> Project {
     });
     for n in 1..=MIGRATIONS {
         let down = if n == 1 { String::new() } else { rev(n - 1) };
-        p.script(
-            &rev(n),
-            &down,
-            &format!("step {n}"),
-            &format!("CREATE TABLE k_{n} (id INTEGER);\n{}", log_insert(n, "up")),
-            Some(&format!("DROP TABLE k_{n};\n{}", log_insert(n, "down"))),
-        );
+        p.script(&rev(n))
+            .down_revision(&down)
+            .message(&format!("step {n}"))
+            .upgrade(&format!(
+                "CREATE TABLE k_{n} (id INTEGER);\n{}",
+                log_insert(n, "up")
+            ))
+            .downgrade(&format!("DROP TABLE k_{n};\n{}", log_insert(n, "down")))
+            .write();
     }
     p
 }

@@ -44,16 +44,15 @@ fn project(engine: Engine) -> Project {
     p.write_ini("lock_timeout = 120");
     for n in 1..=MIGRATIONS {
         let down = if n == 1 { String::new() } else { rev(n - 1) };
-        p.script(
-            &rev(n),
-            &down,
-            &format!("create {}", table(n)),
-            &format!(
+        p.script(&rev(n))
+            .down_revision(&down)
+            .message(&format!("create {}", table(n)))
+            .upgrade(&format!(
                 "CREATE TABLE {} (id INTEGER PRIMARY KEY, note VARCHAR(20));",
                 table(n)
-            ),
-            Some(&format!("DROP TABLE {};", table(n))),
-        );
+            ))
+            .downgrade(&format!("DROP TABLE {};", table(n)))
+            .write();
     }
     p
 }

@@ -48,8 +48,16 @@ fn duplicate_revision_id() {
 #[test]
 fn cycle() {
     let p = Project::new(Engine::Sqlite);
-    p.script("aaaa", "bbbb", "a", "", Some(""));
-    p.script("bbbb", "aaaa", "b", "", Some(""));
+    p.script("aaaa")
+        .down_revision("bbbb")
+        .message("a")
+        .downgrade("")
+        .write();
+    p.script("bbbb")
+        .down_revision("aaaa")
+        .message("b")
+        .downgrade("")
+        .write();
     let msg = fails(&p, &["history"]);
     assert!(msg.contains("ycle"), "{msg}");
 }
@@ -57,7 +65,11 @@ fn cycle() {
 #[test]
 fn missing_parent() {
     let p = Project::new(Engine::Sqlite);
-    p.script("aaaa1111", "ffff9999", "a", "", Some(""));
+    p.script("aaaa1111")
+        .down_revision("ffff9999")
+        .message("a")
+        .downgrade("")
+        .write();
     let msg = fails(&p, &["upgrade", "head"]);
     assert!(
         msg.contains("ffff9999") && msg.contains("aaaa1111"),
@@ -68,8 +80,15 @@ fn missing_parent() {
 #[test]
 fn ambiguous_prefix_names_the_choices() {
     let p = Project::new(Engine::Sqlite);
-    p.script("2b2b2b2b0001", "", "one", "", Some(""));
-    p.script("2b2b2b2b0002", "2b2b2b2b0001", "two", "", Some(""));
+    p.script("2b2b2b2b0001")
+        .message("one")
+        .downgrade("")
+        .write();
+    p.script("2b2b2b2b0002")
+        .down_revision("2b2b2b2b0001")
+        .message("two")
+        .downgrade("")
+        .write();
     let msg = fails(&p, &["upgrade", "2b2b"]);
     assert!(
         msg.contains("2b2b2b2b0001") && msg.contains("2b2b2b2b0002"),

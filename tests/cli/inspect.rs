@@ -3,43 +3,32 @@
 use crate::support::{Engine, Project};
 
 fn a3(p: &Project) {
-    p.script_with("1a1a1a1a0001", "", "main", "", "main one", "", Some(""));
-    p.script_with(
-        "1a1a1a1a0002",
-        "1a1a1a1a0001",
-        "",
-        "",
-        "main two",
-        "",
-        Some(""),
-    );
-    p.script_with(
-        "1a1a1a1a0003",
-        "1a1a1a1a0002",
-        "",
-        "2b2b2b2b0001",
-        "main three uses net",
-        "",
-        Some(""),
-    );
-    p.script_with(
-        "2b2b2b2b0001",
-        "",
-        "networking",
-        "",
-        "networking",
-        "",
-        Some(""),
-    );
-    p.script_with(
-        "2b2b2b2b0002",
-        "2b2b2b2b0001",
-        "",
-        "",
-        "net two",
-        "",
-        Some(""),
-    );
+    p.script("1a1a1a1a0001")
+        .branch_labels("main")
+        .message("main one")
+        .downgrade("")
+        .write();
+    p.script("1a1a1a1a0002")
+        .down_revision("1a1a1a1a0001")
+        .message("main two")
+        .downgrade("")
+        .write();
+    p.script("1a1a1a1a0003")
+        .down_revision("1a1a1a1a0002")
+        .depends_on("2b2b2b2b0001")
+        .message("main three uses net")
+        .downgrade("")
+        .write();
+    p.script("2b2b2b2b0001")
+        .branch_labels("networking")
+        .message("networking")
+        .downgrade("")
+        .write();
+    p.script("2b2b2b2b0002")
+        .down_revision("2b2b2b2b0001")
+        .message("net two")
+        .downgrade("")
+        .write();
 }
 
 #[test]

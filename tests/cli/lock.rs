@@ -41,21 +41,18 @@ fn wait_until(first: &mut Child, mut held: impl FnMut() -> bool) {
 
 engine_test!(a_second_run_waits_for_the_lock_then_times_out, |p| {
     p.write_ini("lock_timeout = 0.5");
-    p.script(
-        "10c0000001",
-        "",
-        "setup",
-        "CREATE TABLE blocker (id INTEGER);",
-        Some("DROP TABLE blocker;"),
-    );
+    p.script("10c0000001")
+        .message("setup")
+        .upgrade("CREATE TABLE blocker (id INTEGER);")
+        .downgrade("DROP TABLE blocker;")
+        .write();
     p.alembic(&["upgrade", "head"]).ok();
-    p.script(
-        "10c0000002",
-        "10c0000001",
-        "reads the blocker",
-        "CREATE TABLE after_wait (id INTEGER);\nINSERT INTO blocker VALUES (1);",
-        Some("DROP TABLE after_wait;"),
-    );
+    p.script("10c0000002")
+        .down_revision("10c0000001")
+        .message("reads the blocker")
+        .upgrade("CREATE TABLE after_wait (id INTEGER);\nINSERT INTO blocker VALUES (1);")
+        .downgrade("DROP TABLE after_wait;")
+        .write();
 
     // Probing the SQLite lock opens the database file; it must stay open until the stall ends,
     // because closing any descriptor of a file drops all of this process's SQLite locks on it.

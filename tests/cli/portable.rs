@@ -27,7 +27,11 @@ fn a_lone_integer_key_is_assigned_on_both_engines() {
     let mut schemas = Vec::new();
     for engine in [Engine::Sqlite, Engine::Postgres] {
         let p = Project::new(engine);
-        p.script("a1", "", "items", ITEMS, Some("DROP TABLE items;"));
+        p.script("a1")
+            .message("items")
+            .upgrade(ITEMS)
+            .downgrade("DROP TABLE items;")
+            .write();
         p.alembic(&["upgrade", "head"]).ok();
         p.execute("INSERT INTO items (name) VALUES ('x'); INSERT INTO items (name) VALUES ('y');");
         assert_eq!(
@@ -51,7 +55,11 @@ fn a_lone_integer_key_is_assigned_on_both_engines() {
     assert_eq!(schemas[0], schemas[1]);
     // The SQL for PostgreSQL says so.
     let p = Project::new(Engine::Sqlite);
-    p.script("a1", "", "items", ITEMS, Some("DROP TABLE items;"));
+    p.script("a1")
+        .message("items")
+        .upgrade(ITEMS)
+        .downgrade("DROP TABLE items;")
+        .write();
     let sql = p
         .alembic(&["-x", "url=postgresql://u@localhost/db", "upgrade", "--sql"])
         .ok()
@@ -71,7 +79,11 @@ fn a_lone_integer_key_is_assigned_on_both_engines() {
 fn a_key_made_without_identity_is_left_to_a_migration() {
     let p = Project::new(Engine::Postgres);
     let old = format!("-- +upgrade postgresql\n{ITEMS}\n-- +upgrade sqlite\n{ITEMS}");
-    p.script("a1", "", "items", &old, Some("DROP TABLE items;"));
+    p.script("a1")
+        .message("items")
+        .upgrade(&old)
+        .downgrade("DROP TABLE items;")
+        .write();
     p.alembic(&["upgrade", "head"]).ok();
     p.execute("INSERT INTO items (id, name) VALUES (1, 'x'), (2, 'y')");
     std::fs::write(p.path("models.sql"), ITEMS).expect("models");
@@ -100,7 +112,11 @@ fn a_key_made_without_identity_is_left_to_a_migration() {
     p.alembic(&["downgrade", "-1"]).ok();
     // The same script is a no-op on SQLite, where the rowid always assigned the key.
     let s = Project::new(Engine::Sqlite);
-    s.script("a1", "", "items", ITEMS, Some("DROP TABLE items;"));
+    s.script("a1")
+        .message("items")
+        .upgrade(ITEMS)
+        .downgrade("DROP TABLE items;")
+        .write();
     std::fs::copy(p.versions().join("b2.sql"), s.versions().join("b2.sql")).expect("copy");
     s.alembic(&["upgrade", "head"]).ok();
     s.alembic(&["downgrade", "base"]).ok();
@@ -112,7 +128,11 @@ fn check_warns_once_per_kind_where_the_engines_differ() {
         let p = Project::new(engine);
         let sql =
             "CREATE TABLE notes (id INTEGER PRIMARY KEY, title VARCHAR(20), body VARCHAR(200));";
-        p.script("a1", "", "notes", sql, Some("DROP TABLE notes;"));
+        p.script("a1")
+            .message("notes")
+            .upgrade(sql)
+            .downgrade("DROP TABLE notes;")
+            .write();
         p.alembic(&["upgrade", "head"]).ok();
         std::fs::write(p.path("models.sql"), sql).expect("models");
         let run = p.alembic(&["check"]).ok();
@@ -370,7 +390,12 @@ mod random_histories {
             } else {
                 format!("r{}", i - 1)
             };
-            p.script(&format!("r{i}"), &parent, "step", up, Some(back));
+            p.script(&format!("r{i}"))
+                .down_revision(&parent)
+                .message("step")
+                .upgrade(up)
+                .downgrade(back)
+                .write();
             down = back.clone();
         }
         let _ = down;

@@ -28,13 +28,12 @@ fn version_table_schema_puts_the_table_there() {
 fn no_transaction_sections_can_create_indexes_concurrently() {
     let p = Project::new(Engine::Postgres);
     p.linear();
-    p.script(
-        "5c0000000004",
-        "1975ea83b712",
-        "concurrent index",
-        "CREATE INDEX CONCURRENTLY ix_account_date ON account (last_transaction_date);",
-        Some("DROP INDEX CONCURRENTLY ix_account_date;"),
-    );
+    p.script("5c0000000004")
+        .down_revision("1975ea83b712")
+        .message("concurrent index")
+        .upgrade("CREATE INDEX CONCURRENTLY ix_account_date ON account (last_transaction_date);")
+        .downgrade("DROP INDEX CONCURRENTLY ix_account_date;")
+        .write();
     // Without `no-transaction`, PostgreSQL refuses, and the migration is rolled back.
     let msg = p.alembic(&["upgrade", "head"]).failed();
     assert!(

@@ -149,13 +149,11 @@ fn invalid_python_fails_with_its_file_and_line() {
 #[test]
 fn a_py_revision_body_is_refused_before_anything_runs() {
     let p = Project::new(Engine::Sqlite);
-    p.script(
-        "s0",
-        "",
-        "plain sql",
-        "CREATE TABLE s (id INTEGER);",
-        Some("DROP TABLE s;"),
-    );
+    p.script("s0")
+        .message("plain sql")
+        .upgrade("CREATE TABLE s (id INTEGER);")
+        .downgrade("DROP TABLE s;")
+        .write();
     write(
         &p,
         "a1_base.py",

@@ -23,11 +23,10 @@ fn introspect(p: &Project) -> Schema {
 
 /// A history that uses every operation the layer supports, written once for both engines.
 fn portable_history(p: &Project) {
-    p.script(
-        "a1",
-        "",
-        "tables, keys and indexes",
-        "CREATE TABLE collections (
+    p.script("a1")
+        .message("tables, keys and indexes")
+        .upgrade(
+            "CREATE TABLE collections (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     name VARCHAR(200) NOT NULL,
     created_at TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP,
@@ -53,43 +52,45 @@ CREATE TABLE documents (
 );
 CREATE INDEX ix_documents_collection_id ON documents (collection_id);
 CREATE UNIQUE INDEX uq_documents_title ON documents (collection_id, title) WHERE flag = false;",
-        Some("DROP TABLE documents;\nDROP TABLE collections;"),
-    );
-    p.script(
-        "b2",
-        "a1",
-        "in-place alterations",
-        "ALTER TABLE documents ADD COLUMN word_count INTEGER NOT NULL DEFAULT 0;
+        )
+        .downgrade("DROP TABLE documents;\nDROP TABLE collections;")
+        .write();
+    p.script("b2")
+        .down_revision("a1")
+        .message("in-place alterations")
+        .upgrade(
+            "ALTER TABLE documents ADD COLUMN word_count INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE documents RENAME COLUMN note TO summary;
 ALTER TABLE collections RENAME TO libraries;",
-        Some(
+        )
+        .downgrade(
             "ALTER TABLE libraries RENAME TO collections;
 ALTER TABLE documents RENAME COLUMN summary TO note;
 ALTER TABLE documents DROP COLUMN word_count;",
-        ),
-    );
-    p.script(
-        "c3",
-        "b2",
-        "alterations SQLite rebuilds",
-        "ALTER TABLE documents ALTER COLUMN title TYPE TEXT;
+        )
+        .write();
+    p.script("c3")
+        .down_revision("b2")
+        .message("alterations SQLite rebuilds")
+        .upgrade(
+            "ALTER TABLE documents ALTER COLUMN title TYPE TEXT;
 ALTER TABLE documents ALTER COLUMN summary SET DEFAULT 'none';
 ALTER TABLE documents ALTER COLUMN score SET NOT NULL;
 ALTER TABLE documents ADD CONSTRAINT ck_documents_score CHECK (score >= 0);
 ALTER TABLE documents ADD CONSTRAINT uq_documents_uid UNIQUE (uid);",
-        Some(
+        )
+        .downgrade(
             "ALTER TABLE documents DROP CONSTRAINT uq_documents_uid;
 ALTER TABLE documents DROP CONSTRAINT ck_documents_score;
 ALTER TABLE documents ALTER COLUMN score DROP NOT NULL;
 ALTER TABLE documents ALTER COLUMN summary DROP DEFAULT;
 ALTER TABLE documents ALTER COLUMN title TYPE VARCHAR(500);",
-        ),
-    );
-    p.script(
-        "d4",
-        "c3",
-        "serials, composite keys, expression index, drops",
-        "CREATE TABLE tags (id SERIAL PRIMARY KEY, name VARCHAR(64) NOT NULL);
+        )
+        .write();
+    p.script("d4")
+        .down_revision("c3")
+        .message("serials, composite keys, expression index, drops")
+        .upgrade("CREATE TABLE tags (id SERIAL PRIMARY KEY, name VARCHAR(64) NOT NULL);
 CREATE TABLE document_tags (
     document_id INTEGER NOT NULL,
     tag_id INTEGER NOT NULL,
@@ -100,15 +101,15 @@ ALTER TABLE document_tags ADD CONSTRAINT fk_document_tags_document FOREIGN KEY (
 CREATE INDEX ix_tags_lower_name ON tags (lower(name));
 ALTER TABLE documents DROP COLUMN day;
 ALTER TABLE documents DROP COLUMN big;
-ALTER TABLE document_tags DROP CONSTRAINT fk_document_tags_tag;",
-        Some(
+ALTER TABLE document_tags DROP CONSTRAINT fk_document_tags_tag;")
+        .downgrade(
             "ALTER TABLE documents ADD COLUMN big BIGINT;
 ALTER TABLE documents ADD COLUMN day DATE;
 DROP INDEX ix_tags_lower_name;
 DROP TABLE document_tags;
 DROP TABLE tags;",
-        ),
-    );
+        )
+        .write();
 }
 
 #[test]
@@ -158,20 +159,18 @@ fn raw_script(p: &Project, rev: &str, down: &str, sections: &str) {
 #[test]
 fn sqlite_rebuild_keeps_rows_indexes_triggers_views_and_foreign_keys() {
     let p = Project::new(Engine::Sqlite);
-    p.script(
-        "a1",
-        "",
-        "parent and child",
-        "CREATE TABLE parent (id INTEGER PRIMARY KEY AUTOINCREMENT, name VARCHAR(20) NOT NULL);
+    p.script("a1")
+        .message("parent and child")
+        .upgrade("CREATE TABLE parent (id INTEGER PRIMARY KEY AUTOINCREMENT, name VARCHAR(20) NOT NULL);
 CREATE TABLE child (id INTEGER PRIMARY KEY, parent_id INTEGER REFERENCES parent (id) ON DELETE CASCADE);
 CREATE INDEX ix_parent_name ON parent (name);
 CREATE TABLE audit (what TEXT);
 CREATE TRIGGER parent_audit AFTER INSERT ON parent BEGIN INSERT INTO audit VALUES (NEW.name); END;
 CREATE VIEW parent_names AS SELECT name FROM parent;
 INSERT INTO parent (name) VALUES ('a'), ('b');
-INSERT INTO child (parent_id) VALUES (1), (2), (2);",
-        Some("DROP VIEW parent_names;\nDROP TABLE audit;\nDROP TABLE child;\nDROP TABLE parent;"),
-    );
+INSERT INTO child (parent_id) VALUES (1), (2), (2);")
+        .downgrade("DROP VIEW parent_names;\nDROP TABLE audit;\nDROP TABLE child;\nDROP TABLE parent;")
+        .write();
     // Foreign keys on, on the tool's own connection: a rebuild that left them on would cascade
     // the DROP of `parent` into `child`.
     raw_script(
@@ -180,13 +179,12 @@ INSERT INTO child (parent_id) VALUES (1), (2), (2);",
         "a1",
         "-- +upgrade sqlite no-transaction\nPRAGMA foreign_keys = ON;\n\n-- +downgrade\n",
     );
-    p.script(
-        "c3",
-        "b2",
-        "widen the name",
-        "ALTER TABLE parent ALTER COLUMN name TYPE TEXT;\nALTER TABLE parent ALTER COLUMN name SET DEFAULT 'x';",
-        Some("ALTER TABLE parent ALTER COLUMN name DROP DEFAULT;"),
-    );
+    p.script("c3")
+        .down_revision("b2")
+        .message("widen the name")
+        .upgrade("ALTER TABLE parent ALTER COLUMN name TYPE TEXT;\nALTER TABLE parent ALTER COLUMN name SET DEFAULT 'x';")
+        .downgrade("ALTER TABLE parent ALTER COLUMN name DROP DEFAULT;")
+        .write();
     p.alembic(&["upgrade", "head"]).ok();
     assert_eq!(
         p.query_column("SELECT name FROM parent ORDER BY id"),
@@ -223,23 +221,22 @@ INSERT INTO child (parent_id) VALUES (1), (2), (2);",
 #[test]
 fn sqlite_rebuild_that_breaks_a_foreign_key_rolls_back() {
     let p = Project::new(Engine::Sqlite);
-    p.script(
-        "a1",
-        "",
-        "orphans",
-        "CREATE TABLE parent (id INTEGER PRIMARY KEY);
+    p.script("a1")
+        .message("orphans")
+        .upgrade(
+            "CREATE TABLE parent (id INTEGER PRIMARY KEY);
 CREATE TABLE child (id INTEGER PRIMARY KEY, parent_id INTEGER);
 INSERT INTO parent VALUES (1);
 INSERT INTO child VALUES (1, 1), (2, 7);",
-        Some("DROP TABLE child;\nDROP TABLE parent;"),
-    );
-    p.script(
-        "b2",
-        "a1",
-        "add the missing key",
-        "ALTER TABLE child ADD CONSTRAINT fk_child_parent FOREIGN KEY (parent_id) REFERENCES parent (id);",
-        Some("ALTER TABLE child DROP CONSTRAINT fk_child_parent;"),
-    );
+        )
+        .downgrade("DROP TABLE child;\nDROP TABLE parent;")
+        .write();
+    p.script("b2")
+        .down_revision("a1")
+        .message("add the missing key")
+        .upgrade("ALTER TABLE child ADD CONSTRAINT fk_child_parent FOREIGN KEY (parent_id) REFERENCES parent (id);")
+        .downgrade("ALTER TABLE child DROP CONSTRAINT fk_child_parent;")
+        .write();
     let msg = p.alembic(&["upgrade", "head"]).failed();
     assert_eq!(
         p.normalize(&msg),
@@ -259,20 +256,17 @@ INSERT INTO child VALUES (1, 1), (2, 7);",
 fn offline_sql_shows_the_rebuild_for_sqlite_and_the_alter_for_postgresql() {
     let lite = Project::new(Engine::Sqlite);
     let script = |p: &Project| {
-        p.script(
-            "a1",
-            "",
-            "t",
-            "CREATE TABLE t (id INTEGER PRIMARY KEY AUTOINCREMENT, n VARCHAR(5));\nCREATE INDEX ix_t_n ON t (n);",
-            Some("DROP TABLE t;"),
-        );
-        p.script(
-            "b2",
-            "a1",
-            "widen",
-            "ALTER TABLE t ALTER COLUMN n TYPE TEXT;",
-            Some("ALTER TABLE t ALTER COLUMN n TYPE VARCHAR(5);"),
-        );
+        p.script("a1")
+            .message("t")
+            .upgrade("CREATE TABLE t (id INTEGER PRIMARY KEY AUTOINCREMENT, n VARCHAR(5));\nCREATE INDEX ix_t_n ON t (n);")
+            .downgrade("DROP TABLE t;")
+            .write();
+        p.script("b2")
+            .down_revision("a1")
+            .message("widen")
+            .upgrade("ALTER TABLE t ALTER COLUMN n TYPE TEXT;")
+            .downgrade("ALTER TABLE t ALTER COLUMN n TYPE VARCHAR(5);")
+            .write();
     };
     script(&lite);
     // From a1: the model of `t` comes from replaying a1.
@@ -316,13 +310,11 @@ PRAGMA foreign_key_check(t);\n\n"
 #[test]
 fn engine_only_clauses_fail_clearly_on_the_other_engine() {
     let p = Project::new(Engine::Postgres);
-    p.script(
-        "a1",
-        "",
-        "sqlite only",
-        "CREATE TABLE t (id INTEGER PRIMARY KEY) WITHOUT ROWID;",
-        Some("DROP TABLE t;"),
-    );
+    p.script("a1")
+        .message("sqlite only")
+        .upgrade("CREATE TABLE t (id INTEGER PRIMARY KEY) WITHOUT ROWID;")
+        .downgrade("DROP TABLE t;")
+        .write();
     let msg = p.alembic(&["upgrade", "head"]).failed();
     assert!(
         p.normalize(&msg).starts_with(

@@ -138,13 +138,11 @@ fn a_url_where_clap_expects_something_else_is_not_quoted_back() {
 crate::engine_test!(
     raiseerr_adds_the_drivers_words_under_a_failed_statement,
     |p| {
-        p.script(
-            "aaaa0001",
-            "",
-            "one",
-            "CREATE TABLE a (id INTEGER);\nINSERT INTO nope VALUES (1);",
-            Some("DROP TABLE a;"),
-        );
+        p.script("aaaa0001")
+            .message("one")
+            .upgrade("CREATE TABLE a (id INTEGER);\nINSERT INTO nope VALUES (1);")
+            .downgrade("DROP TABLE a;")
+            .write();
         let plain = p.alembic(&["upgrade", "head"]);
         assert!(!plain.stderr.contains("caused by:"), "{}", plain.stderr);
         let message = plain.failed();

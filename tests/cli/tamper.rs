@@ -59,13 +59,12 @@ engine_test!(each_step_records_its_checksum_in_its_transaction, |p| {
     assert_eq!(history(p).len(), 4);
     // A migration that fails leaves no history row behind: it shares the rolled-back
     // transaction.
-    p.script(
-        "0bad00000004",
-        "1975ea83b712",
-        "broken",
-        "CREATE TABLE t4 (id INTEGER);\nINSERT INTO no_such_table VALUES (1);",
-        Some("DROP TABLE t4;"),
-    );
+    p.script("0bad00000004")
+        .down_revision("1975ea83b712")
+        .message("broken")
+        .upgrade("CREATE TABLE t4 (id INTEGER);\nINSERT INTO no_such_table VALUES (1);")
+        .downgrade("DROP TABLE t4;")
+        .write();
     p.alembic(&["upgrade", "head"]).failed();
     assert_eq!(history(p).len(), 4);
     assert_eq!(p.version_rows(), ["1975ea83b712"]);
@@ -160,13 +159,14 @@ engine_test!(a_user_table_named_like_the_history_table_is_refused, |p| {
     );
     assert!(!p.tables().contains(&"account".to_string()));
     p.execute("DROP TABLE alembic_version_history");
-    p.script(
-        "f00d",
-        "1975ea83b712",
-        "clash",
-        "CREATE TABLE notes (id INTEGER);\nCREATE TABLE alembic_version_history (id INTEGER);",
-        Some("DROP TABLE alembic_version_history;"),
-    );
+    p.script("f00d")
+        .down_revision("1975ea83b712")
+        .message("clash")
+        .upgrade(
+            "CREATE TABLE notes (id INTEGER);\nCREATE TABLE alembic_version_history (id INTEGER);",
+        )
+        .downgrade("DROP TABLE alembic_version_history;")
+        .write();
     let msg = p.normalize(&p.alembic(&["upgrade", "head"]).failed());
     assert_eq!(
         msg,

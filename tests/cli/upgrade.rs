@@ -55,13 +55,12 @@ engine_test!(downgrade_base_keeps_the_version_table, |p| {
 
 engine_test!(a_failing_migration_leaves_nothing_behind, |p| {
     p.linear();
-    p.script(
-        "2bad00000004",
-        "1975ea83b712",
-        "breaks halfway",
-        "CREATE TABLE half (id INTEGER);\nCREATE INDEX ix_half ON half (id);\nINSERT INTO no_such_table VALUES (1);",
-        Some("DROP TABLE half;"),
-    );
+    p.script("2bad00000004")
+        .down_revision("1975ea83b712")
+        .message("breaks halfway")
+        .upgrade("CREATE TABLE half (id INTEGER);\nCREATE INDEX ix_half ON half (id);\nINSERT INTO no_such_table VALUES (1);")
+        .downgrade("DROP TABLE half;")
+        .write();
     let run = p.alembic(&["upgrade", "head"]);
     assert_run!(p, "upgrade_head", run);
     let msg = run.failed();
@@ -76,13 +75,11 @@ engine_test!(
     an_irreversible_revision_stops_a_downgrade_before_it_starts,
     |p| {
         p.linear();
-        p.script(
-            "4444aaaa0004",
-            "1975ea83b712",
-            "one way",
-            "CREATE TABLE t4 (id INTEGER);",
-            None,
-        );
+        p.script("4444aaaa0004")
+            .down_revision("1975ea83b712")
+            .message("one way")
+            .upgrade("CREATE TABLE t4 (id INTEGER);")
+            .write();
         p.alembic(&["upgrade", "head"]).ok();
         let run = p.alembic(&["downgrade", "base"]);
         assert_run!(p, "downgrade_base", run);
@@ -122,21 +119,18 @@ engine_test!(branches_upgrade_merge_and_downgrade_one_branch, |p| {
 engine_test!(concurrent_upgrades_apply_each_migration_once, |p| {
     // Each migration inserts a row; applying one twice would double it or fail. Which run
     // applies what is up to the lock, so the output is checked by count, not by snapshot.
-    p.script(
-        "c0000001",
-        "",
-        "one",
-        "CREATE TABLE log (n INTEGER);\nINSERT INTO log VALUES (1);",
-        Some("DROP TABLE log;"),
-    );
+    p.script("c0000001")
+        .message("one")
+        .upgrade("CREATE TABLE log (n INTEGER);\nINSERT INTO log VALUES (1);")
+        .downgrade("DROP TABLE log;")
+        .write();
     for i in 2..=6 {
-        p.script(
-            &format!("c000000{i}"),
-            &format!("c000000{}", i - 1),
-            "next",
-            &format!("INSERT INTO log VALUES ({i});"),
-            Some(&format!("DELETE FROM log WHERE n = {i};")),
-        );
+        p.script(&format!("c000000{i}"))
+            .down_revision(&format!("c000000{}", i - 1))
+            .message("next")
+            .upgrade(&format!("INSERT INTO log VALUES ({i});"))
+            .downgrade(&format!("DELETE FROM log WHERE n = {i};"))
+            .write();
     }
     let dir = p.dir.path().to_path_buf();
     let handles: Vec<_> = (0..8)

@@ -133,37 +133,19 @@ impl Project {
         self.path("migrations/versions")
     }
 
-    /// Writes a revision script; `down` is comma-separated, `downgrade` None = irreversible.
-    pub fn script(
-        &self,
-        rev: &str,
-        down: &str,
-        message: &str,
-        upgrade: &str,
-        downgrade: Option<&str>,
-    ) {
-        self.script_with(rev, down, "", "", message, upgrade, downgrade);
-    }
-
-    /// Like [`Project::script`] with branch labels and depends_on.
-    #[allow(clippy::too_many_arguments)]
-    pub fn script_with(
-        &self,
-        rev: &str,
-        down: &str,
-        labels: &str,
-        depends_on: &str,
-        message: &str,
-        upgrade: &str,
-        downgrade: Option<&str>,
-    ) {
-        let mut text = format!(
-            "-- revision: {rev}\n-- down_revision: {down}\n-- branch_labels: {labels}\n-- depends_on: {depends_on}\n-- message: {message}\n-- create_date: 2026-11-24 05:53:53.500615\n\n-- +upgrade\n{upgrade}\n"
-        );
-        if let Some(down) = downgrade {
-            text.push_str(&format!("\n-- +downgrade\n{down}\n"));
+    /// A revision script to write: `p.script("ae10").message("…").upgrade("…").write()`.
+    /// Without [`Script::downgrade`] the script has no downgrade section (irreversible).
+    pub fn script<'p>(&'p self, rev: &str) -> Script<'p> {
+        Script {
+            project: self,
+            rev: rev.to_string(),
+            down_revision: String::new(),
+            branch_labels: String::new(),
+            depends_on: String::new(),
+            message: String::new(),
+            upgrade: String::new(),
+            downgrade: None,
         }
-        std::fs::write(self.versions().join(format!("{rev}.sql")), text).expect("write script");
     }
 
     /// Runs the binary in the project directory.
@@ -253,68 +235,125 @@ impl Project {
 
     /// The a1 fixture: three linear revisions (account table, a column, an index).
     pub fn linear(&self) {
-        self.script(
-            "ae1027a6acf",
-            "",
-            "create account table",
-            "CREATE TABLE account (\n    id INTEGER PRIMARY KEY,\n    name VARCHAR(50) NOT NULL\n);",
-            Some("DROP TABLE account;"),
-        );
-        self.script(
-            "27c6a30d7c24",
-            "ae1027a6acf",
-            "Add a column",
-            "ALTER TABLE account ADD COLUMN last_transaction_date TIMESTAMP;",
-            Some("ALTER TABLE account DROP COLUMN last_transaction_date;"),
-        );
-        self.script(
-            "1975ea83b712",
-            "27c6a30d7c24",
-            "add third",
-            "CREATE INDEX ix_account_name ON account (name);",
-            Some("DROP INDEX ix_account_name;"),
-        );
+        self.script("ae1027a6acf")
+            .message("create account table")
+            .upgrade("CREATE TABLE account (\n    id INTEGER PRIMARY KEY,\n    name VARCHAR(50) NOT NULL\n);")
+            .downgrade("DROP TABLE account;")
+            .write();
+        self.script("27c6a30d7c24")
+            .down_revision("ae1027a6acf")
+            .message("Add a column")
+            .upgrade("ALTER TABLE account ADD COLUMN last_transaction_date TIMESTAMP;")
+            .downgrade("ALTER TABLE account DROP COLUMN last_transaction_date;")
+            .write();
+        self.script("1975ea83b712")
+            .down_revision("27c6a30d7c24")
+            .message("add third")
+            .upgrade("CREATE INDEX ix_account_name ON account (name);")
+            .downgrade("DROP INDEX ix_account_name;")
+            .write();
     }
 
     /// The a2 fixture: a base, a branch point, two branches, and their merge.
     pub fn branchy(&self, with_merge: bool) {
-        self.script(
-            "aaaa00000001",
-            "",
-            "base rev",
-            "CREATE TABLE a (id INTEGER);",
-            Some("DROP TABLE a;"),
-        );
-        self.script(
-            "bbbb00000002",
-            "aaaa00000001",
-            "rev b",
-            "CREATE TABLE b (id INTEGER);",
-            Some("DROP TABLE b;"),
-        );
-        self.script(
-            "cccc00000003",
-            "bbbb00000002",
-            "branch one",
-            "CREATE TABLE c (id INTEGER);",
-            Some("DROP TABLE c;"),
-        );
-        self.script(
-            "dddd00000004",
-            "bbbb00000002",
-            "branch two",
-            "CREATE TABLE d (id INTEGER);",
-            Some("DROP TABLE d;"),
-        );
+        self.script("aaaa00000001")
+            .message("base rev")
+            .upgrade("CREATE TABLE a (id INTEGER);")
+            .downgrade("DROP TABLE a;")
+            .write();
+        self.script("bbbb00000002")
+            .down_revision("aaaa00000001")
+            .message("rev b")
+            .upgrade("CREATE TABLE b (id INTEGER);")
+            .downgrade("DROP TABLE b;")
+            .write();
+        self.script("cccc00000003")
+            .down_revision("bbbb00000002")
+            .message("branch one")
+            .upgrade("CREATE TABLE c (id INTEGER);")
+            .downgrade("DROP TABLE c;")
+            .write();
+        self.script("dddd00000004")
+            .down_revision("bbbb00000002")
+            .message("branch two")
+            .upgrade("CREATE TABLE d (id INTEGER);")
+            .downgrade("DROP TABLE d;")
+            .write();
         if with_merge {
-            self.script(
-                "eeee00000005",
-                "cccc00000003, dddd00000004",
-                "merge c and d",
-                "",
-                Some(""),
-            );
+            self.script("eeee00000005")
+                .down_revision("cccc00000003, dddd00000004")
+                .message("merge c and d")
+                .downgrade("")
+                .write();
         }
+    }
+}
+
+/// A revision script being described; [`Script::write`] puts it in `migrations/versions/`.
+#[must_use = "a script is written only by .write()"]
+pub struct Script<'p> {
+    project: &'p Project,
+    rev: String,
+    down_revision: String,
+    branch_labels: String,
+    depends_on: String,
+    message: String,
+    upgrade: String,
+    downgrade: Option<String>,
+}
+
+impl Script<'_> {
+    /// The parent revision(s), comma-separated; none makes a base revision.
+    pub fn down_revision(mut self, down: &str) -> Self {
+        self.down_revision = down.to_string();
+        self
+    }
+
+    /// Branch labels, comma-separated.
+    pub fn branch_labels(mut self, labels: &str) -> Self {
+        self.branch_labels = labels.to_string();
+        self
+    }
+
+    /// Revisions this one depends on, comma-separated.
+    pub fn depends_on(mut self, revs: &str) -> Self {
+        self.depends_on = revs.to_string();
+        self
+    }
+
+    pub fn message(mut self, message: &str) -> Self {
+        self.message = message.to_string();
+        self
+    }
+
+    /// The upgrade section's SQL.
+    pub fn upgrade(mut self, sql: &str) -> Self {
+        self.upgrade = sql.to_string();
+        self
+    }
+
+    /// The downgrade section's SQL (`""` for an empty but present section).
+    pub fn downgrade(mut self, sql: &str) -> Self {
+        self.downgrade = Some(sql.to_string());
+        self
+    }
+
+    /// The script's text, as `write` would put it in the file.
+    pub fn text(&self) -> String {
+        let mut text = format!(
+            "-- revision: {}\n-- down_revision: {}\n-- branch_labels: {}\n-- depends_on: {}\n-- message: {}\n-- create_date: 2026-11-24 05:53:53.500615\n\n-- +upgrade\n{}\n",
+            self.rev, self.down_revision, self.branch_labels, self.depends_on, self.message, self.upgrade
+        );
+        if let Some(down) = &self.downgrade {
+            text.push_str(&format!("\n-- +downgrade\n{down}\n"));
+        }
+        text
+    }
+
+    /// Writes `migrations/versions/REV.sql`.
+    pub fn write(self) {
+        let path = self.project.versions().join(format!("{}.sql", self.rev));
+        std::fs::write(path, self.text()).expect("write script");
     }
 }
 
