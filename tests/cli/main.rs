@@ -21,6 +21,7 @@ mod postgres;
 mod python;
 mod revision;
 mod robustness;
+mod same_sql;
 mod schema;
 mod secrets;
 mod seed;

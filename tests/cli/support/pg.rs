@@ -49,6 +49,13 @@ fn tls() -> &'static Server {
     TLS.get_or_init(|| start(true))
 }
 
+/// The log file of the (plain-text) test server: statements show there for a database or
+/// session with `log_statement = 'all'`.
+pub fn log_file() -> PathBuf {
+    let server = plain();
+    server.dir.join(format!("postgres-{}.log", server.port))
+}
+
 /// The port of the (plain-text) test server.
 pub fn port() -> u16 {
     plain().port
