@@ -47,7 +47,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Show current branch points.
-    Branches(VerboseArgs),
+    Branches(BranchesArgs),
     /// Check if models.sql and the database differ.
     Check,
     /// Display the current revision for a database.
@@ -75,7 +75,7 @@ pub enum Command {
     /// Create a new revision file.
     Revision(RevisionArgs),
     /// Show the revision(s) denoted by the given symbol.
-    Show(RevArg),
+    Show(ShowArgs),
     /// 'stamp' the revision table with the given revision; don't run any migrations.
     Stamp(StampArgs),
     /// Upgrade to a later version.
@@ -84,11 +84,45 @@ pub enum Command {
     Verify,
 }
 
+/// How a read-only command prints its answer.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// Alembic's lines.
+    #[default]
+    Text,
+    /// One JSON document (its shape is in the README; `format_version` says which).
+    Json,
+}
+
 #[derive(Debug, Args)]
-pub struct VerboseArgs {
+pub struct FormatArg {
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+}
+
+impl FormatArg {
+    pub fn json(&self) -> bool {
+        self.format == Format::Json
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct BranchesArgs {
     /// Use more verbose output.
     #[arg(short, long)]
     pub verbose: bool,
+    #[command(flatten)]
+    pub output: FormatArg,
+}
+
+#[derive(Debug, Args)]
+pub struct ShowArgs {
+    /// Revision identifier.
+    #[arg(allow_negative_numbers = true)]
+    pub rev: String,
+    #[command(flatten)]
+    pub output: FormatArg,
 }
 
 #[derive(Debug, Args)]
@@ -99,6 +133,8 @@ pub struct CurrentArgs {
     /// Fail unless the database is on every head revision.
     #[arg(long = "check-heads")]
     pub check_heads: bool,
+    #[command(flatten)]
+    pub output: FormatArg,
 }
 
 #[derive(Debug, Args)]
@@ -136,6 +172,8 @@ pub struct HeadsArgs {
     /// Treat dependency versions as down revisions.
     #[arg(long = "resolve-dependencies")]
     pub resolve_dependencies: bool,
+    #[command(flatten)]
+    pub output: FormatArg,
 }
 
 #[derive(Debug, Args)]
@@ -149,6 +187,8 @@ pub struct HistoryArgs {
     /// Indicate the current revision.
     #[arg(short = 'i', long = "indicate-current")]
     pub indicate_current: bool,
+    #[command(flatten)]
+    pub output: FormatArg,
 }
 
 #[derive(Debug, Args)]
@@ -184,12 +224,14 @@ pub struct MergeArgs {
 
 #[derive(Debug, Args)]
 pub struct PendingArgs {
-    /// Exit with status 1 when migrations are pending (for CI gates).
+    /// Exit with status 3 when migrations are pending (for CI gates).
     #[arg(long)]
     pub check: bool,
     /// Use more verbose output.
     #[arg(short, long)]
     pub verbose: bool,
+    #[command(flatten)]
+    pub output: FormatArg,
 }
 
 #[derive(Debug, Args)]

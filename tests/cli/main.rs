@@ -13,6 +13,7 @@ mod crash;
 mod errors;
 mod golden;
 mod inspect;
+mod json;
 mod lock;
 mod offline;
 mod pg;

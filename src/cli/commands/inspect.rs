@@ -2,7 +2,8 @@
 
 use litekb_migrations::Result;
 
-use crate::cli::args::{CurrentArgs, HeadsArgs, HistoryArgs, RevArg, VerboseArgs};
+use crate::cli::args::{BranchesArgs, CurrentArgs, HeadsArgs, HistoryArgs, ShowArgs};
+use crate::cli::json;
 use crate::cli::output::{log_entry, push_line, short_line, LineStyle};
 use crate::cli::settings::{usage, Settings};
 
@@ -21,7 +22,13 @@ pub fn current(settings: &Settings, args: &CurrentArgs) -> Result<ExitStatus> {
         return Err(usage("Database is not on all head revisions"));
     }
     project.check_rows(&rows)?;
-    for id in project.map.current_tips(&rows)? {
+    let tips = project.map.current_tips(&rows)?;
+    if args.output.json() {
+        let list = json::revisions(project, tips.iter().map(String::as_str), Some(&rows));
+        json::print(p, "current", list);
+        return Ok(ExitStatus::Success);
+    }
+    for id in tips {
         if args.verbose {
             p.out(&log_entry(project, &id, false));
         } else {
@@ -46,8 +53,15 @@ pub fn history(settings: &Settings, args: &HistoryArgs) -> Result<ExitStatus> {
         Vec::new()
     };
     let marked: &[String] = if args.indicate_current { &current } else { &[] };
+    let ids = project.map.history(range, &current)?;
+    if args.output.json() {
+        let rows = needs_db.then_some(current.as_slice());
+        let list = json::revisions(project, ids.iter().map(String::as_str), rows);
+        json::print(settings.printer, "revisions", list);
+        return Ok(ExitStatus::Success);
+    }
     let mut out = String::new();
-    for id in project.map.history(range, &current)? {
+    for id in ids {
         if args.verbose {
             out.push_str(&log_entry(project, &id, marked.contains(&id)));
         } else {
@@ -73,6 +87,14 @@ pub fn heads(settings: &Settings, args: &HeadsArgs) -> Result<ExitStatus> {
     } else {
         project.map.heads()
     };
+    if args.output.json() {
+        json::print(
+            settings.printer,
+            "heads",
+            json::revisions(project, ids, None),
+        );
+        return Ok(ExitStatus::Success);
+    }
     let mut out = String::new();
     for id in ids {
         if args.verbose {
@@ -90,9 +112,22 @@ pub fn heads(settings: &Settings, args: &HeadsArgs) -> Result<ExitStatus> {
 }
 
 /// `branches`: every branch point with its children (sorted: Alembic leaves them to hash order).
-pub fn branches(settings: &Settings, args: &VerboseArgs) -> Result<ExitStatus> {
+pub fn branches(settings: &Settings, args: &BranchesArgs) -> Result<ExitStatus> {
     let project = settings.project()?;
     let map = &project.map;
+    if args.output.json() {
+        let ids = map.history(None, &[])?;
+        let points = ids
+            .iter()
+            .map(String::as_str)
+            .filter(|id| map.is_branch_point(id));
+        json::print(
+            settings.printer,
+            "branch_points",
+            json::revisions(project, points, None),
+        );
+        return Ok(ExitStatus::Success);
+    }
     let mut out = String::new();
     for id in map.history(None, &[])? {
         if !map.is_branch_point(&id) {
@@ -134,7 +169,7 @@ pub fn branches(settings: &Settings, args: &VerboseArgs) -> Result<ExitStatus> {
 }
 
 /// `show REV`.
-pub fn show(settings: &Settings, args: &RevArg) -> Result<ExitStatus> {
+pub fn show(settings: &Settings, args: &ShowArgs) -> Result<ExitStatus> {
     let project = settings.project()?;
     let ids = if args.rev == "current" {
         version_rows(settings, project)?
@@ -144,6 +179,11 @@ pub fn show(settings: &Settings, args: &RevArg) -> Result<ExitStatus> {
         }
         project.map.resolve_each(&args.rev)?
     };
+    if args.output.json() {
+        let list = json::revisions(project, ids.iter().map(String::as_str), None);
+        json::print(settings.printer, "revisions", list);
+        return Ok(ExitStatus::Success);
+    }
     for id in ids {
         settings.printer.out(&log_entry(project, &id, false));
     }

@@ -5,11 +5,12 @@ use litekb_migrations::config::DatabaseUrl;
 use litekb_migrations::db::{self, Database};
 use litekb_migrations::ops::{apply_offline, apply_online, ensure_version_table, Operation};
 use litekb_migrations::project::Project;
-use litekb_migrations::revision::plan_upgrade;
+use litekb_migrations::revision::{plan_upgrade, Plan};
 use litekb_migrations::runner::Event;
 use litekb_migrations::{Dialect, Result};
 
 use crate::cli::args::{MigrateArgs, PendingArgs, SqlArgs, StampArgs};
+use crate::cli::json;
 use crate::cli::output::{log_entry, push_info, push_line, Printer};
 use crate::cli::settings::{usage, Settings};
 use crate::cli::ExitStatus;
@@ -132,10 +133,32 @@ pub fn ensure_version(settings: &Settings, args: &SqlArgs) -> Result<ExitStatus>
 pub fn pending(settings: &Settings, args: &PendingArgs) -> Result<ExitStatus> {
     let (project, current) = super::project_and_rows(settings)?;
     let plan = plan_upgrade(&project.map, &current, "head")?;
+    if args.output.json() {
+        let ids = plan.steps.iter().filter_map(|s| s.revision.as_deref());
+        json::print(
+            settings.printer,
+            "pending",
+            json::revisions(project, ids, None),
+        );
+    } else {
+        print_pending(settings, project, &plan, args.verbose);
+    }
+    if args.check && !plan.steps.is_empty() {
+        let n = plan.steps.len();
+        return Ok(ExitStatus::No(format!(
+            "{n} migration{} pending",
+            if n == 1 { " is" } else { "s are" }
+        )));
+    }
+    Ok(ExitStatus::Success)
+}
+
+/// `pending`'s lines: `from -> id, message` (or the verbose block) for each step.
+fn print_pending(settings: &Settings, project: &Project, plan: &Plan, verbose: bool) {
     let mut out = String::new();
     for step in &plan.steps {
         let Some(id) = &step.revision else { continue };
-        if args.verbose {
+        if verbose {
             out.push_str(&log_entry(project, id, false));
         } else {
             let from = if step.from.is_empty() {
@@ -148,14 +171,6 @@ pub fn pending(settings: &Settings, args: &PendingArgs) -> Result<ExitStatus> {
         }
     }
     settings.printer.out(&out);
-    if args.check && !plan.steps.is_empty() {
-        let n = plan.steps.len();
-        return Ok(ExitStatus::No(format!(
-            "{n} migration{} pending",
-            if n == 1 { " is" } else { "s are" }
-        )));
-    }
-    Ok(ExitStatus::Success)
 }
 
 /// Splits `FROM:TO` for offline mode; `FROM` is resolved to the head the SQL assumes (one
