@@ -24,7 +24,7 @@ engine_test!(read_only_commands_answer_in_json, |p| {
     p.branchy(true);
     p.alembic(&["upgrade", "cccc00000003"]).ok();
 
-    let current = document(&p, &["current"], "current");
+    let current = document(p, &["current"], "current");
     assert_eq!(ids(&current), ["cccc00000003"]);
     assert_eq!(current[0]["is_current"], true);
     assert_eq!(
@@ -33,7 +33,7 @@ engine_test!(read_only_commands_answer_in_json, |p| {
     );
     assert!(current[0]["path"].as_str().expect("path").ends_with(".sql"));
 
-    let heads = document(&p, &["heads"], "heads");
+    let heads = document(p, &["heads"], "heads");
     assert_eq!(ids(&heads), ["eeee00000005"]);
     // The documented fields of a revision, all of them (version 1 only ever adds).
     let keys: Vec<&str> = heads[0]
@@ -60,7 +60,7 @@ engine_test!(read_only_commands_answer_in_json, |p| {
     );
     assert_eq!(heads[0]["is_merge_point"], true);
 
-    let history = document(&p, &["history", "-i"], "revisions");
+    let history = document(p, &["history", "-i"], "revisions");
     let marked: Vec<&str> = history
         .iter()
         .filter(|r| r["is_current"] == true)
@@ -69,21 +69,21 @@ engine_test!(read_only_commands_answer_in_json, |p| {
     assert_eq!(marked, ["cccc00000003"]);
     assert_eq!(history.len(), 5);
     // Without -i the database is not read, and the field is absent rather than false.
-    assert!(document(&p, &["history"], "revisions")[0]
+    assert!(document(p, &["history"], "revisions")[0]
         .get("is_current")
         .is_none());
 
-    let points = document(&p, &["branches"], "branch_points");
+    let points = document(p, &["branches"], "branch_points");
     assert_eq!(ids(&points), ["bbbb00000002"]);
     assert_eq!(
         points[0]["children"],
         serde_json::json!(["cccc00000003", "dddd00000004"])
     );
 
-    let pending = document(&p, &["pending"], "pending");
+    let pending = document(p, &["pending"], "pending");
     assert_eq!(ids(&pending), ["dddd00000004", "eeee00000005"]);
 
-    let shown = document(&p, &["show", "eeee00000005"], "revisions");
+    let shown = document(p, &["show", "eeee00000005"], "revisions");
     assert_eq!(
         shown[0]["down_revisions"],
         serde_json::json!(["cccc00000003", "dddd00000004"])
