@@ -63,12 +63,11 @@ fn render(
         create_history_table: create && !checksums.is_empty(),
     };
     let mut out = Vec::new();
-    let mut events = Vec::new();
     run_plan(
         plan,
         &ctx,
         &mut OfflineSink::new(&mut out, Dialect::Sqlite),
-        &mut |e| events.push(format!("{e:?}")),
+        &mut |_| {},
     )?;
     Ok(String::from_utf8(out).expect("utf8"))
 }
