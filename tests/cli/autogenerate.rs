@@ -189,15 +189,17 @@ fn random_pairs(engine: Engine, seed: u64, cases: usize) {
 /// 110 pairs per engine: 220 in all.
 const CASES: usize = 110;
 
-#[test]
-fn random_pairs_on_sqlite() {
-    random_pairs(Engine::Sqlite, 0x5eed_0001, CASES);
-}
-
-#[test]
-fn random_pairs_on_postgres() {
-    random_pairs(Engine::Postgres, 0x5eed_0002, CASES);
-}
+engine_test!(
+    random_pairs_of_models,
+    engine | engine | {
+        // A seed of each engine's own, so the two engines see different pairs.
+        let seed = match engine {
+            Engine::Sqlite => 0x5eed_0001,
+            Engine::Postgres => 0x5eed_0002,
+        };
+        random_pairs(engine, seed, CASES);
+    }
+);
 
 const USERS: &str = "CREATE TABLE users (
     id INTEGER PRIMARY KEY,

@@ -4,6 +4,7 @@
 
 use std::path::Path;
 
+use crate::engine_test;
 use crate::support::{pg, run_in, sqlite_column, Engine, Run};
 
 /// A copy of `backend/` (ini and scripts, no data) in a temp dir, on one engine.
@@ -171,15 +172,12 @@ fn history_builds_keeps_data_and_downgrades(engine: Engine) {
     assert_eq!(b.query("SELECT version_num FROM alembic_version"), [HEAD]);
 }
 
-#[test]
-fn backend_history_on_sqlite() {
-    history_builds_keeps_data_and_downgrades(Engine::Sqlite);
-}
-
-#[test]
-fn backend_history_on_postgres() {
-    history_builds_keeps_data_and_downgrades(Engine::Postgres);
-}
+engine_test!(
+    backend_history,
+    engine | engine | {
+        history_builds_keeps_data_and_downgrades(engine);
+    }
+);
 
 #[test]
 fn backend_offline_sql_for_both_dialects() {
@@ -267,12 +265,9 @@ fn seed_commands_on_the_backend(engine: Engine) {
     );
 }
 
-#[test]
-fn seed_commands_on_the_backend_sqlite() {
-    seed_commands_on_the_backend(Engine::Sqlite);
-}
-
-#[test]
-fn seed_commands_on_the_backend_postgres() {
-    seed_commands_on_the_backend(Engine::Postgres);
-}
+engine_test!(
+    seed_commands_on_the_backend,
+    engine | engine | {
+        seed_commands_on_the_backend(engine);
+    }
+);

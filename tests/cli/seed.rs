@@ -1,5 +1,6 @@
 //! The seed README's workflow, command by command, in its order, on both engines.
 
+use crate::engine_test;
 use crate::support::{pg, run_in, Engine};
 
 fn seed_workflow(engine: Engine) {
@@ -102,12 +103,9 @@ fn seed_workflow(engine: Engine) {
     }
 }
 
-#[test]
-fn seed_readme_workflow_sqlite() {
-    seed_workflow(Engine::Sqlite);
-}
-
-#[test]
-fn seed_readme_workflow_postgres() {
-    seed_workflow(Engine::Postgres);
-}
+engine_test!(
+    seed_readme_workflow,
+    engine | engine | {
+        seed_workflow(engine);
+    }
+);

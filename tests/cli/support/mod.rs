@@ -386,9 +386,27 @@ pub fn run_in(dir: &Path, args: &[&str]) -> Run {
     Run::from(out)
 }
 
-/// Defines `mod $name { fn sqlite(); fn postgres(); }` running one body on both engines.
+/// Defines `mod $name { fn sqlite(); fn postgres(); }` running one body on both engines:
+/// `engine_test!(name, |p| { … })` hands the body a fresh [`Project`] on each engine;
+/// `engine_test!(name, engine |e| { … })` hands it the [`Engine`], for tests that build their
+/// own fixtures.
 #[macro_export]
 macro_rules! engine_test {
+    ($name:ident, engine |$e:ident| $body:block) => {
+        mod $name {
+            #[allow(unused_imports)]
+            use super::*;
+            fn body($e: $crate::support::Engine) $body
+            #[test]
+            fn sqlite() {
+                body($crate::support::Engine::Sqlite);
+            }
+            #[test]
+            fn postgres() {
+                body($crate::support::Engine::Postgres);
+            }
+        }
+    };
     ($name:ident, |$p:ident| $body:block) => {
         mod $name {
             #[allow(unused_imports)]
