@@ -6,6 +6,13 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
+/// `--version`: this tool's version, and the Alembic release whose behaviour it follows (the
+/// one its compatibility tests run against).
+const VERSION: &str = concat!(
+    env!("CARGO_PKG_VERSION"),
+    " (LiteKB migrations; follows Alembic 1.20.1)"
+);
+
 /// The exit statuses, shown under `alembic --help`.
 const EXIT_STATUS: &str = "\
 Exit status:
@@ -19,7 +26,7 @@ Exit status:
 #[derive(Debug, Parser)]
 #[command(
     name = "alembic",
-    version,
+    version = VERSION,
     about,
     max_term_width = 100,
     after_help = EXIT_STATUS

@@ -378,3 +378,15 @@ fn an_unknown_revision_suggests_the_closest_ids_and_labels() {
         run.stderr
     );
 }
+
+#[test]
+fn version_names_the_tool_and_the_alembic_it_follows() {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    assert_eq!(
+        run_in(tmp.path(), &["--version"]).ok().stdout,
+        format!(
+            "alembic {} (LiteKB migrations; follows Alembic 1.20.1)\n",
+            env!("CARGO_PKG_VERSION")
+        )
+    );
+}
