@@ -57,6 +57,8 @@ pub enum Command {
     Branches(BranchesArgs),
     /// Check if models.sql and the database differ.
     Check,
+    /// Print a shell completion script (e.g. `alembic completions bash > /etc/bash_completion.d/alembic`).
+    Completions(CompletionsArgs),
     /// Display the current revision for a database.
     Current(CurrentArgs),
     /// Revert to a previous version.
@@ -112,6 +114,13 @@ impl FormatArg {
     pub fn json(&self) -> bool {
         self.format == Format::Json
     }
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete for.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
 }
 
 #[derive(Debug, Args)]

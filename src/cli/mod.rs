@@ -33,6 +33,14 @@ impl ExitStatus {
     pub const NO: u8 = 3;
 }
 
+/// `completions SHELL`: the completion script clap writes from the same definitions.
+fn completions(shell: clap_complete::Shell) -> ExitStatus {
+    use clap::CommandFactory;
+    let mut command = Cli::command();
+    clap_complete::generate(shell, &mut command, "alembic", &mut std::io::stdout());
+    ExitStatus::Success
+}
+
 /// Runs one parsed command line.
 pub fn run(cli: Cli) -> Result<ExitStatus> {
     let settings = Settings::resolve(&cli);
@@ -53,6 +61,7 @@ pub fn run(cli: Cli) -> Result<ExitStatus> {
         Command::Show(args) => commands::inspect::show(&settings, &args),
         Command::Edit(args) => commands::edit::edit(&settings, &args),
         Command::Check => commands::check::check(&settings),
+        Command::Completions(args) => Ok(completions(args.shell)),
         Command::Verify => commands::verify::verify(&settings),
     }
 }

@@ -390,3 +390,28 @@ fn version_names_the_tool_and_the_alembic_it_follows() {
         )
     );
 }
+
+#[test]
+fn completions_are_scripts_the_shell_reads() {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let bash = run_in(tmp.path(), &["completions", "bash"]).ok().stdout;
+    assert!(bash.contains("complete -F _alembic"), "{bash}");
+    for word in ["upgrade", "downgrade", "--indicate-current", "--format"] {
+        assert!(bash.contains(word), "{word} in the bash completions");
+    }
+    let file = tmp.path().join("alembic.bash");
+    std::fs::write(&file, &bash).expect("write");
+    let syntax = std::process::Command::new("bash")
+        .arg("-n")
+        .arg(&file)
+        .status()
+        .expect("bash");
+    assert!(syntax.success(), "bash -n rejects the completion script");
+    for shell in ["zsh", "fish", "powershell", "elvish"] {
+        assert!(!run_in(tmp.path(), &["completions", shell])
+            .ok()
+            .stdout
+            .is_empty());
+    }
+    assert_eq!(run_in(tmp.path(), &["completions", "tcsh"]).code, 2);
+}
