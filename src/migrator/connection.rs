@@ -25,6 +25,9 @@ pub enum DbRef<'c> {
     Sqlite(&'c mut rusqlite::Connection),
     /// The caller's PostgreSQL client.
     Postgres(&'c mut postgres::Client),
+    /// A connection opened with [`crate::db::connect`] (the `alembic` binary's), used on the
+    /// calling thread.
+    Connected(&'c mut dyn Database),
 }
 
 impl std::fmt::Debug for DbRef<'_> {
@@ -37,6 +40,7 @@ impl std::fmt::Debug for DbRef<'_> {
             DbRef::Parsed(url) => f.debug_tuple("Parsed").field(url).finish(),
             DbRef::Sqlite(conn) => f.debug_tuple("Sqlite").field(conn).finish(),
             DbRef::Postgres(_) => f.write_str("Postgres(..)"),
+            DbRef::Connected(db) => write!(f, "Connected({:?})", db.dialect()),
         }
     }
 }
@@ -82,6 +86,7 @@ impl DbRef<'_> {
             DbRef::Parsed(url) => with_url(url, f),
             DbRef::Sqlite(conn) => f(sqlite_connection(conn).as_mut()),
             DbRef::Postgres(client) => on_own_thread(|| f(postgres_client(client).as_mut())),
+            DbRef::Connected(db) => f(db),
         }
     }
 }

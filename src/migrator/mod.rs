@@ -31,6 +31,8 @@ type Observer = Box<dyn Fn(&Event<'_>) + Send + Sync>;
 /// Runs a history's migrations against databases; see the crate documentation.
 pub struct Migrator<'s> {
     source: ScriptSource<'s>,
+    /// A project the caller loaded (the `alembic` binary), used as it is.
+    loaded: Option<&'s Project>,
     version_table: Option<String>,
     version_table_schema: Option<String>,
     lock_timeout: Option<Duration>,
@@ -58,12 +60,23 @@ impl<'s> Migrator<'s> {
     pub fn new(source: impl Into<ScriptSource<'s>>) -> Migrator<'s> {
         Migrator {
             source: source.into(),
+            loaded: None,
             version_table: None,
             version_table_schema: None,
             lock_timeout: None,
             transaction_scope: None,
             observer: None,
             embedded: OnceLock::new(),
+        }
+    }
+
+    /// A migrator over a project already loaded (how the `alembic` binary runs its commands
+    /// through the same path): its configuration's settings are the ones used, and changing
+    /// them with the setting methods is refused when a call starts.
+    pub fn for_project(project: &'s Project) -> Migrator<'s> {
+        Migrator {
+            loaded: Some(project),
+            ..Migrator::new(ScriptSource::Directory(&project.script_location))
         }
     }
 
@@ -180,6 +193,20 @@ impl Migrator<'_> {
         checksums: Checksums,
         f: impl FnOnce(&Project) -> Result<T>,
     ) -> Result<T> {
+        if let Some(project) = self.loaded {
+            if self.version_table.is_some()
+                || self.version_table_schema.is_some()
+                || self.lock_timeout.is_some()
+                || self.transaction_scope.is_some()
+            {
+                return Err(crate::Error::Usage(
+                    "a Migrator over a loaded project takes its settings from the project's \
+                     configuration"
+                        .to_string(),
+                ));
+            }
+            return f(project);
+        }
         if let ScriptSource::Embedded(_) = self.source {
             if let Some(project) = self.embedded.get() {
                 return f(project);

@@ -210,3 +210,26 @@ fn an_unknown_version_row_names_the_embedded_location() {
         "{err}"
     );
 }
+
+#[test]
+fn a_loaded_project_runs_as_loaded_and_refuses_settings_in_code() {
+    let dir = tempfile::tempdir().unwrap();
+    let scripts = dir.path().join("migrations");
+    write_history(&scripts, 2);
+    let url = format!("sqlite:///{}", dir.path().join("app.db").display());
+    let project =
+        Project::from_source(ScriptSource::Directory(&scripts), Checksums::Compute).unwrap();
+    assert_eq!(
+        Migrator::for_project(&project)
+            .upgrade(&url, "head")
+            .unwrap()
+            .steps
+            .len(),
+        2
+    );
+    let err = Migrator::for_project(&project)
+        .version_table("other")
+        .current(&url)
+        .unwrap_err();
+    assert!(err.to_string().contains("settings"), "{err}");
+}

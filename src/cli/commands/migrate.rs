@@ -1,13 +1,16 @@
 //! `upgrade`, `downgrade`, `stamp`, `ensure_version` and `pending`: the commands that move
-//! (or would move) the version table, online or as SQL text with `--sql`.
+//! (or would move) the version table, online or as SQL text with `--sql`. Online and offline
+//! runs go through the library's `Migrator`, the path a service takes.
+
+use std::sync::{Arc, Mutex};
 
 use litekb_migrations::config::DatabaseUrl;
 use litekb_migrations::db::{self, Database};
-use litekb_migrations::ops::{apply_offline, apply_online, ensure_version_table, Operation};
+use litekb_migrations::ops::{ensure_version_table, Operation};
 use litekb_migrations::project::Project;
 use litekb_migrations::revision::{plan_upgrade, Plan};
 use litekb_migrations::runner::Event;
-use litekb_migrations::{Dialect, Result};
+use litekb_migrations::{DbRef, Dialect, Migrator, Result};
 
 use crate::cli::args::{MigrateArgs, PendingArgs, SqlArgs, StampArgs};
 use crate::cli::json;
@@ -207,7 +210,7 @@ pub fn context_lines(printer: Printer, dialect: Dialect) {
 }
 
 /// Logs runner events as Alembic does, each message to `info`.
-fn log_event(event: Event<'_>, info: &mut dyn FnMut(&str)) {
+fn log_event(event: &Event<'_>, info: &mut dyn FnMut(&str)) {
     match event {
         Event::WaitingForLock => {
             info("Waiting for another alembic run to release the migration lock...")
@@ -231,9 +234,9 @@ fn online(
 ) -> Result<ExitStatus> {
     let printer = settings.printer;
     let mut db = connect(printer, url)?;
-    apply_online(project, db.as_mut(), op, &mut |e| {
-        log_event(e, &mut |m| printer.info(m))
-    })?;
+    Migrator::for_project(project)
+        .on_event(move |e| log_event(e, &mut |m| printer.info(m)))
+        .apply(DbRef::Connected(db.as_mut()), op)?;
     Ok(ExitStatus::Success)
 }
 
@@ -253,11 +256,17 @@ fn offline(
     printer.info("Generating static SQL");
     printer.info("Will assume transactional DDL.");
     let mut buf = Vec::new();
-    let mut log = String::new();
-    let result = apply_offline(project, dialect, start, op, &mut buf, &mut |e| {
-        log_event(e, &mut |m| push_info(&mut log, m))
-    });
-    printer.log_info(&log);
+    let log = Arc::new(Mutex::new(String::new()));
+    let lines = Arc::clone(&log);
+    let result = Migrator::for_project(project)
+        .on_event(move |e| {
+            let mut lines = lines
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner());
+            log_event(e, &mut |m| push_info(&mut lines, m))
+        })
+        .sql(dialect, start, op, &mut buf);
+    printer.log_info(&log.lock().unwrap_or_else(|poisoned| poisoned.into_inner()));
     result?;
     printer.sql(&buf);
     Ok(ExitStatus::Success)
