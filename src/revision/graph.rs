@@ -17,7 +17,7 @@ pub struct Revision {
     /// Empty for a base; several for a merge point.
     pub down_revisions: Vec<String>,
     pub branch_labels: Vec<String>,
-    /// As written in the script: full ids, prefixes or branch labels.
+    /// As written in the script: full ids or branch labels.
     pub depends_on: Vec<String>,
     /// First paragraph of the message, for log and history lines.
     pub doc: String,
@@ -153,7 +153,8 @@ fn resolve_edges(
             push_unique(&mut down[i], p);
         }
         for d in &rev.depends_on {
-            let p = resolve_dependency(revisions, index, label_index, rev, d)?;
+            let p = resolve_dependency(index, label_index, d)
+                .ok_or_else(|| unknown_dependency(revisions, rev, d))?;
             if p == i {
                 return Err(RevisionError::SelfLoop {
                     kind: "Dependency self-loop",
@@ -386,34 +387,34 @@ impl RevisionMap {
     }
 }
 
-/// A `depends_on` entry: exact id, branch label, or unique prefix of an id (candidates
-/// longer than three characters, as in target resolution).
-fn resolve_dependency(
-    revisions: &[Revision],
-    index: &IdMap,
-    labels: &IdMap,
-    rev: &Revision,
-    dep: &str,
-) -> Result<usize, RevisionError> {
-    if let Some(&i) = index.get(dep).or_else(|| labels.get(dep)) {
-        return Ok(i);
-    }
-    let mut matches: Vec<&Revision> = revisions
+/// The revision a `depends_on` entry names: its exact id, or a branch label (the revision that
+/// declares it). The entry is looked up as written, as Alembic does: a prefix or a symbol such
+/// as `label@head` names nothing (`revision --depends-on` writes full ids or labels, see
+/// [`RevisionMap::dependency_entry`]).
+pub(super) fn resolve_dependency(index: &IdMap, labels: &IdMap, dep: &str) -> Option<usize> {
+    index.get(dep).or_else(|| labels.get(dep)).copied()
+}
+
+/// The error for a `depends_on` entry of `rev` that names no revision: a missing parent, or,
+/// when it is the start of some ids (Alembic then fails with a `KeyError`), those ids.
+fn unknown_dependency(revisions: &[Revision], rev: &Revision, dep: &str) -> RevisionError {
+    let mut matches: Vec<String> = revisions
         .iter()
-        .filter(|r| !dep.is_empty() && r.id.len() > 3 && r.id.starts_with(dep))
+        .filter(|r| !dep.is_empty() && r.id.starts_with(dep))
+        .map(|r| r.id.clone())
         .collect();
-    matches.sort_by(|a, b| a.id.cmp(&b.id));
-    match matches.as_slice() {
-        [one] => Ok(index.get(&one.id).copied().unwrap_or_default()),
-        [] => Err(RevisionError::MissingParent {
+    matches.sort();
+    if matches.is_empty() {
+        RevisionError::MissingParent {
             missing: dep.to_string(),
             from: named(rev),
-        }),
-        many => Err(RevisionError::AmbiguousDependency {
+        }
+    } else {
+        RevisionError::PartialDependency {
             dep: dep.to_string(),
             from: named(rev),
-            matches: many.iter().map(|r| r.id.clone()).collect(),
-        }),
+            matches,
+        }
     }
 }
 

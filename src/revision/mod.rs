@@ -58,9 +58,10 @@ pub enum RevisionError {
     /// `id (origin)` of the referring revision.
     #[error("Revision {missing} referenced from {from} is not present")]
     MissingParent { missing: String, from: String },
-    /// A `depends_on` prefix matching several revisions.
-    #[error("Revision {dep} referenced from {from} is ambiguous; it matches {}", .matches.join(", "))]
-    AmbiguousDependency {
+    /// A `depends_on` entry that is only the start of revision ids: an entry is a full id or a
+    /// branch label.
+    #[error("Revision {dep} referenced from {from} is not present; depends_on takes a full revision id or a branch label, and {dep} is only the start of {}", .matches.join(", "))]
+    PartialDependency {
         dep: String,
         from: String,
         matches: Vec<String>,

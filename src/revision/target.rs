@@ -355,6 +355,21 @@ impl RevisionMap {
             .map(|r| self.id_of(r).to_string()))
     }
 
+    /// What `revision --depends-on SYMBOL` writes into the new script, as Alembic does: the
+    /// revision `get_revision` finds (an id, a unique prefix, a branch label, `label@head`,
+    /// `head`; several revisions are `MultipleHeads`, none is `NotFound`), written as the
+    /// symbol when that is a branch label, else as the full id. The graph reads the entry back
+    /// as the same revision.
+    pub fn dependency_entry(&self, symbol: &str) -> Result<String> {
+        let Some(found) = self.get_revision(symbol)? else {
+            return Err(RevisionError::NotFound(symbol.to_string()));
+        };
+        if super::graph::resolve_dependency(&self.index, &self.label_index, symbol) == Some(found) {
+            return Ok(symbol.to_string());
+        }
+        Ok(self.id_of(found).to_string())
+    }
+
     /// [`RevisionMap::resolve`] without removing duplicates, for `show`: Alembic prints one
     /// block per revision its `get_revisions` yields, so `show -1` below a branch point
     /// shows the branch point once per head.

@@ -220,3 +220,80 @@ fn revision_with_branch_label_depends_on_and_new_root() {
     rows.sort();
     assert_eq!(rows, ["1a1a1a1a0002"]);
 }
+
+/// `--depends-on` resolves as Alembic's `get_revision`: one revision, written as its full id
+/// unless the value is a branch label; a value that names several revisions or walks is refused.
+#[test]
+fn depends_on_names_one_revision_by_id_or_label() {
+    let p = Project::new(Engine::Sqlite);
+    for (id, head, label) in [("aaaa1111", "base", "main"), ("bbbb1111", "base", "net")] {
+        p.alembic(&[
+            "revision",
+            "-m",
+            id,
+            "--rev-id",
+            id,
+            "--head",
+            head,
+            "--branch-label",
+            label,
+        ])
+        .ok();
+    }
+    p.alembic(&[
+        "revision", "-m", "net2", "--rev-id", "bbbb2222", "--head", "net@head",
+    ])
+    .ok();
+    let written = |rev_id: &str, dep: &str| {
+        p.alembic(&[
+            "revision",
+            "-m",
+            "x",
+            "--rev-id",
+            rev_id,
+            "--head",
+            "main@head",
+            "--splice",
+            &format!("--depends-on={dep}"),
+        ])
+        .ok();
+        let path = p.versions().join(format!("{rev_id}_x.sql"));
+        let text = std::fs::read_to_string(&path).expect("script");
+        std::fs::remove_file(&path).expect("remove");
+        text.lines()
+            .find_map(|l| l.strip_prefix("-- depends_on: "))
+            .unwrap_or_default()
+            .to_string()
+    };
+    assert_eq!(written("c1", "bbbb1"), "bbbb1111");
+    assert_eq!(written("c2", "net"), "net");
+    assert_eq!(written("c3", "net@head"), "bbbb2222");
+    let refused = |dep: &str| {
+        p.alembic(&[
+            "revision",
+            "-m",
+            "x",
+            "--head",
+            "main@head",
+            "--splice",
+            &format!("--depends-on={dep}"),
+        ])
+        .failed()
+    };
+    assert_eq!(
+        refused("heads"),
+        "Multiple head revisions are present for given argument 'heads'; please specify a \
+         specific target revision, '<branchname>@heads' to narrow to a specific head, or 'heads' \
+         for all heads"
+    );
+    assert_eq!(
+        refused("main@-1"),
+        "Can't locate revision identified by '-1'"
+    );
+    assert_eq!(
+        refused("base"),
+        "Can't locate revision identified by 'base'"
+    );
+    // None of the refusals wrote a file.
+    assert_eq!(std::fs::read_dir(p.versions()).expect("dir").count(), 3);
+}

@@ -38,7 +38,7 @@ pub fn revision(settings: &Settings, args: &RevisionArgs) -> Result<ExitStatus> 
     }
     let mut depends_on = Vec::new();
     for dep in &args.depends_on {
-        depends_on.push(resolve_dependency(project, dep)?);
+        depends_on.push(project.map.dependency_entry(dep)?);
     }
     let dir = version_dir(project, args.version_path.as_ref(), &down_revisions)?;
     let (upgrade, downgrade) = if args.autogenerate {
@@ -207,23 +207,6 @@ fn not_head(id: &str) -> litekb_migrations::Error {
     usage(format!(
         "Revision {id} is not a head revision; please specify --splice to create a new branch from this revision"
     ))
-}
-
-/// A `--depends-on` value: a branch label stays as written, anything else becomes a full id.
-fn resolve_dependency(project: &Project, dep: &str) -> Result<String> {
-    let is_label = project
-        .map
-        .revisions()
-        .iter()
-        .any(|r| r.branch_labels.iter().any(|l| l == dep));
-    if is_label {
-        return Ok(dep.to_string());
-    }
-    let ids = project.map.resolve(dep)?;
-    match ids.as_slice() {
-        [one] => Ok(one.clone()),
-        _ => Err(RevisionError::NotFound(dep.to_string()).into()),
-    }
 }
 
 fn check_label_free(project: &Project, label: &str, new_id: &str) -> Result<()> {

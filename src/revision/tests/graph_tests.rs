@@ -64,28 +64,98 @@ fn validation_errors_name_revision_and_file() {
     assert!(bad
         .to_string()
         .starts_with("Character(s) '-' not allowed in revision identifier 'a-b'"));
-    let ambiguous = RevisionMap::new(vec![
+    // Alembic looks a `depends_on` entry up as written (a prefix is a KeyError there).
+    let partial = RevisionMap::new(vec![
         rev("abcd1", &[], &[], &[]),
         rev("abcd2", &[], &[], &[]),
         rev("zzzz1", &[], &[], &["abcd"]),
     ])
     .unwrap_err();
-    assert!(matches!(
-        ambiguous,
-        RevisionError::AmbiguousDependency { .. }
-    ));
+    assert_eq!(
+        partial.to_string(),
+        "Revision abcd referenced from zzzz1 (versions/zzzz1.sql) is not present; depends_on \
+         takes a full revision id or a branch label, and abcd is only the start of abcd1, abcd2"
+    );
+    let symbol = RevisionMap::new(vec![
+        rev("n1", &[], &["net"], &[]),
+        rev("zzzz1", &[], &[], &["net@head"]),
+    ])
+    .unwrap_err();
+    assert_eq!(
+        symbol.to_string(),
+        "Revision net@head referenced from zzzz1 (versions/zzzz1.sql) is not present"
+    );
     assert!(RevisionMap::new(Vec::new()).is_ok());
 }
 
 #[test]
-fn dependency_by_prefix_and_label() {
+fn dependency_by_id_and_label() {
     let m = map(vec![
         rev("abcd1234", &[], &["lab"], &[]),
-        rev("q1", &[], &[], &["abcd"]),
+        rev("q1", &[], &[], &["abcd1234"]),
         rev("q2", &[], &[], &["lab"]),
     ]);
     assert_eq!(m.resolved_depends_on("q1"), strings(&["abcd1234"]));
     assert_eq!(m.resolved_depends_on("q2"), strings(&["abcd1234"]));
+    // A unique prefix is expanded when a new revision's dependency is written.
+    assert_eq!(m.dependency_entry("abcd").unwrap(), "abcd1234");
+    assert_eq!(m.dependency_entry("lab").unwrap(), "lab");
+}
+
+/// `revision --depends-on` as Alembic 1.20.1 answers it on a3 (checked against the real tool):
+/// what it writes, or the error.
+#[test]
+fn dependency_entry_is_what_revision_depends_on_writes() {
+    let m = a3();
+    let entry = |symbol: &str| m.dependency_entry(symbol);
+    assert_eq!(entry(N1).unwrap(), N1);
+    assert_eq!(
+        entry("2b2b2b2b000").unwrap_err().to_string(),
+        "Ambiguous revision prefix '2b2b2b2b000' matches 2b2b2b2b0001, 2b2b2b2b0002"
+    );
+    assert_eq!(entry("1a1a1a1a0003").unwrap(), M3);
+    assert_eq!(entry("networking").unwrap(), "networking");
+    assert_eq!(entry("main").unwrap(), "main");
+    assert_eq!(entry("networking@head").unwrap(), N2);
+    assert_eq!(entry("main@head").unwrap(), M5);
+    // The real heads: M5 only, since M5 depends on N2.
+    assert_eq!(entry("heads").unwrap(), M5);
+    assert_eq!(
+        entry("head").unwrap_err(),
+        RevisionError::MultipleHeads("head".into())
+    );
+    // Alembic fails on these too (an AssertionError for base and "", "Can't locate revision
+    // identified by '-1'" for main@-1, "Can't locate" for an ambiguous prefix).
+    for symbol in ["base", "", "-1", "main@-1", "nothere"] {
+        assert!(entry(symbol).is_err(), "{symbol}");
+    }
+}
+
+#[test]
+fn a_written_dependency_entry_reads_back_as_the_revision_it_was_made_from() {
+    let m = a3();
+    for symbol in [
+        N1,
+        "2b2b2b2b0002",
+        "1a1a1a1a00",
+        "networking",
+        "main",
+        "networking@head",
+    ] {
+        let Ok(entry) = m.dependency_entry(symbol) else {
+            assert_eq!(symbol, "1a1a1a1a00", "only the ambiguous prefix fails");
+            continue;
+        };
+        let mut revs = m.revisions().to_vec();
+        revs.push(rev("new1", &[], &[], &[&entry]));
+        let grown = map(revs);
+        let expected = m.resolve_one(symbol).unwrap().unwrap();
+        assert_eq!(
+            grown.resolved_depends_on("new1"),
+            [expected],
+            "{symbol} -> {entry}"
+        );
+    }
 }
 
 #[test]
