@@ -4,7 +4,7 @@
 Generates seeded random revision graphs, writes each one twice (Alembic `.py` files, our
 `.sql` files; same ids, parents, labels, dependencies, messages and table DDL), runs the same
 random command sequence on both projects (each on a SQLite file of its own) and compares,
-after the normalisation of alembic-behavior.md section 15:
+after this normalisation:
 
 - stdout of inspection commands (`current`, `branches` sorted: Alembic uses hash order);
 - the exit status class (success or failure) and the `FAILED:` text (Alembic's on stdout,
@@ -12,8 +12,8 @@ after the normalisation of alembic-behavior.md section 15:
 - the `Running upgrade/downgrade/stamp_revision ...` log lines on stderr;
 - after every command, the version-table row set and the `t_*` tables of each database.
 
-Mismatches that are documented departures (DESIGN section 7, README "Where this differs from
-Python Alembic") are counted apart (ALLOWED); any other mismatch makes the exit status 1.
+Mismatches that are documented departures (README, "Where this differs from Python
+Alembic") are counted apart (ALLOWED); any other mismatch makes the exit status 1.
 Each mismatch comes with a reproducer: the graph and the shortest command sequence found
 that still shows it (earlier commands are dropped greedily while the mismatch stays).
 

@@ -1,6 +1,7 @@
 //! Command-line arguments: Alembic's global options and subcommands, as clap types.
 //!
-//! Only `cli::settings` reads these; commands receive resolved settings.
+//! `cli::settings` resolves the global options (config file, `-x`, `-q`) against the
+//! environment; each command gets those settings and its own arguments as parsed here.
 
 use std::path::PathBuf;
 

@@ -2,7 +2,8 @@
 //! in constant time, for the walks that ask "is X an ancestor of Y" many times over and for
 //! the sets of revisions a plan collects (in place of ordered sets of indexes).
 
-/// A set of indexes below the size it was made with.
+/// A set of indexes, sized when made. The set holds whole 64-bit words, so an index past the
+/// size but within its last word is kept like any other; one past that word never is.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub(super) struct Bits {
     words: Vec<u64>,
@@ -16,7 +17,7 @@ impl Bits {
         }
     }
 
-    /// Adds `i`; true if it was not there. An index past the size is never a member.
+    /// Adds `i`; true if it was not there. An index past the last word is dropped (false).
     pub(super) fn insert(&mut self, i: usize) -> bool {
         match self.words.get_mut(i / 64) {
             Some(word) => {

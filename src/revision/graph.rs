@@ -25,9 +25,9 @@ pub struct Revision {
     pub origin: String,
 }
 
-/// Ids and labels to revision indexes. Ids are short and come from the project's own files,
-/// so SipHash's defence against chosen keys buys nothing; Fx hashing is several times cheaper.
-/// (Nothing depends on the maps' iteration order.)
+/// Ids and labels to revision indexes, Fx-hashed: the keys come from the project's own files,
+/// so SipHash's defence against chosen keys buys nothing. (Nothing depends on the maps'
+/// iteration order.)
 pub(super) type IdMap = FxHashMap<String, usize>;
 
 /// A validated revision graph. Revisions are addressed internally by their load-order index.
@@ -363,7 +363,7 @@ impl RevisionMap {
         self.index.get(id).is_some_and(|&i| self.down[i].len() > 1)
     }
 
-    /// Branch labels for display, propagated as Alembic does (alembic-behavior §3.1), sorted
+    /// Branch labels for display, propagated as Alembic does (down to the descendants), sorted
     /// (Alembic prints a set in hash order).
     pub fn labels(&self, id: &str) -> Vec<String> {
         self.index

@@ -5,7 +5,7 @@
 //! questions: heads, bases, branch and merge points, what a symbol such as `label@head` or
 //! `ae10+2` names, and which steps (with their version-table updates) take the database from
 //! its current heads to a target. Semantics follow Alembic's `RevisionMap`, with these
-//! deliberate departures (DESIGN §7):
+//! deliberate departures (the README lists them all):
 //!
 //! - an ambiguous prefix is [`RevisionError::AmbiguousPrefix`], listing the matches;
 //! - walking past the ends of the graph (`REV+5` past head, `head-5` in upgrade) is

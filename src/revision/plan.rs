@@ -1,6 +1,6 @@
 //! Migration plans: `upgrade`, `downgrade` and `stamp` as ordered steps, each with the
-//! version-table operations Alembic's `HeadMaintainer.update_to_step` performs
-//! (alembic-behavior §6): delete branch, create branch, merge, unmerge, update.
+//! version-table operations Alembic's `HeadMaintainer.update_to_step` performs: delete
+//! branch, create branch, merge, unmerge, update.
 //!
 //! Where Alembic picks from a hash set, the choice here is fixed: a merge deletes all but
 //! the last of its parents (down revisions, then dependencies) that are rows and updates the

@@ -1,6 +1,6 @@
-//! Unit tests of the revision graph on the reference fixtures (alembic-behavior.md: a1
-//! linear, a2 branch + merge, a3 two roots + labels + depends_on) and a few more shapes,
-//! plus property tests on random DAGs.
+//! Unit tests of the revision graph on three fixtures whose answers were taken from Python
+//! Alembic (a1 linear, a2 branch + merge, a3 two roots + labels + depends_on) and a few more
+//! shapes, plus property tests on random DAGs.
 
 use super::*;
 

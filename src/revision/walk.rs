@@ -166,7 +166,7 @@ impl RevisionMap {
 
     /// Alembic `_topological_sort`: `revisions` ordered from the `heads` downwards (each
     /// revision before its down revisions and dependencies), tie-broken by load order.
-    /// Where Alembic asserts (revisions not reachable from the heads, §13.2), the walk goes on
+    /// Where Alembic fails an assertion (revisions not reachable from the heads), the walk goes on
     /// from the remaining tips instead.
     pub(super) fn topo_sort(&self, revisions: &Bits, heads: &[usize]) -> Vec<usize> {
         let mut todo = revisions.clone();
@@ -449,7 +449,7 @@ impl RevisionMap {
         Ok(out)
     }
 
-    /// `history -r RANGE` (alembic-behavior §2.6): revision ids newest first, in Alembic's
+    /// `history -r RANGE`: revision ids newest first, in Alembic's
     /// order. `None` is the whole graph. `start:end`, either side empty (base / heads) and
     /// both inclusive; `current` on either side means the `current` rows (none: the default
     /// for that side, as in Alembic). Relative `X+N` only works on the right side, `-N` on

@@ -1,5 +1,5 @@
 //! The revision script format: the `-- key: value` header and the `-- +upgrade` /
-//! `-- +downgrade` sections (DESIGN section 4).
+//! `-- +downgrade` sections.
 //!
 //! Grammar, line by line (a UTF-8 BOM is stripped; `\r\n` endings are accepted):
 //!

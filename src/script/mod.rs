@@ -1,7 +1,7 @@
 //! Revision scripts: the `.sql` file format, reading script directories, and new files.
 //!
 //! A script is a header of `-- key: value` lines, then `-- +upgrade` / `-- +downgrade`
-//! sections (see DESIGN section 4 and the grammar in `header.rs`). This module parses and
+//! sections (the grammar is in `header.rs`; the README shows a file). This module parses and
 //! writes files; it knows nothing of the revision graph beyond producing
 //! [`crate::revision::Revision`] values from scripts.
 

@@ -17,7 +17,7 @@ use minijinja::{Environment, UndefinedBehavior, Value};
 use super::ScriptError;
 
 /// The template `init` writes to `<script_location>/script.sql.j2`, also used when that file
-/// is missing. Renders the DESIGN section 4 layout; an empty list or message leaves nothing
+/// is missing. Renders the layout `header.rs` reads; an empty list or message leaves nothing
 /// after the colon (no trailing space); `downgrade = none` leaves out the downgrade section.
 pub const DEFAULT_TEMPLATE: &str = "\
 -- revision: {{ revision }}

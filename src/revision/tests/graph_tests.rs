@@ -328,7 +328,8 @@ fn history_whole_and_ranges() {
         "History range requires [start]:[end], [start]:, or :[end]"
     );
     assert_eq!(m.history(Some("current:"), &[]).unwrap().len(), 3);
-    // The depends_on case where Alembic asserts (§13.2) gives an answer.
+    // The depends_on case where Alembic fails an assertion (revisions the heads don't reach)
+    // gives an answer.
     let m = a3();
     assert_eq!(
         m.history(Some("2b2b2b2b0001:"), &[]).unwrap(),

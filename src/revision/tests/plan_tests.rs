@@ -1,5 +1,6 @@
-//! Upgrade, downgrade and stamp plans: the behaviour table of alembic-behavior §2.4, the
-//! branch semantics of §5, the version-table rules and real-run SQL of §6, and §2.10 stamps.
+//! Upgrade, downgrade and stamp plans, with the answers Python Alembic gives: which targets
+//! each command accepts, branch semantics, the version-table rules and the SQL of real runs,
+//! and stamps.
 
 use super::*;
 
@@ -109,7 +110,7 @@ fn linear_downgrade_table() {
 
 #[test]
 fn branch_upgrade_order_and_ops() {
-    // §6 real run: upgrade heads from the branch point.
+    // As a real Alembic run did it: upgrade heads from the branch point.
     let m = a2_unmerged_map_plan();
     assert_eq!(
         up(&m, &[B], "heads"),
@@ -193,7 +194,7 @@ fn merge_and_unmerge_ops() {
 #[test]
 fn dependencies() {
     let m = a3_short();
-    // §6: rows 2b..01, 1a..02; upgrading 1a..03 which depends on 2b..01.
+    // Rows 2b..01, 1a..02; upgrading 1a..03, which depends on 2b..01.
     assert_eq!(
         up(&m, &[N1, M2], M3),
         vec![step(
