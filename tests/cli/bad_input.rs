@@ -345,12 +345,23 @@ fn is_root() -> bool {
 }
 
 /// Runs the binary in `dir` as an unprivileged user: `nobody` through `runuser` when root.
+/// `nobody` runs a copy of the binary in a directory of its own, so the checkout's place
+/// (a clone under a private `mktemp -d`, say) doesn't matter; `dir` and every directory above
+/// it must be open to all, which the test fixtures arrange.
 fn run_unprivileged(dir: &Path, args: &[&str]) -> Run {
     if !is_root() {
         return run_in(dir, args);
     }
+    assert_traversable_by_all(dir);
+    let bin = tempfile::tempdir().expect("temp dir for the binary");
+    chmod(bin.path(), 0o755);
+    assert_traversable_by_all(bin.path());
+    let exe = bin.path().join("alembic");
+    std::fs::copy(env!("CARGO_BIN_EXE_alembic"), &exe).expect("copy the binary");
+    chmod(&exe, 0o755);
     let out = Command::new("runuser")
-        .args(["-u", "nobody", "--", env!("CARGO_BIN_EXE_alembic")])
+        .args(["-u", "nobody", "--"])
+        .arg(&exe)
         .args(args)
         .current_dir(dir)
         .env_remove("DATABASE_URL")
@@ -358,6 +369,24 @@ fn run_unprivileged(dir: &Path, args: &[&str]) -> Run {
         .output()
         .expect("runuser (util-linux) runs the binary as nobody");
     Run::from(out)
+}
+
+/// Panics, naming the directory, unless `dir` and each directory above it let others in.
+fn assert_traversable_by_all(dir: &Path) {
+    for ancestor in dir.ancestors() {
+        let mode = std::fs::metadata(ancestor)
+            .expect("stat")
+            .permissions()
+            .mode();
+        assert!(
+            mode & 0o001 != 0,
+            "{} is closed to other users (mode {:o}), so `nobody` can't reach {}; \
+             set TMPDIR to a directory open to all",
+            ancestor.display(),
+            mode & 0o777,
+            dir.display()
+        );
+    }
 }
 
 fn chmod(path: &Path, mode: u32) {
