@@ -13,7 +13,7 @@
 
 use super::{RunError, Sink, SinkError};
 use crate::revision::{Direction, Plan, StepKind};
-use crate::schema::{apply_sql, may_rebuild, runs_as_written, translate, Emit, Schema};
+use crate::schema::{apply_sql, may_rebuild, runs_as_written_on, translate, Emit, Schema};
 use crate::script::{Script, Section};
 use crate::sql::{split_statements, Statement};
 use crate::Dialect;
@@ -120,7 +120,7 @@ pub(super) fn statement(
     sql: &str,
     section: &Section,
 ) -> Result<(), StatementError> {
-    if section.dialect.is_some() || runs_as_written(sql) {
+    if section.dialect.is_some() || runs_as_written_on(sql, sink.dialect()) {
         return Ok(sink.statement(sql).map(drop)?);
     }
     let dialect = sink.dialect();

@@ -37,7 +37,7 @@ pub use model::{
 };
 pub use models::{read_models, ModelsError};
 pub use parse::{parse_statement, Parsed};
-pub use translate::{apply_sql, may_rebuild, runs_as_written, translate, Emit};
+pub use translate::{apply_sql, may_rebuild, runs_as_written, runs_as_written_on, translate, Emit};
 pub use types::ColumnType;
 
 #[cfg(test)]
