@@ -383,8 +383,7 @@ enum Target {
 fn parse_ini(path: &Path, text: &str) -> Result<Ini, ConfigError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut reader = IniReader::default();
-    for (index, raw_line) in text.split('\n').enumerate() {
-        let line = raw_line.strip_suffix('\r').unwrap_or(raw_line);
+    for (index, line) in crate::sql::lines(text).enumerate() {
         reader.line(line).map_err(|message| ConfigError::Syntax {
             path: path.to_path_buf(),
             line: index + 1,

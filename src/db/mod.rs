@@ -64,6 +64,25 @@ pub enum DbError {
     },
 }
 
+impl DbError {
+    /// Whether the connection failed (closed, reset, timed out) rather than the server
+    /// answering with an error: then the client can't know what the server did last.
+    pub fn is_connection_lost(&self) -> bool {
+        let (DbError::Statement { source, .. } | DbError::Connect { source, .. }) = self else {
+            return false;
+        };
+        match source.as_ref() {
+            DriverError::Postgres(e) => {
+                e.is_closed()
+                    || e.as_db_error()
+                        .is_none_or(|d| matches!(d.severity(), "FATAL" | "PANIC"))
+            }
+            DriverError::Io(_) => true,
+            DriverError::Sqlite(_) | DriverError::Tls(_) => false,
+        }
+    }
+}
+
 /// The driver's error behind a [`DbError`].
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]

@@ -9,6 +9,8 @@
 //! without a downgrade section fails with nothing done. The runner never prints; it reports
 //! [`Event`]s to an observer.
 
+mod check;
+mod outcome;
 mod portable;
 mod sink;
 
@@ -23,10 +25,11 @@ pub use sink::{OfflineSink, OnlineSink, Sink, SinkError};
 use crate::config::TransactionScope;
 use crate::db::{DbError, VersionTable};
 use crate::history::{HistoryTable, Inserts, Record};
-use crate::revision::{Direction, Plan, Step, StepKind, VersionOp};
-use crate::script::{Script, ScriptOrigin, TransactionMode};
-use crate::sql::split_statements;
+use crate::revision::{Direction, Plan, Step, VersionOp};
+use crate::script::{Script, TransactionMode};
 use crate::Dialect;
+use check::Prepared;
+use outcome::Progress;
 
 /// A failure while running a plan.
 #[derive(Debug, thiserror::Error)]
@@ -38,7 +41,7 @@ pub enum RunError {
     /// A step names a revision that has no script (the plan and the scripts disagree).
     #[error("no script for revision {0}")]
     MissingScript(String),
-    /// A statement of a migration failed; its transaction was rolled back.
+    /// A statement of a migration failed; `outcome` says what was rolled back and what stays.
     #[error("{path}:{line}: {source} (revision {revision}; {outcome})")]
     Statement {
         revision: String,
@@ -48,9 +51,10 @@ pub enum RunError {
         source: Box<StatementError>,
         outcome: String,
     },
-    /// A script creates a table under the history table's name.
+    /// A section can't be run as written: a quote or comment is never closed, a statement
+    /// creates a table under the history table's name, or ends the migration's transaction.
     #[error("{path}:{line}: {message} (revision {revision}; nothing was run)")]
-    HistoryName {
+    Refused {
         revision: String,
         path: PathBuf,
         line: usize,
@@ -99,6 +103,20 @@ pub enum RunError {
         table: String,
         #[source]
         source: SinkError,
+    },
+    /// The connection failed while committing a migration: whether the commit happened is
+    /// unknown to the client.
+    #[error(
+        "the connection failed while committing revision {revision} ({path}): {source}; whether \
+         it was applied is unknown ({known})"
+    )]
+    CommitUnknown {
+        revision: String,
+        path: PathBuf,
+        #[source]
+        source: DbError,
+        /// What a new connection found, or how to find out.
+        known: String,
     },
     /// A SQLite table rebuild inside the one transaction of `transaction_per_migration = false`.
     #[error(
@@ -169,81 +187,14 @@ fn push_joined(out: &mut String, items: &[String]) {
     }
 }
 
-/// Checks that every step can run: scripts exist, downgrades are reversible, and no script
-/// creates a table under the name of `history`.
+/// Checks that every step can run before anything does (see [`check`]).
 pub fn check_plan(
     plan: &Plan,
     scripts: &HashMap<String, Script>,
     dialect: Dialect,
     history: &HistoryTable,
 ) -> Result<(), RunError> {
-    for step in &plan.steps {
-        let Some(rev) = &step.revision else { continue };
-        let script = scripts
-            .get(rev)
-            .ok_or_else(|| RunError::MissingScript(rev.clone()))?;
-        check_python_body(step, script)?;
-        check_history_name(step, script, dialect, history)?;
-        if step.kind == StepKind::Migrate(Direction::Downgrade)
-            && script.section(Direction::Downgrade, dialect).is_none()
-        {
-            return Err(RunError::Irreversible {
-                revision: rev.clone(),
-                path: script.path.clone(),
-            });
-        }
-    }
-    Ok(())
-}
-
-/// Refuses a step that would run a `.py` revision's body the reader could not lower.
-fn check_python_body(step: &Step, script: &Script) -> Result<(), RunError> {
-    match (&script.origin, step.kind) {
-        (
-            ScriptOrigin::Python {
-                refusal: Some((line, what)),
-            },
-            StepKind::Migrate(_),
-        ) => Err(RunError::Unsupported {
-            revision: script.revision.clone(),
-            path: script.path.clone(),
-            line: *line,
-            what: what.clone(),
-        }),
-        _ => Ok(()),
-    }
-}
-
-/// Refuses a step whose section creates a table named like the history table: the tool
-/// creates that table before the first step, so the script would fail, or, offline, write
-/// its rows into the tool's table.
-fn check_history_name(
-    step: &Step,
-    script: &Script,
-    dialect: Dialect,
-    history: &HistoryTable,
-) -> Result<(), RunError> {
-    let Some(direction) = step.kind.direction() else {
-        return Ok(());
-    };
-    let Some(section) = script.section(direction, dialect) else {
-        return Ok(());
-    };
-    if !history.mentioned_in(&section.sql) {
-        return Ok(());
-    }
-    match split_statements(&section.sql)
-        .into_iter()
-        .find(|s| history.created_by(s.sql))
-    {
-        Some(stmt) => Err(RunError::HistoryName {
-            revision: script.revision.clone(),
-            path: script.path.clone(),
-            line: section.first_line + stmt.line_offset,
-            message: history.clash("this statement creates a table"),
-        }),
-        None => Ok(()),
-    }
+    check::prepare(plan, scripts, dialect, history).map(drop)
 }
 
 /// Runs `plan` into `sink`, reporting progress to `observe`.
@@ -254,36 +205,25 @@ pub fn run_plan(
     observe: &mut dyn FnMut(Event<'_>),
 ) -> Result<(), RunError> {
     let dialect = sink.dialect();
-    check_plan(
-        plan,
-        ctx.scripts,
-        dialect,
-        &HistoryTable::beside(ctx.version_table),
-    )?;
-    if ctx.create_version_table {
-        observe(Event::CreatingVersionTable);
-        sink.statement(&ctx.version_table.create_sql(dialect))
-            .map_err(RunError::CreateVersionTable)?;
-    }
-    if ctx.create_history_table {
-        let history = HistoryTable::beside(ctx.version_table);
-        sink.statement(&history.create_sql(dialect))
-            .map_err(|source| RunError::CreateHistoryTable {
-                table: history.name().to_string(),
-                source,
-            })?;
-    }
+    let history = HistoryTable::beside(ctx.version_table);
+    let prepared = check::prepare(plan, ctx.scripts, dialect, &history)?;
+    create_tables(ctx, &history, sink, observe)?;
     let whole = ctx.scope == TransactionScope::Whole && !plan.steps.is_empty();
     if whole {
         sink.begin()?;
     }
-    let inserts = HistoryTable::beside(ctx.version_table).inserts(dialect);
-    let mut last_good: Option<&Step> = None;
-    for step in &plan.steps {
+    let inserts = history.inserts(dialect);
+    let mut progress = Progress {
+        whole,
+        ..Progress::default()
+    };
+    for (step, prepared) in plan.steps.iter().zip(&prepared) {
         let started = Instant::now();
-        let script = step.revision.as_ref().and_then(|r| ctx.scripts.get(r));
-        let doc = script.map(Script::doc).unwrap_or_default();
         if !step.is_purge() {
+            let doc = prepared
+                .as_ref()
+                .map(|p| p.script.doc())
+                .unwrap_or_default();
             let summary = step_summary(step);
             observe(Event::StepStarted {
                 step,
@@ -292,27 +232,85 @@ pub fn run_plan(
             });
             sink.comment(&format!("Running {summary}"))?;
         }
-        let result = run_step(step, script, ctx, &inserts, sink, whole);
+        let autocommit = prepared
+            .as_ref()
+            .is_some_and(|p| p.section.transaction == TransactionMode::None);
+        let result = run_step(step, prepared.as_ref(), ctx, &inserts, sink, whole);
         if let Err(err) = result {
             sink.rollback();
-            return Err(with_outcome(err, last_good, whole));
+            return Err(outcome::with_outcome(err, progress));
+        }
+        if autocommit && whole {
+            // The step ended the run's transaction: everything so far is committed, and the
+            // steps after it run in a new one.
+            progress.committed = Some(step);
+            sink.begin()?;
         }
         observe(Event::StepFinished {
             step,
             elapsed: started.elapsed(),
         });
-        last_good = Some(step);
+        progress.last_good = Some(step);
     }
     if whole {
-        sink.commit()?;
+        let last = plan.steps.last().and_then(|s| s.revision.as_ref());
+        let last = last.and_then(|r| ctx.scripts.get(r));
+        commit(sink, last, "the whole run")?;
     }
     Ok(())
+}
+
+/// Creates the version table and the history table when the context asks for them.
+fn create_tables(
+    ctx: &RunContext<'_>,
+    history: &HistoryTable,
+    sink: &mut dyn Sink,
+    observe: &mut dyn FnMut(Event<'_>),
+) -> Result<(), RunError> {
+    let dialect = sink.dialect();
+    if ctx.create_version_table {
+        observe(Event::CreatingVersionTable);
+        sink.statement(&ctx.version_table.create_sql(dialect))
+            .map_err(RunError::CreateVersionTable)?;
+    }
+    if ctx.create_history_table {
+        sink.statement(&history.create_sql(dialect))
+            .map_err(|source| RunError::CreateHistoryTable {
+                table: history.name().to_string(),
+                source,
+            })?;
+    }
+    Ok(())
+}
+
+/// Commits; a connection lost at the commit leaves the outcome unknown, which is said with
+/// the revision (`what` describes what the commit covered).
+fn commit(sink: &mut dyn Sink, script: Option<&Script>, what: &str) -> Result<(), RunError> {
+    match sink.commit() {
+        Err(SinkError::Commit(source)) if source.is_connection_lost() => {
+            let (revision, path) = script.map_or_else(
+                || (String::new(), PathBuf::new()),
+                |s| (s.revision.clone(), s.path.clone()),
+            );
+            Err(RunError::CommitUnknown {
+                revision: if what.is_empty() {
+                    revision
+                } else {
+                    format!("{revision}, the last of {what}")
+                },
+                path,
+                source,
+                known: "run 'alembic current' to see whether it is the current revision".into(),
+            })
+        }
+        other => Ok(other?),
+    }
 }
 
 /// Runs one step: its section's statements and its version-table updates.
 fn run_step(
     step: &Step,
-    script: Option<&Script>,
+    prepared: Option<&Prepared<'_>>,
     ctx: &RunContext<'_>,
     inserts: &Inserts,
     sink: &mut dyn Sink,
@@ -320,34 +318,21 @@ fn run_step(
 ) -> Result<(), RunError> {
     let started = Instant::now();
     let dialect = sink.dialect();
-    let section = match (step.kind.direction(), script) {
-        (Some(direction), Some(script)) => script.section(direction, dialect).map(|s| (script, s)),
-        _ => None,
-    };
-    let autocommit = section.is_some_and(|(_, s)| s.transaction == TransactionMode::None);
+    let autocommit = prepared.is_some_and(|p| p.section.transaction == TransactionMode::None);
     if autocommit && whole {
         // Like Alembic's autocommit_block: end the open transaction, run outside it.
         sink.commit()?;
     }
-    let statements = section.map_or_else(Vec::new, |(_, s)| split_statements(&s.sql));
     let foreign_keys = portable::before_transaction(
         sink,
-        section.map(|(_, s)| (s, statements.as_slice())),
+        prepared.map(|p| (p.section, p.statements.as_slice())),
         whole && !autocommit,
     )?;
     if !autocommit && !whole {
         sink.begin()?;
     }
-    if let Some((script, section)) = section {
-        for stmt in &statements {
-            portable::statement(sink, stmt.sql, section).map_err(|source| RunError::Statement {
-                revision: script.revision.clone(),
-                path: script.path.clone(),
-                line: section.first_line + stmt.line_offset,
-                source: Box::new(source),
-                outcome: String::new(),
-            })?;
-        }
+    if let Some(prepared) = prepared {
+        run_statements(prepared, sink, autocommit)?;
     }
     if autocommit {
         sink.begin()?;
@@ -359,9 +344,36 @@ fn run_step(
     }
     record_history(step, ctx, inserts, sink, started)?;
     if autocommit || !whole {
-        sink.commit()?;
+        commit(sink, prepared.map(|p| p.script), "")?;
     }
     portable::after_transaction(sink, foreign_keys)
+}
+
+/// Runs a section's statements; in a `no-transaction` section, a failure says which ran.
+fn run_statements(
+    prepared: &Prepared<'_>,
+    sink: &mut dyn Sink,
+    autocommit: bool,
+) -> Result<(), RunError> {
+    let Prepared {
+        script,
+        section,
+        statements,
+    } = prepared;
+    for (ran, stmt) in statements.iter().enumerate() {
+        portable::statement(sink, stmt.sql, section).map_err(|source| RunError::Statement {
+            revision: script.revision.clone(),
+            path: script.path.clone(),
+            line: section.first_line + stmt.line_offset,
+            source: Box::new(source),
+            outcome: if autocommit {
+                outcome::partial(ran, statements.len())
+            } else {
+                String::new()
+            },
+        })?;
+    }
+    Ok(())
 }
 
 /// Inserts the history row of an upgrade or downgrade step (stamps record nothing), in the
@@ -416,36 +428,6 @@ fn check_row_count(op: &VersionOp, changed: Option<u64>, table: &str) -> Result<
         table: table.to_string(),
         found,
     }))
-}
-
-/// Adds to a statement failure what state the database was left in.
-fn with_outcome(err: RunError, last_good: Option<&Step>, whole: bool) -> RunError {
-    match err {
-        RunError::Statement {
-            revision,
-            path,
-            line,
-            source,
-            ..
-        } => {
-            let outcome = match (whole, last_good) {
-                (true, _) => "the whole run was rolled back".to_string(),
-                (false, Some(step)) => format!(
-                    "this migration was rolled back; the last one applied was {}",
-                    step_summary(step)
-                ),
-                (false, None) => "this migration was rolled back; none were applied".to_string(),
-            };
-            RunError::Statement {
-                revision,
-                path,
-                line,
-                source,
-                outcome,
-            }
-        }
-        other => other,
-    }
 }
 
 #[cfg(test)]

@@ -15,7 +15,7 @@ use super::{RunError, Sink, SinkError};
 use crate::revision::{Direction, Plan, StepKind};
 use crate::schema::{apply_sql, may_rebuild, runs_as_written_on, translate, Emit, Schema};
 use crate::script::{Script, Section};
-use crate::sql::{split_statements, Statement};
+use crate::sql::{split_with, Comments, Statement};
 use crate::Dialect;
 
 /// Whether foreign keys were switched off for a step, to switch them on again after it.
@@ -185,7 +185,9 @@ pub fn replay(
             continue;
         };
         if let Some(section) = script.section(Direction::Upgrade, dialect) {
-            for stmt in split_statements(&section.sql) {
+            // A section that does not split fails the run's own check before anything runs.
+            let statements = split_with(&section.sql, Comments::of(dialect)).unwrap_or_default();
+            for stmt in statements {
                 apply_sql(schema, stmt.sql);
             }
         }

@@ -15,7 +15,7 @@
 use crate::schema::model::{Op, Schema};
 use crate::schema::parse::{parse_statement, Parsed};
 use crate::schema::state::apply;
-use crate::sql::{parse_marker, split_statements};
+use crate::sql::{parse_marker, split_with, Comments};
 use crate::Dialect;
 
 /// What is wrong with a `models.sql`, with the 1-based line it is on.
@@ -47,7 +47,12 @@ pub fn read_models(text: &str, dialect: Dialect) -> Result<Schema, ModelsError> 
     };
     let mut schema = Schema::default();
     for section in chosen {
-        for stmt in split_statements(&section.sql) {
+        let statements =
+            split_with(&section.sql, Comments::of(dialect)).map_err(|e| ModelsError {
+                line: section.first_line + e.line_offset,
+                message: e.to_string(),
+            })?;
+        for stmt in statements {
             let line = section.first_line + stmt.line_offset;
             let fail = |message: String| ModelsError { line, message };
             let ops = match parse_statement(stmt.sql) {
@@ -91,7 +96,7 @@ fn sections(text: &str) -> Result<Vec<Section>, ModelsError> {
         sql: String::new(),
         first_line: 1,
     }];
-    for (i, line) in text.lines().enumerate() {
+    for (i, line) in crate::sql::lines(text).enumerate() {
         let Some(marker) = parse_marker(line) else {
             let current = out.last_mut().expect("one section at least");
             current.sql.push_str(line);

@@ -23,6 +23,7 @@ fn reparse(rendered: &[String]) -> Vec<Op> {
 
 fn fixture() -> Vec<String> {
     split_statements(include_str!("../../tests/fixtures/schema/roundtrip.sql"))
+        .unwrap()
         .into_iter()
         .map(|s| s.sql.to_string())
         .collect()

@@ -165,17 +165,11 @@ impl Script {
     }
 }
 
-/// The lines of a script: a BOM stripped, `\r\n` accepted, a final `\n` starting no line.
+/// The lines of a script: a BOM stripped, `\n`, `\r\n` and a lone `\r` alike, a final line
+/// ending starting no line.
 fn script_lines(text: &str) -> Vec<&str> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let mut lines: Vec<&str> = text
-        .split('\n')
-        .map(|l| l.strip_suffix('\r').unwrap_or(l))
-        .collect();
-    if lines.last() == Some(&"") {
-        lines.pop();
-    }
-    lines
+    crate::sql::lines(text).collect()
 }
 
 /// The header run: each known key with its value and 1-based line.

@@ -3,14 +3,40 @@
 //! [`parse_marker`] reads the `-- +word` lines that cut a file into sections;
 //! [`split_statements`] cuts a section's text into statements (quotes, comments, dollar quotes
 //! and trigger/function bodies respected); [`leading_word`] and [`is_ddl_word`] say what a
-//! statement plainly starts with. Scripts, `models.sql` and the schema model all read SQL
+//! statement plainly starts with; [`lines`] cuts text into lines at `\n`, `\r\n` or a lone
+//! `\r`, alike for every file the tool reads. Scripts, `models.sql` and the schema model all read SQL
 //! through this module, so one text splits the same way everywhere. Pure: no I/O.
 
 mod marker;
 mod split;
 
 pub use marker::{parse_marker, Marker, MarkerOptions};
-pub use split::{split_statements, Statement};
+pub use split::{split_statements, split_with, Comments, Statement, Unclosed, Unterminated};
+
+/// The lines of `text`, each without its ending: `\n`, `\r\n` and a lone `\r` all end a line
+/// (as the script checksum counts them). A final line ending starts no empty line.
+pub fn lines(text: &str) -> impl Iterator<Item = &str> {
+    let mut rest = Some(text).filter(|t| !t.is_empty());
+    std::iter::from_fn(move || {
+        let current = rest?;
+        match current.find(['\r', '\n']) {
+            Some(at) => {
+                let ending = if current[at..].starts_with("\r\n") {
+                    2
+                } else {
+                    1
+                };
+                let next = &current[at + ending..];
+                rest = Some(next).filter(|n| !n.is_empty());
+                Some(&current[..at])
+            }
+            None => {
+                rest = None;
+                Some(current)
+            }
+        }
+    })
+}
 
 /// The first word of a statement when it plainly starts with one, after blank space and `--`
 /// comments; `None` when it starts with anything else (a `/* */` comment, a parenthesis, a
@@ -46,6 +72,16 @@ pub fn starts_with_ddl(sql: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lines_end_at_any_line_ending() {
+        let got: Vec<&str> = lines("a\nb\r\nc\rd\r\re\n").collect();
+        assert_eq!(got, ["a", "b", "c", "d", "", "e"]);
+        assert_eq!(lines("").count(), 0);
+        assert_eq!(lines("\n").collect::<Vec<_>>(), [""]);
+        assert_eq!(lines("x").collect::<Vec<_>>(), ["x"]);
+        assert_eq!(lines("x\r").collect::<Vec<_>>(), ["x"]);
+    }
 
     #[test]
     fn the_leading_word_follows_blank_space_and_line_comments() {

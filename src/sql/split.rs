@@ -3,7 +3,8 @@
 //! Splits on top-level `;`. A `;` does not split inside:
 //! - `'…'` strings (`''` escapes; `E'…'` strings also take backslash escapes), `"…"` and
 //!   `` `…` `` quoted identifiers;
-//! - `-- …` line comments and `/* … */` block comments (not nested);
+//! - `-- …` line comments and `/* … */` block comments (nested on PostgreSQL, where
+//!   `/* a /* b */ c */` is one comment; not on SQLite, where the first `*/` closes it);
 //! - PostgreSQL dollar quotes `$$…$$` and `$tag$…$tag$` (a `$` right after a word character
 //!   is part of the word, as in `a$b`; `$1` is a parameter, not a quote);
 //! - the `BEGIN … END` body of `CREATE [TEMP] TRIGGER` (SQLite) and the `BEGIN ATOMIC … END`
@@ -13,8 +14,11 @@
 //! Each statement is trimmed of surrounding whitespace *and comments*: its text runs from its
 //! first significant token to its last, so a caller can append `;` safely (a trailing
 //! `-- comment` would swallow it). Comments inside a statement are kept. Statements that are
-//! empty or only comments are dropped. Unterminated quotes or comments run to the end of the
-//! input; nothing here panics on any input.
+//! empty or only comments are dropped. A quote, block comment or dollar quote that is never
+//! closed is an [`Unterminated`] error naming the line it opens on: run to the end of the
+//! text, it would silently swallow every statement after it. Lines end with `\n` (the readers
+//! of scripts and `models.sql` turn `\r\n` and a lone `\r` into `\n` first). Nothing here
+//! panics on any input.
 
 /// One statement of a section, without its terminating `;`: a slice of the text that was
 /// split (the splitter never rewrites a statement).
@@ -24,6 +28,56 @@ pub struct Statement<'a> {
     /// 0-based line offset of the statement's first line within the text that was split:
     /// the line of its first significant (non-blank, non-comment) character.
     pub line_offset: usize,
+}
+
+/// What was left open at the end of the text.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Unclosed {
+    /// `/* …`
+    BlockComment,
+    /// `' …`
+    String,
+    /// `" …` or `` ` … ``
+    QuotedName,
+    /// `$$ …` or `$tag$ …`
+    DollarQuote,
+}
+
+/// A quote or comment that is never closed: the rest of the text would be inside it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{} opened on this line is never closed; everything after it would be lost", self.what.describe())]
+pub struct Unterminated {
+    pub what: Unclosed,
+    /// 0-based line offset, within the text that was split, of the line it opens on.
+    pub line_offset: usize,
+}
+
+impl Unclosed {
+    fn describe(self) -> &'static str {
+        match self {
+            Unclosed::BlockComment => "the '/*' comment",
+            Unclosed::String => "the string literal (')",
+            Unclosed::QuotedName => "the quoted name (\" or `)",
+            Unclosed::DollarQuote => "the dollar-quoted body ($$ or $tag$)",
+        }
+    }
+}
+
+/// Whether block comments nest: PostgreSQL's rule, not SQLite's.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Comments {
+    Flat,
+    Nested,
+}
+
+impl Comments {
+    /// The rule of `dialect`.
+    pub fn of(dialect: crate::Dialect) -> Comments {
+        match dialect {
+            crate::Dialect::Postgresql => Comments::Nested,
+            crate::Dialect::Sqlite => Comments::Flat,
+        }
+    }
 }
 
 /// How far the first words of a statement have gone towards `CREATE [OR REPLACE]
@@ -170,16 +224,20 @@ impl Lines {
     }
 }
 
+/// Splits SQL on top-level `;` with flat block comments (SQLite's rule); see [`split_with`].
+pub fn split_statements(sql: &str) -> Result<Vec<Statement<'_>>, Unterminated> {
+    split_with(sql, Comments::Flat)
+}
+
 /// Splits SQL on top-level `;`, aware of quotes, comments, `$$` bodies and `BEGIN … END`.
 /// Statements that are empty or only comments are dropped. Each statement is a slice of `sql`.
-pub fn split_statements(sql: &str) -> Vec<Statement<'_>> {
-    let bytes = sql.as_bytes();
+pub fn split_with(sql: &str, comments: Comments) -> Result<Vec<Statement<'_>>, Unterminated> {
     let mut out = Vec::new();
     let mut cur = Current::default();
     let mut lines = Lines::default();
     let mut prev_word_char = false; // the previous character continues a word
     let mut i = 0;
-    while let Some(&b) = bytes.get(i) {
+    while let Some(&b) = sql.as_bytes().get(i) {
         let rest = &sql[i..];
         match b {
             b';' if cur.depth == 0 => {
@@ -194,25 +252,28 @@ pub fn split_statements(sql: &str) -> Vec<Statement<'_>> {
                 continue;
             }
             b'/' if rest.starts_with("/*") => {
-                i += rest[2..].find("*/").map_or(rest.len(), |p| p + 4);
+                let len = comment_len(rest, comments);
+                i += len.ok_or_else(|| unclosed(sql, Unclosed::BlockComment, i))?;
                 prev_word_char = false;
                 continue;
             }
             b'\'' => {
-                let backslash = escape_string_prefix(sql, i);
-                let end = i + quoted_len(rest, b'\'', backslash);
+                let len = quoted_len(rest, b'\'', escape_string_prefix(sql, i));
+                let end = i + len.ok_or_else(|| unclosed(sql, Unclosed::String, i))?;
                 cur.mark(i, end);
                 i = end;
             }
             b'"' | b'`' => {
-                let end = i + quoted_len(rest, b, false);
+                let len = quoted_len(rest, b, false);
+                let end = i + len.ok_or_else(|| unclosed(sql, Unclosed::QuotedName, i))?;
                 cur.mark(i, end);
                 i = end;
             }
             b'$' if !prev_word_char => match dollar_tag(rest) {
                 Some(tag) => {
-                    let body = &rest[tag.len()..];
-                    let end = i + tag.len() + body.find(tag).map_or(body.len(), |p| p + tag.len());
+                    let close = rest[tag.len()..].find(tag);
+                    let close = close.ok_or_else(|| unclosed(sql, Unclosed::DollarQuote, i))?;
+                    let end = i + 2 * tag.len() + close;
                     cur.mark(i, end);
                     i = end;
                 }
@@ -222,9 +283,7 @@ pub fn split_statements(sql: &str) -> Vec<Statement<'_>> {
                 }
             },
             // ASCII whitespace as `char::is_whitespace` sees it.
-            b'\t' | b'\n' | 0x0b | 0x0c | b'\r' | b' ' => {
-                i += 1;
-            }
+            b'\t' | b'\n' | 0x0b | 0x0c | b'\r' | b' ' => i += 1,
             // The rest of ASCII: a word, or one significant character.
             _ if b.is_ascii() => {
                 if ASCII_WORD[usize::from(b)] {
@@ -250,7 +309,49 @@ pub fn split_statements(sql: &str) -> Vec<Statement<'_>> {
         prev_word_char = false;
     }
     finish(sql, &mut cur, &mut lines, &mut out);
-    out
+    Ok(out)
+}
+
+/// The error for what opens at byte `at` of `sql` and is never closed.
+#[cold]
+fn unclosed(sql: &str, what: Unclosed, at: usize) -> Unterminated {
+    let before = sql.as_bytes().get(..at).unwrap_or_default();
+    Unterminated {
+        what,
+        line_offset: before.iter().filter(|&&b| b == b'\n').count(),
+    }
+}
+
+/// Byte length of the block comment at the start of `rest` (`/*`), through the `*/` that
+/// closes it, or `None` when it is never closed.
+fn comment_len(rest: &str, comments: Comments) -> Option<usize> {
+    match comments {
+        Comments::Flat => rest[2..].find("*/").map(|p| p + 4),
+        Comments::Nested => nested_comment_len(rest),
+    }
+}
+
+/// Byte length of the nested block comment at the start of `rest` (`/*`), through the `*/`
+/// that closes it, or `None` when it is never closed.
+fn nested_comment_len(rest: &str) -> Option<usize> {
+    let bytes = rest.as_bytes();
+    let mut depth = 0usize;
+    let mut p = 0;
+    while let (Some(&a), Some(&b)) = (bytes.get(p), bytes.get(p + 1)) {
+        if a == b'/' && b == b'*' {
+            depth += 1;
+            p += 2;
+        } else if a == b'*' && b == b'/' {
+            depth -= 1;
+            p += 2;
+            if depth == 0 {
+                return Some(p);
+            }
+        } else {
+            p += 1;
+        }
+    }
+    None
 }
 
 /// A word, whitespace or one significant character starting with the non-ASCII character at
@@ -296,9 +397,9 @@ fn escape_string_prefix(sql: &str, quote: usize) -> bool {
 }
 
 /// Byte length of a quoted run starting at `rest[0] == quote` (an ASCII quote), through the
-/// closing quote (doubled quotes are escapes), or to the end when unterminated. Bytes suffice:
+/// closing quote (doubled quotes are escapes), or `None` when unterminated. Bytes suffice:
 /// no byte of a multi-byte UTF-8 character is ASCII.
-fn quoted_len(rest: &str, quote: u8, backslash: bool) -> usize {
+fn quoted_len(rest: &str, quote: u8, backslash: bool) -> Option<usize> {
     let bytes = rest.as_bytes();
     let mut p = 1;
     while let Some(&b) = bytes.get(p) {
@@ -308,13 +409,13 @@ fn quoted_len(rest: &str, quote: u8, backslash: bool) -> usize {
             if bytes.get(p + 1) == Some(&quote) {
                 p += 2;
             } else {
-                return p + 1;
+                return Some(p + 1);
             }
         } else {
             p += 1;
         }
     }
-    rest.len()
+    None
 }
 
 /// A dollar-quote tag at the start of `rest`: `$$` or `$name$` (name: a letter or `_`, then
@@ -341,6 +442,7 @@ mod tests {
 
     fn texts(sql: &str) -> Vec<String> {
         split_statements(sql)
+            .unwrap()
             .into_iter()
             .map(|s| s.sql.to_string())
             .collect()
@@ -348,6 +450,7 @@ mod tests {
 
     fn offsets(sql: &str) -> Vec<usize> {
         split_statements(sql)
+            .unwrap()
             .into_iter()
             .map(|s| s.line_offset)
             .collect()
@@ -395,7 +498,7 @@ mod tests {
     #[test]
     fn comments_hide_semicolons_and_are_trimmed_from_the_ends() {
         let sql = "-- leading; comment\nCREATE TABLE t (\n  a INT, -- a; note\n  b INT /* ; */\n) -- trailing;\n;\n/* tail; */";
-        let statements = split_statements(sql);
+        let statements = split_statements(sql).unwrap();
         assert_eq!(statements.len(), 1);
         assert_eq!(
             statements[0].sql,
@@ -403,7 +506,6 @@ mod tests {
         );
         assert_eq!(statements[0].line_offset, 1);
         assert_eq!(texts("SELECT 1 -- no semicolon"), vec!["SELECT 1"]);
-        assert_eq!(texts("SELECT 1 /* unterminated ;"), vec!["SELECT 1"]);
     }
 
     #[test]
@@ -420,8 +522,6 @@ mod tests {
         assert_eq!(got[2], "SELECT $1, a$b$c");
         assert_eq!(got[3], "SELECT 3");
         assert_eq!(offsets(sql), vec![0, 6, 7, 7]);
-        // Unterminated dollar quote runs to the end.
-        assert_eq!(texts("SELECT $$ a; b"), vec!["SELECT $$ a; b"]);
     }
 
     #[test]
@@ -485,19 +585,56 @@ commit";
     #[test]
     fn unicode_and_unterminated_quotes() {
         assert_eq!(
-            texts("INSERT INTO t VALUES ('héllo; wörld'); SELECT 'ünterminated; x"),
-            vec![
-                "INSERT INTO t VALUES ('héllo; wörld')",
-                "SELECT 'ünterminated; x"
-            ]
+            texts("INSERT INTO t VALUES ('héllo; wörld'); SELECT 1"),
+            vec!["INSERT INTO t VALUES ('héllo; wörld')", "SELECT 1"]
         );
-        assert_eq!(texts("SELECT \"x"), vec!["SELECT \"x"]);
+        let open = |sql| {
+            split_statements(sql)
+                .map(|_| ())
+                .map_err(|e| (e.what, e.line_offset))
+        };
+        assert_eq!(
+            open("SELECT 1;\nSELECT 'ünterminated; x\n;"),
+            Err((Unclosed::String, 1))
+        );
+        assert_eq!(open("SELECT \"x"), Err((Unclosed::QuotedName, 0)));
+        assert_eq!(open("a;\n\nSELECT `x"), Err((Unclosed::QuotedName, 2)));
+        assert_eq!(
+            open("SELECT 1 /* unterminated ;"),
+            Err((Unclosed::BlockComment, 0))
+        );
+        assert_eq!(open("x;\nSELECT $$ a; b"), Err((Unclosed::DollarQuote, 1)));
+        assert_eq!(open("SELECT $t$ a $$ b"), Err((Unclosed::DollarQuote, 0)));
+        assert_eq!(open("SELECT E'a\\'"), Err((Unclosed::String, 0)));
+        // A comment or quote opened inside a line comment opens nothing.
+        assert_eq!(open("SELECT 1 -- it's /* fine\n"), Ok(()));
+    }
+
+    #[test]
+    fn block_comments_nest_only_where_the_dialect_says() {
+        let sql = "SELECT 1 /* a /* b; */ c; */; SELECT 2";
+        let nested: Vec<&str> = split_with(sql, Comments::Nested)
+            .unwrap()
+            .into_iter()
+            .map(|s| s.sql)
+            .collect();
+        assert_eq!(nested, ["SELECT 1", "SELECT 2"]);
+        assert_eq!(texts(sql), ["SELECT 1 /* a /* b; */ c", "*/", "SELECT 2"]);
+        let open = split_with("SELECT 1 /* a /* b */ c;\nSELECT 2", Comments::Nested);
+        assert_eq!(
+            open.map(|_| ()).map_err(|e| (e.what, e.line_offset)),
+            Err((Unclosed::BlockComment, 0))
+        );
+        assert_eq!(texts("/* /* */ SELECT 1"), ["SELECT 1"]);
+        assert_eq!(Comments::of(crate::Dialect::Postgresql), Comments::Nested);
     }
 
     /// The splitter as it was before statements became slices (a `String` each, the leading
     /// words kept uppercased, chars decoded one by one): the oracle for `matches_the_reference`.
     mod reference {
-        pub fn split(sql: &str) -> Vec<(String, usize)> {
+        /// `Err` holds the line offset of an unterminated quote or comment.
+        pub fn split(sql: &str) -> Result<Vec<(String, usize)>, usize> {
+            let line_of = |at: usize| sql[..at].matches('\n').count();
             let mut out = Vec::new();
             let mut cur = Cur::default();
             let mut prev_word_char = false;
@@ -518,18 +655,19 @@ commit";
                         continue;
                     }
                     '/' if rest.starts_with("/*") => {
-                        i += rest[2..].find("*/").map_or(rest.len(), |p| p + 4);
+                        i += rest[2..].find("*/").ok_or_else(|| line_of(i))? + 4;
                         prev_word_char = false;
                         continue;
                     }
                     '\'' => {
                         let backslash = super::escape_string_prefix(sql, i);
-                        let end = i + quoted_len(rest, '\'', backslash);
+                        let end =
+                            i + quoted_len(rest, '\'', backslash).ok_or_else(|| line_of(i))?;
                         cur.mark(i, end);
                         i = end;
                     }
                     '"' | '`' => {
-                        let end = i + quoted_len(rest, c, false);
+                        let end = i + quoted_len(rest, c, false).ok_or_else(|| line_of(i))?;
                         cur.mark(i, end);
                         i = end;
                     }
@@ -538,7 +676,8 @@ commit";
                             let body = &rest[tag.len()..];
                             let end = i
                                 + tag.len()
-                                + body.find(tag).map_or(body.len(), |p| p + tag.len());
+                                + body.find(tag).ok_or_else(|| line_of(i))?
+                                + tag.len();
                             cur.mark(i, end);
                             i = end;
                         }
@@ -569,7 +708,7 @@ commit";
                 prev_word_char = false;
             }
             finish(sql, &mut cur, &mut out);
-            out
+            Ok(out)
         }
 
         #[derive(Default)]
@@ -635,7 +774,7 @@ commit";
             *cur = Cur::default();
         }
 
-        fn quoted_len(rest: &str, quote: char, backslash: bool) -> usize {
+        fn quoted_len(rest: &str, quote: char, backslash: bool) -> Option<usize> {
             let mut chars = rest.char_indices().skip(1).peekable();
             while let Some((p, c)) = chars.next() {
                 if backslash && c == '\\' {
@@ -644,19 +783,22 @@ commit";
                     if chars.peek().is_some_and(|(_, next)| *next == quote) {
                         chars.next();
                     } else {
-                        return p + c.len_utf8();
+                        return Some(p + c.len_utf8());
                     }
                 }
             }
-            rest.len()
+            None
         }
     }
 
     fn same_as_reference(sql: &str) -> std::result::Result<(), TestCaseError> {
-        let got: Vec<(String, usize)> = split_statements(sql)
-            .into_iter()
-            .map(|s| (s.sql.to_string(), s.line_offset))
-            .collect();
+        let got = split_statements(sql)
+            .map(|list| {
+                list.into_iter()
+                    .map(|s| (s.sql.to_string(), s.line_offset))
+                    .collect::<Vec<_>>()
+            })
+            .map_err(|e| e.line_offset);
         prop_assert_eq!(got, reference::split(sql), "{:?}", sql);
         Ok(())
     }
@@ -702,7 +844,7 @@ commit";
     proptest! {
         #[test]
         fn never_panics(s in any::<String>()) {
-            let statements = split_statements(&s);
+            let statements = split_statements(&s).unwrap_or_default();
             for st in statements {
                 prop_assert!(!st.sql.is_empty());
                 prop_assert!(st.line_offset <= s.matches('\n').count());
@@ -712,6 +854,7 @@ commit";
         #[test]
         fn never_panics_on_sql_like_text(s in "[ a-z;'\"$`/*\\-\\n\\r\\\\E]{0,60}") {
             let _ = split_statements(&s);
+            let _ = split_with(&s, Comments::Nested);
         }
 
         #[test]
@@ -723,7 +866,11 @@ commit";
             sep in "(;|;\n|;\r\n|; -- c;\n|;\n\n)",
         ) {
             let joined = statements.join(&sep);
-            let got: Vec<&str> = split_statements(&joined).into_iter().map(|s| s.sql).collect();
+            let got: Vec<&str> = split_statements(&joined)
+                .unwrap()
+                .into_iter()
+                .map(|s| s.sql)
+                .collect();
             prop_assert_eq!(got, statements);
         }
 

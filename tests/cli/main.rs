@@ -20,6 +20,7 @@ mod pg;
 mod portable;
 mod postgres;
 mod python;
+mod reliability;
 mod revision;
 mod robustness;
 mod same_sql;

@@ -27,7 +27,7 @@ fn applied(schema: &Schema, changes: &[Change]) -> Schema {
 /// A generated body's SQL, parsed back and applied to `schema`: what the script would do.
 fn run_body(schema: &Schema, body: &str) -> Schema {
     let mut s = schema.clone();
-    for stmt in split_statements(body) {
+    for stmt in split_statements(body).unwrap() {
         let Parsed::Ops { ops, .. } = parse_statement(stmt.sql) else {
             panic!("generated SQL outside the model: {}", stmt.sql);
         };

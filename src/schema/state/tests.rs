@@ -7,7 +7,7 @@ use crate::sql::split_statements;
 /// The schema `sql` builds, statement by statement, or the first statement's error.
 fn run(sql: &str) -> Result<Schema, String> {
     let mut schema = Schema::default();
-    for stmt in split_statements(sql) {
+    for stmt in split_statements(sql).unwrap() {
         let stmt = stmt.sql.trim_end_matches(';');
         let Parsed::Ops { ops, .. } = parse_statement(stmt) else {
             panic!("outside the model: {stmt}");

@@ -1,0 +1,346 @@
+//! Faults found by trying the tool as a hostile production week would: statements a parser
+//! could silently lose (unterminated quotes and comments, nested comments, lone `\r` line
+//! ends), transactions the tool does not control (a `no-transaction` step inside one
+//! transaction for the run, transaction control in a script, a failing `no-transaction`
+//! section, a connection lost at `COMMIT`) and messages that echo huge statements. Each test
+//! runs the real binary on a real database and checks what a user would: the exit status,
+//! the one `FAILED:` line, the tables and the version rows afterwards.
+
+use crate::engine_test;
+use crate::support::{Engine, Project};
+
+/// Writes `versions/<rev>.sql` with `text` as its whole content.
+fn raw_script(p: &Project, rev: &str, text: &str) {
+    std::fs::write(p.versions().join(format!("{rev}.sql")), text).expect("write script");
+}
+
+/// Asserts that nothing was applied: no user table, no version row.
+#[track_caller]
+fn nothing_applied(p: &Project) {
+    assert_eq!(p.tables(), Vec::<String>::new());
+    assert_eq!(p.version_rows(), Vec::<String>::new());
+}
+
+engine_test!(
+    unterminated_block_comment_is_an_error_naming_its_line,
+    |p| {
+        p.script(
+            "a1",
+            "",
+            "open comment",
+            "CREATE TABLE a (id INTEGER);\n/* the rest is lost\nCREATE TABLE b (id INTEGER);",
+            None,
+        );
+        // The upgrade section starts on line 9: the comment opens on line 10.
+        let msg = p.normalize(&p.alembic(&["upgrade", "head"]).failed());
+        assert_eq!(
+            msg,
+            "$DIR/migrations/versions/a1.sql:10: the '/*' comment opened on this line is never \
+         closed; everything after it would be lost (revision a1; nothing was run)"
+        );
+        nothing_applied(p);
+        let offline = p.alembic(&["upgrade", "head", "--sql"]);
+        assert!(p
+            .normalize(&offline.failed())
+            .starts_with("$DIR/migrations/versions/a1.sql:10: "));
+    }
+);
+
+engine_test!(
+    unterminated_quotes_and_dollar_bodies_are_errors_naming_their_line,
+    |p| {
+        for (body, line, what) in [
+            (
+                "SELECT 1;\nINSERT INTO t VALUES ('it;\nCREATE TABLE b (id INTEGER);",
+                10,
+                "the string literal (')",
+            ),
+            (
+                "CREATE TABLE \"a (id INTEGER);\nCREATE TABLE b (id INTEGER);",
+                9,
+                "the quoted name (\" or `)",
+            ),
+            (
+                "SELECT 1;\nSELECT 2;\nDO $$ BEGIN NULL; END;\nCREATE TABLE b (id INTEGER);",
+                11,
+                "the dollar-quoted body ($$ or $tag$)",
+            ),
+        ] {
+            p.script("a1", "", "open quote", body, None);
+            let msg = p.normalize(&p.alembic(&["upgrade", "head"]).failed());
+            assert_eq!(
+                msg,
+                format!(
+                    "$DIR/migrations/versions/a1.sql:{line}: {what} opened on this line is never \
+                 closed; everything after it would be lost (revision a1; nothing was run)"
+                )
+            );
+            nothing_applied(p);
+        }
+    }
+);
+
+/// PostgreSQL nests block comments: a `;` inside the inner one splits nothing.
+#[test]
+fn nested_block_comments_on_postgres() {
+    let p = Project::new(Engine::Postgres);
+    p.script(
+        "a1",
+        "",
+        "nested",
+        "CREATE TABLE a (id INTEGER /* outer /* inner; */ still; outer */);\nCREATE TABLE b (id INTEGER);",
+        Some("DROP TABLE b;\nDROP TABLE a;"),
+    );
+    p.alembic(&["upgrade", "head"]).ok();
+    assert_eq!(p.tables(), ["a", "b"]);
+    assert_eq!(p.version_rows(), ["a1"]);
+}
+
+engine_test!(lone_cr_line_endings_in_scripts_and_ini, |p| {
+    let ini = std::fs::read_to_string(p.path("alembic.ini")).expect("ini");
+    std::fs::write(p.path("alembic.ini"), ini.replace('\n', "\r")).expect("ini");
+    raw_script(
+        p,
+        "a1",
+        "-- revision: a1\r-- down_revision:\r-- message: cr only\r\r-- +upgrade\r\
+         -- a comment that must end here\rCREATE TABLE a (id INTEGER);\r\
+         CREATE TABLE b (id INTEGER);\r\r-- +downgrade\rDROP TABLE b;\rDROP TABLE a;\r",
+    );
+    p.alembic(&["upgrade", "head"]).ok();
+    assert_eq!(p.tables(), ["a", "b"]);
+    assert_eq!(p.version_rows(), ["a1"]);
+    p.alembic(&["downgrade", "base"]).ok();
+    nothing_applied(p);
+});
+
+engine_test!(an_error_echoing_a_huge_statement_is_one_short_line, |p| {
+    let huge = "ab\n".repeat(400_000);
+    p.script(
+        "a1",
+        "",
+        "huge",
+        &format!("SELECT 1 \"{huge}\" \"{huge}\";"),
+        None,
+    );
+    let run = p.alembic(&["upgrade", "head"]);
+    assert!(
+        run.stderr.len() < 4000,
+        "stderr is {} bytes",
+        run.stderr.len()
+    );
+    let msg = p.normalize(&run.failed());
+    assert!(
+        msg.starts_with("$DIR/migrations/versions/a1.sql:9: "),
+        "{msg}"
+    );
+    assert!(
+        msg.ends_with("(revision a1; this migration was rolled back; none were applied)"),
+        "{msg}"
+    );
+    assert!(msg.contains("characters not shown"), "{msg}");
+});
+
+/// Three migrations in one transaction for the run, the middle one `no-transaction`, the
+/// last one failing.
+fn whole_run_with_a_no_transaction_step(p: &Project) {
+    p.write_ini("transaction_per_migration = false");
+    p.script(
+        "a1",
+        "",
+        "first",
+        "CREATE TABLE a (id INTEGER);",
+        Some("DROP TABLE a;"),
+    );
+    raw_script(
+        p,
+        "a2",
+        "-- revision: a2\n-- down_revision: a1\n\n-- +upgrade no-transaction\nCREATE TABLE b (id INTEGER);\n\n-- +downgrade\nDROP TABLE b;\n",
+    );
+    p.script(
+        "a3",
+        "a2",
+        "third",
+        "CREATE TABLE c (id INTEGER);\nINSERT INTO missing VALUES (1);",
+        Some("DROP TABLE c;"),
+    );
+}
+
+engine_test!(
+    whole_run_transaction_reopens_after_a_no_transaction_step,
+    |p| {
+        whole_run_with_a_no_transaction_step(p);
+        let msg = p.normalize(&p.alembic(&["upgrade", "head"]).failed());
+        assert!(
+            msg.ends_with(
+                "(revision a3; the run's transaction was rolled back to where upgrade a1 -> a2 (a \
+             no-transaction migration) committed it; that migration and those before it stay \
+             applied)"
+            ),
+            "{msg}"
+        );
+        // a3's table was rolled back with its transaction; a1 and a2 stay.
+        assert_eq!(p.tables(), ["a", "b"]);
+        assert_eq!(p.version_rows(), ["a2"]);
+    }
+);
+
+#[test]
+fn whole_run_sql_begins_again_after_a_no_transaction_step() {
+    let p = Project::new(Engine::Sqlite);
+    whole_run_with_a_no_transaction_step(&p);
+    let sql = p.alembic(&["upgrade", "head", "--sql"]).ok().stdout;
+    let boundaries: Vec<&str> = sql
+        .lines()
+        .filter(|l| {
+            ["BEGIN", "COMMIT", "CREATE TABLE "]
+                .iter()
+                .any(|k| l.starts_with(k))
+        })
+        .filter(|l| !l.contains("alembic_version"))
+        .collect();
+    assert_eq!(
+        boundaries,
+        [
+            "BEGIN;",
+            "CREATE TABLE a (id INTEGER);",
+            "COMMIT;",
+            "CREATE TABLE b (id INTEGER);",
+            "BEGIN;",
+            "COMMIT;",
+            "BEGIN;",
+            "CREATE TABLE c (id INTEGER);",
+            "COMMIT;",
+        ],
+        "{sql}"
+    );
+}
+
+engine_test!(
+    transaction_control_in_a_transactional_section_is_refused,
+    |p| {
+        for (body, line, what, marker) in [
+            (
+                "CREATE TABLE a (id INTEGER);\nROLLBACK;",
+                10,
+                "ROLLBACK",
+                "-- +upgrade no-transaction",
+            ),
+            (
+                "CREATE TABLE a (id INTEGER);\n-- why\ncommit;\nCREATE TABLE b (id INTEGER);",
+                11,
+                "COMMIT",
+                "-- +upgrade no-transaction",
+            ),
+            (
+                "BEGIN TRANSACTION;\nCREATE TABLE a (id INTEGER);",
+                9,
+                "BEGIN TRANSACTION",
+                "-- +upgrade no-transaction",
+            ),
+            (
+                "SET TRANSACTION ISOLATION LEVEL SERIALIZABLE;",
+                9,
+                "SET TRANSACTION",
+                "-- +upgrade no-transaction",
+            ),
+            (
+                "CREATE TABLE a (id INTEGER);\nEND;",
+                10,
+                "END",
+                "-- +upgrade no-transaction",
+            ),
+        ] {
+            p.script("a1", "", "tx", body, None);
+            let msg = p.normalize(&p.alembic(&["upgrade", "head"]).failed());
+            assert_eq!(
+                msg,
+                format!(
+                    "$DIR/migrations/versions/a1.sql:{line}: '{what}' would end or restart the \
+                 transaction this migration runs in, so the migration could be recorded half \
+                 done; remove it (the tool begins and commits the transaction, together with \
+                 the version update), or mark the section '{marker}' to run its statements one \
+                 by one and control transactions yourself (revision a1; nothing was run)"
+                )
+            );
+            nothing_applied(p);
+        }
+        // Savepoints stay inside the transaction.
+        p.script(
+        "a1",
+        "",
+        "savepoints",
+        "SAVEPOINT s;\nCREATE TABLE a (id INTEGER);\nROLLBACK TO s;\nRELEASE s;\nCREATE TABLE b (id INTEGER);",
+        None,
+    );
+        p.alembic(&["upgrade", "head"]).ok();
+        assert_eq!(p.tables(), ["b"]);
+    }
+);
+
+engine_test!(
+    a_failing_no_transaction_section_says_what_stays_applied,
+    |p| {
+        p.script(
+            "a0",
+            "",
+            "first",
+            "CREATE TABLE z (id INTEGER);",
+            Some("DROP TABLE z;"),
+        );
+        raw_script(
+        p,
+        "a1",
+        "-- revision: a1\n-- down_revision: a0\n\n-- +upgrade no-transaction\nCREATE TABLE a (id INTEGER);\nCREATE TABLE b (id INTEGER);\nCREATE TABLE a (id INTEGER);\nCREATE TABLE c (id INTEGER);\n",
+    );
+        let msg = p.normalize(&p.alembic(&["upgrade", "head"]).failed());
+        assert!(
+            msg.starts_with("$DIR/migrations/versions/a1.sql:7: "),
+            "{msg}"
+        );
+        assert!(
+            msg.ends_with(
+                "(revision a1; this migration runs without a transaction: the 2 statements before \
+             this one stay applied, this one and the 1 after it did not run, and the revision \
+             is not recorded; undo or finish those statements by hand, then run again; the \
+             last one applied was upgrade  -> a0)"
+            ),
+            "{msg}"
+        );
+        assert_eq!(p.tables(), ["a", "b", "z"]);
+        assert_eq!(p.version_rows(), ["a0"]);
+    }
+);
+
+/// The server ends the session while it commits (a deferred constraint trigger that
+/// terminates its own backend): the client can't know whether the commit happened.
+#[test]
+fn connection_lost_at_commit_names_the_revision_and_says_the_outcome_is_unknown() {
+    let p = Project::new(Engine::Postgres);
+    p.script(
+        "a1",
+        "",
+        "dies at commit",
+        "CREATE TABLE a (id INTEGER);\n\
+         CREATE FUNCTION die() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN PERFORM pg_terminate_backend(pg_backend_pid()); RETURN NULL; END $$;\n\
+         CREATE CONSTRAINT TRIGGER die AFTER INSERT ON a DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION die();\n\
+         INSERT INTO a VALUES (1);",
+        None,
+    );
+    let msg = p.normalize(&p.alembic(&["upgrade", "head"]).failed());
+    assert!(
+        msg.starts_with(
+            "the connection failed while committing revision a1 ($DIR/migrations/versions/a1.sql): "
+        ),
+        "{msg}"
+    );
+    assert!(
+        msg.ends_with(
+            "whether it was applied is unknown (run 'alembic current' to see whether it is the \
+             current revision)"
+        ),
+        "{msg}"
+    );
+    // Here the server had not committed: the next look at the database says so.
+    assert_eq!(p.version_rows(), Vec::<String>::new());
+    assert_eq!(p.tables(), Vec::<String>::new());
+}
