@@ -114,7 +114,7 @@ pub enum RunError {
         revision: String,
         path: PathBuf,
         #[source]
-        source: DbError,
+        source: Box<DbError>,
         /// What a new connection found, or how to find out.
         known: String,
     },
@@ -299,7 +299,7 @@ fn commit(sink: &mut dyn Sink, script: Option<&Script>, what: &str) -> Result<()
                     format!("{revision}, the last of {what}")
                 },
                 path,
-                source,
+                source: Box::new(source),
                 known: "run 'alembic current' to see whether it is the current revision".into(),
             })
         }
