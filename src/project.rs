@@ -10,8 +10,14 @@ use std::time::Duration;
 use crate::config::{Config, ConfigError, TransactionScope};
 use crate::db::VersionTable;
 use crate::revision::{RevisionError, RevisionMap};
-use crate::script::{check_sourceless, load_scripts, Checksums, Script, ScriptError, ScriptSource};
+use crate::script::{
+    check_sourceless, load_scripts, Checksums, Loaded, Script, ScriptError, ScriptSource,
+};
 use crate::Result;
+
+/// The longest `lock_timeout`, in seconds (a day): a longer wait is a hang, and a huge one
+/// would overflow the clock.
+const MAX_LOCK_TIMEOUT_SECS: f64 = 86_400.0;
 
 /// How long a run waits for another run's migration lock unless `lock_timeout` says otherwise.
 pub const DEFAULT_LOCK_TIMEOUT: Duration = Duration::from_secs(300);
@@ -26,6 +32,8 @@ pub struct Project {
     pub scripts: HashMap<String, Script>,
     pub map: RevisionMap,
     pub version_table: VersionTable,
+    /// Script names in the version locations that are symbolic links to nothing (skipped).
+    pub dangling_links: Vec<PathBuf>,
     /// Settings given in code, which win over the configuration's.
     pub overrides: Overrides,
     /// The scripts were compiled into the binary (their paths name no file on disk).
@@ -100,12 +108,17 @@ impl Project {
             .into());
         }
         let version_locations = config.version_locations()?;
-        let scripts = load_scripts(&version_locations, checksums)?;
+        let Loaded {
+            scripts,
+            dangling: dangling_links,
+        } = load_scripts(&version_locations, checksums)?;
         // Alembic's test is a case-sensitive `== "true"`.
         if config.get("sourceless").map(str::trim) == Some("true") {
             check_sourceless(&version_locations)?;
         }
-        Project::assemble(config, script_location, version_locations, scripts)
+        let mut project = Project::assemble(config, script_location, version_locations, scripts)?;
+        project.dangling_links = dangling_links;
+        Ok(project)
     }
 
     /// The project of loaded scripts: their graph, by id.
@@ -130,6 +143,7 @@ impl Project {
             version_table,
             overrides: Overrides::default(),
             embedded: false,
+            dangling_links: Vec::new(),
         })
     }
 
@@ -177,11 +191,13 @@ impl Project {
                 .trim()
                 .parse::<f64>()
                 .ok()
-                .filter(|s| s.is_finite() && *s >= 0.0)
+                .filter(|s| (0.0..=MAX_LOCK_TIMEOUT_SECS).contains(s))
                 .map(Duration::from_secs_f64)
                 .ok_or_else(|| ConfigError::BadValue {
                     key: "lock_timeout".into(),
-                    message: format!("'{v}' is not a number of seconds"),
+                    message: format!(
+                        "'{v}' is not a number of seconds from 0 to {MAX_LOCK_TIMEOUT_SECS}"
+                    ),
                 }),
         }
     }

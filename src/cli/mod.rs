@@ -44,6 +44,7 @@ fn completions(shell: clap_complete::Shell) -> ExitStatus {
 /// Runs one parsed command line.
 pub fn run(cli: Cli) -> Result<ExitStatus> {
     let settings = Settings::resolve(&cli);
+    settings.check_x(&cli)?;
     match cli.command {
         Command::Init(args) => commands::init::init(&settings, &args),
         Command::ListTemplates => commands::init::list_templates(&settings),

@@ -42,6 +42,11 @@ impl Printer {
         self.log_info(&line);
     }
 
+    /// A `WARNING: …` line on stderr (printed even when quiet).
+    pub fn warning(&self, message: &str) {
+        self.warn(&format!("WARNING: {message}\n"));
+    }
+
     /// Writes log lines made with [`push_info`] to stderr, in one write (stderr is not
     /// buffered: each `write` is a system call), when INFO lines are shown.
     pub fn log_info(&self, lines: &str) {

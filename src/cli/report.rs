@@ -116,7 +116,7 @@ mod tests {
             "{}",
             lines[0]
         );
-        assert!(lines[0].ends_with("ab\": x (revision a)"), "{}", lines[0]);
+        assert!(lines[0].ends_with("ab \": x (revision a)"), "{}", lines[0]);
         assert!(lines[0].contains("characters not shown"));
         assert!(lines[0].chars().count() < MAX_CHARS + 60);
     }

@@ -72,13 +72,44 @@ impl Settings {
 
     /// The project: configuration, scripts and graph.
     pub fn project(&self) -> Result<&'static Project> {
-        Ok(until_exit(Project::load(self.config()?)?))
+        Ok(self.warned(until_exit(Project::load(self.config()?)?)))
+    }
+
+    /// `project`, after a warning for each script name that is a link to nothing.
+    fn warned(&self, project: &'static Project) -> &'static Project {
+        for path in &project.dangling_links {
+            self.printer.warning(&format!(
+                "{} is a symbolic link to nothing; it was skipped",
+                path.display()
+            ));
+        }
+        project
     }
 
     /// As [`Settings::project`], with each script's checksum taken as it is read: for the
     /// commands that run scripts and record them in the history table.
     pub fn project_with_checksums(&self) -> Result<&'static Project> {
-        Ok(until_exit(Project::load_with_checksums(self.config()?)?))
+        Ok(self.warned(until_exit(Project::load_with_checksums(self.config()?)?)))
+    }
+
+    /// Refuses a bare `-x` value that is a database URL (it would name no key, and the run
+    /// would use the configuration's database), and warns about any other bare value:
+    /// Alembic accepts them, but they are usually a forgotten `key=`.
+    pub fn check_x(&self, cli: &Cli) -> Result<()> {
+        for arg in cli.x.iter().filter(|a| !a.contains('=')) {
+            let value = arg.trim();
+            if looks_like_url(value) {
+                return Err(usage(
+                    "-x was given a database URL without a key; it would be ignored and the \
+                     configuration's database used: write -x url=<URL>",
+                ));
+            }
+            self.printer.warning(&format!(
+                "-x '{value}' has no '=': it is read as the key '{value}' with an empty value \
+                 (write -x key=value to give it one)"
+            ));
+        }
+        Ok(())
     }
 
     /// The database URL by precedence.
@@ -92,16 +123,33 @@ impl Settings {
 }
 
 impl Settings {
-    /// The passwords of every URL this run could have used (`-x url=`, `$DATABASE_URL`,
-    /// `sqlalchemy.url`) and `$PGPASSWORD`, to keep out of an error's lines.
+    /// The passwords of every URL this run could have used or been given (`-x url=`,
+    /// `$DATABASE_URL`, `sqlalchemy.url`, any `-x` value or argument, any URL-like word of the
+    /// configuration file, where a mis-indented `sqlalchemy.url` line becomes part of
+    /// another key's value) and `$PGPASSWORD`, to keep out of an error's lines.
     pub fn secrets(&self) -> Secrets {
         let ini = self
             .config()
             .ok()
             .and_then(|c| c.sqlalchemy_url().map(str::to_string));
-        let urls = [self.x.get("url").cloned(), self.env_url.clone(), ini];
+        let file = std::fs::read(&self.config_file).unwrap_or_default();
+        let file = String::from_utf8_lossy(&file);
+        let words = file
+            .split(|c: char| c.is_whitespace() || c == '=')
+            .filter(|w| w.contains("://") || w.contains('@'))
+            .map(str::to_string);
+        let passwords = file.split_whitespace().filter(|w| w.contains("password="));
+        let mut urls: Vec<String> = [self.x.get("url").cloned(), self.env_url.clone(), ini]
+            .into_iter()
+            .flatten()
+            .chain(self.x.values().cloned())
+            .chain(self.x.keys().cloned())
+            .chain(std::env::args().skip(1))
+            .chain(words)
+            .collect();
+        urls.extend(passwords.map(str::to_string));
         Secrets::new(
-            urls.iter().flatten().map(String::as_str),
+            urls.iter().map(String::as_str),
             std::env::var("PGPASSWORD").ok(),
         )
     }
@@ -122,6 +170,14 @@ static LOADED: OnceLock<&'static Project> = OnceLock::new();
 /// The project the command loaded before it failed, for hints under the `FAILED:` line.
 pub fn loaded_project() -> Option<&'static Project> {
     LOADED.get().copied()
+}
+
+/// Whether `value` reads as a database URL (`scheme://…`, `sqlite:…`, `postgres…:…`).
+fn looks_like_url(value: &str) -> bool {
+    let lower = value.to_ascii_lowercase();
+    value.contains("://")
+        || lower.starts_with("sqlite:")
+        || (lower.starts_with("postgres") && lower.contains(':'))
 }
 
 /// A usage error, worded for the user.

@@ -20,6 +20,8 @@ pub enum BadRevisionId {
     Reserved(Vec<char>),
     /// It is empty.
     Empty,
+    /// It is a word of Alembic's target grammar ([`RevisionId::RESERVED_WORDS`]).
+    ReservedWord,
     /// It breaks [`RevisionId::RULE`] some other way (too long, or another character).
     Invalid,
 }
@@ -27,6 +29,15 @@ pub enum BadRevisionId {
 impl RevisionId {
     /// The longest id: the version table's column is `VARCHAR(32)`.
     pub const MAX_LEN: usize = 32;
+
+    /// Words that targets give a meaning (`head`, `heads`, `base`): no revision id or branch
+    /// label may be one, or every target naming it would mean the other thing.
+    pub const RESERVED_WORDS: [&'static str; 3] = ["head", "heads", "base"];
+
+    /// Whether `name` is one of [`RevisionId::RESERVED_WORDS`].
+    pub fn is_reserved_word(name: &str) -> bool {
+        Self::RESERVED_WORDS.contains(&name)
+    }
 
     /// The rule, as messages state it.
     pub const RULE: &'static str = "1 to 32 characters of 0-9, a-z, A-Z and _";
@@ -39,6 +50,9 @@ impl RevisionId {
         }
         if id.is_empty() {
             return Err(BadRevisionId::Empty);
+        }
+        if Self::is_reserved_word(id) {
+            return Err(BadRevisionId::ReservedWord);
         }
         let allowed = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
         if id.len() > Self::MAX_LEN || !id.bytes().all(allowed) {
@@ -102,6 +116,10 @@ mod tests {
             Err(BadRevisionId::Reserved(vec!['+', ':', '@']))
         );
         assert_eq!(RevisionId::parse(""), Err(BadRevisionId::Empty));
+        for word in ["head", "heads", "base"] {
+            assert_eq!(RevisionId::parse(word), Err(BadRevisionId::ReservedWord));
+        }
+        assert!(is_valid_revision_id("Head"));
         assert_eq!(
             RevisionId::parse(&"z".repeat(33)),
             Err(BadRevisionId::Invalid)

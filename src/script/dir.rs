@@ -23,16 +23,22 @@ pub enum Checksums {
     Skip,
 }
 
+/// The scripts of the version locations, and the script names that were symbolic links to
+/// nothing (skipped: a warning's business).
+#[derive(Debug, Default)]
+pub struct Loaded {
+    pub scripts: Vec<Script>,
+    pub dangling: Vec<PathBuf>,
+}
+
 /// Loads every `*.sql` script of each location, sorted by file name within a location,
 /// locations in the order given.
-pub fn load_scripts(
-    locations: &[PathBuf],
-    checksums: Checksums,
-) -> Result<Vec<Script>, ScriptError> {
+pub fn load_scripts(locations: &[PathBuf], checksums: Checksums) -> Result<Loaded, ScriptError> {
     let mut scripts = Vec::new();
+    let mut dangling = Vec::new();
     let mut seen: HashSet<PathBuf> = HashSet::new();
     for location in locations {
-        let entries = script_entries(location)?;
+        let entries = script_entries(location, &mut dangling)?;
         // Names in one directory are unique, so with one location and no symbolic links no
         // file can be reached twice and there is nothing to resolve.
         let paths: Vec<PathBuf> = if locations.len() == 1 && !entries.iter().any(|e| e.symlink) {
@@ -63,7 +69,7 @@ pub fn load_scripts(
             scripts.extend(loaded);
         }
     }
-    Ok(scripts)
+    Ok(Loaded { scripts, dangling })
 }
 
 /// Reads and parses `paths`, in order, on a few threads when there are many; the error is
@@ -76,7 +82,7 @@ fn read_scripts(paths: &[PathBuf], checksums: Checksums) -> Result<Vec<Script>, 
 
 /// The script files of one location, sorted by file name.
 pub fn script_files(location: &Path) -> Result<Vec<PathBuf>, ScriptError> {
-    Ok(script_entries(location)?
+    Ok(script_entries(location, &mut Vec::new())?
         .into_iter()
         .map(|entry| entry.path)
         .collect())
@@ -89,8 +95,12 @@ struct ScriptEntry {
     symlink: bool,
 }
 
-/// The script files of one location, sorted by file name, noting which are symlinks.
-fn script_entries(location: &Path) -> Result<Vec<ScriptEntry>, ScriptError> {
+/// The script files of one location, sorted by file name, noting which are symlinks; script
+/// names that are symlinks to nothing go to `dangling`.
+fn script_entries(
+    location: &Path,
+    dangling: &mut Vec<PathBuf>,
+) -> Result<Vec<ScriptEntry>, ScriptError> {
     let read_err = |source: std::io::Error| ScriptError::Read {
         path: location.to_path_buf(),
         source,
@@ -120,7 +130,15 @@ fn script_entries(location: &Path) -> Result<Vec<ScriptEntry>, ScriptError> {
         let symlink = file_type.is_some_and(|t| t.is_symlink());
         let is_file = match file_type {
             Some(t) if !symlink => t.is_file(),
-            _ => std::fs::metadata(&path).is_ok_and(|m| m.is_file()),
+            _ => match std::fs::metadata(&path) {
+                Ok(m) => m.is_file(),
+                Err(e) => {
+                    if symlink && e.kind() == std::io::ErrorKind::NotFound {
+                        dangling.push(path.clone());
+                    }
+                    false
+                }
+            },
         };
         if is_file {
             files.push(ScriptEntry { path, symlink });

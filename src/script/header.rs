@@ -318,6 +318,8 @@ fn bad_id_message(key: &str, value: &str) -> String {
     let rule = RevisionId::RULE;
     if value.is_empty() {
         format!("'{key}' is empty; a revision id is {rule}")
+    } else if RevisionId::is_reserved_word(value) {
+        format!("'{value}' in '{key}' is a word of revision targets (head, heads, base), not a revision id")
     } else {
         format!("invalid revision id '{value}' in '{key}'; a revision id is {rule}")
     }

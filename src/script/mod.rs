@@ -16,7 +16,7 @@ mod template;
 pub use checksum::checksum;
 pub use dir::{
     check_sourceless, is_script_name, load_scripts, parse_script_bytes, read_script, script_files,
-    write_new_script, Checksums,
+    write_new_script, Checksums, Loaded,
 };
 pub use header::{Script, ScriptOrigin, Section, TransactionMode, HEADER_KEYS};
 pub use new_id::random_revision_id;

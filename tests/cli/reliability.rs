@@ -344,3 +344,170 @@ fn connection_lost_at_commit_names_the_revision_and_says_the_outcome_is_unknown(
     assert_eq!(p.version_rows(), Vec::<String>::new());
     assert_eq!(p.tables(), Vec::<String>::new());
 }
+
+engine_test!(a_huge_lock_timeout_is_refused_not_a_panic, |p| {
+    p.linear();
+    for value in ["1e30", "86401", "-1", "inf", "NaN"] {
+        p.write_ini(&format!("lock_timeout = {value}"));
+        assert_eq!(
+            p.alembic(&["upgrade", "head"]).failed(),
+            format!(
+                "bad value for 'lock_timeout' in configuration: '{value}' is not a number of \
+                 seconds from 0 to 86400"
+            )
+        );
+    }
+    assert_eq!(p.version_rows(), Vec::<String>::new());
+    p.write_ini("lock_timeout = 86400");
+    p.alembic(&["upgrade", "head"]).ok();
+});
+
+#[test]
+fn reserved_words_are_refused_as_rev_ids_and_branch_labels() {
+    let p = Project::new(Engine::Sqlite);
+    for word in ["head", "heads", "base"] {
+        assert_eq!(
+            p.alembic(&["revision", "-m", "x", "--rev-id", word])
+                .failed(),
+            format!(
+                "--rev-id '{word}' is refused: head, heads and base are words of revision \
+                 targets ('upgrade {word}' would not mean this revision); choose another"
+            )
+        );
+        assert_eq!(
+            p.alembic(&["revision", "-m", "x", "--branch-label", word])
+                .failed(),
+            format!(
+                "--branch-label '{word}' is refused: head, heads and base are words of \
+                 revision targets ('upgrade {word}' would not mean this revision); choose \
+                 another"
+            )
+        );
+    }
+    let written = std::fs::read_dir(p.versions()).unwrap().count();
+    assert_eq!(written, 0, "a refused revision wrote a file");
+    // A script that names itself `head` is refused where it stands.
+    p.script("head", "", "bad", "SELECT 1;", None);
+    let msg = p.normalize(&p.alembic(&["heads"]).failed());
+    assert!(
+        msg.contains("'head' in 'revision' is a word of revision targets (head, heads, base), not a revision id"),
+        "{msg}"
+    );
+}
+
+engine_test!(
+    a_bare_x_value_that_is_a_url_is_refused_and_others_warned,
+    |p| {
+        p.linear();
+        let other = "postgresql://u:Bare-Secret@127.0.0.1:1/elsewhere";
+        let run = p.alembic(&["-x", other, "upgrade", "head"]);
+        assert!(!run.stderr.contains("Bare-Secret"), "{}", run.stderr);
+        assert_eq!(
+            run.failed(),
+            "-x was given a database URL without a key; it would be ignored and the \
+         configuration's database used: write -x url=<URL>"
+        );
+        assert_eq!(p.version_rows(), Vec::<String>::new());
+        let run = p.alembic(&["-x", "dry", "upgrade", "head"]).ok();
+        assert!(
+            run.stderr.contains(
+                "WARNING: -x 'dry' has no '=': it is read as the key 'dry' with an empty value \
+             (write -x key=value to give it one)\n"
+            ),
+            "{}",
+            run.stderr
+        );
+        assert_eq!(p.version_rows(), ["1975ea83b712"]);
+    }
+);
+
+#[test]
+fn a_dangling_sql_symlink_in_a_version_location_is_warned_about() {
+    let p = Project::new(Engine::Sqlite);
+    p.linear();
+    std::os::unix::fs::symlink(p.path("nowhere.sql"), p.versions().join("zz_gone.sql")).unwrap();
+    let run = p.alembic(&["upgrade", "head"]).ok();
+    let warning = format!(
+        "WARNING: {} is a symbolic link to nothing; it was skipped\n",
+        p.versions().join("zz_gone.sql").display()
+    );
+    assert!(run.stderr.contains(&warning), "{}", run.stderr);
+    assert_eq!(p.version_rows(), ["1975ea83b712"]);
+}
+
+/// Every output of a matrix of failing commands, the password given in every way a user
+/// could give it, is searched for the password.
+#[test]
+fn no_output_of_a_failing_command_shows_the_password() {
+    let secret = "Matr1x-S3cret";
+    let port = crate::support::pg::closed_port();
+    let file = tempfile::NamedTempFile::new().unwrap();
+    let urls = [
+        format!("postgresql://u:{secret}@127.0.0.1:{port}/db"),
+        format!("postgresql://u@127.0.0.1:{port}/db?password={secret}"),
+        format!("postgresql://u@127.0.0.1:{port}/db?sslmode=disable&password={secret}"),
+        format!("sqlite:///{}/x.db?password={secret}", file.path().display()),
+    ];
+    let commands: [&[&str]; 6] = [
+        &["current"],
+        &["upgrade", "head"],
+        &["downgrade", "base"],
+        &["stamp", "head"],
+        &["check"],
+        &["upgrade", "nosuchrev"],
+    ];
+    let mut runs = 0;
+    for url in &urls {
+        for place in ["-x", "ini", "env", "indented", "positional", "bare -x"] {
+            let p = Project::new(Engine::Sqlite);
+            p.linear();
+            let mut pre: Vec<String> = Vec::new();
+            let mut env = None;
+            let mut post: Vec<String> = Vec::new();
+            match place {
+                "-x" => pre = vec!["-x".into(), format!("url={url}")],
+                "ini" => p.write_ini(&format!("sqlalchemy.url = {url}")),
+                "env" => env = Some(url.clone()),
+                // Continues script_location's value, which an error then quotes.
+                "indented" => p.write_ini(&format!("  sqlalchemy.url = {url}")),
+                "positional" => post = vec![url.clone()],
+                _ => pre = vec!["-x".into(), url.clone()],
+            }
+            if place == "ini" || place == "indented" {
+                // The project's own URL line comes first: drop it so that only ours is read.
+                let ini = std::fs::read_to_string(p.path("alembic.ini")).unwrap();
+                let ini = ini.replace(&format!("sqlalchemy.url = {}\n", p.url), "");
+                std::fs::write(p.path("alembic.ini"), ini).unwrap();
+            }
+            for command in commands {
+                for raise in [false, true] {
+                    let mut args: Vec<String> = Vec::new();
+                    if raise {
+                        args.push("--raiseerr".into());
+                    }
+                    args.extend(pre.iter().cloned());
+                    args.extend(command.iter().map(|s| s.to_string()));
+                    args.extend(post.iter().cloned());
+                    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_alembic"));
+                    cmd.args(&args)
+                        .current_dir(p.dir.path())
+                        .env_remove("DATABASE_URL")
+                        .env_remove("ALEMBIC_CONFIG")
+                        .env("PGCONNECT_TIMEOUT", "2")
+                        .stdin(std::process::Stdio::null());
+                    if let Some(url) = &env {
+                        cmd.env("DATABASE_URL", url);
+                    }
+                    let run = crate::support::Run::from(cmd.output().unwrap());
+                    let all = format!("{}{}", run.stdout, run.stderr);
+                    assert!(
+                        !all.contains(secret),
+                        "password shown by {args:?} ({place}):\n{all}"
+                    );
+                    runs += 1;
+                }
+            }
+        }
+    }
+    assert_eq!(runs, 4 * 6 * 6 * 2);
+}

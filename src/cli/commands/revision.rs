@@ -159,6 +159,7 @@ fn new_rev_id(project: &Project, given: Option<&str>) -> Result<String> {
                 list.join(", ")
             )));
         }
+        Err(BadRevisionId::ReservedWord) => return Err(usage(reserved_word(id, "--rev-id"))),
         Err(_) => {
             return Err(usage(format!(
                 "invalid revision identifier '{id}': a revision id is {} \
@@ -209,7 +210,18 @@ fn not_head(id: &str) -> litekb_migrations::Error {
     ))
 }
 
+/// Why a reserved word can't name a revision or a branch.
+fn reserved_word(word: &str, option: &str) -> String {
+    format!(
+        "{option} '{word}' is refused: head, heads and base are words of revision targets \
+         ('upgrade {word}' would not mean this revision); choose another"
+    )
+}
+
 fn check_label_free(project: &Project, label: &str, new_id: &str) -> Result<()> {
+    if RevisionId::is_reserved_word(label) {
+        return Err(usage(reserved_word(label, "--branch-label")));
+    }
     if let Some(other) = project
         .map
         .revisions()
