@@ -306,7 +306,7 @@ mod tests {
         }
         write(&b.join("0_other.sql"), &script("o1", "r2"));
         let scripts = match load_scripts(&[a.clone(), b.clone(), a.clone()], Checksums::Skip) {
-            Ok(s) => s,
+            Ok(s) => s.scripts,
             Err(err) => panic!("{err}"),
         };
         let ids: Vec<&str> = scripts.iter().map(|s| s.revision.as_str()).collect();
@@ -332,7 +332,7 @@ mod tests {
         linked(&a, &dir.path().join("b"));
         for locations in [vec![a.clone()], vec![a.clone(), dir.path().join("b")]] {
             let scripts = match load_scripts(&locations, Checksums::Skip) {
-                Ok(s) => s,
+                Ok(s) => s.scripts,
                 Err(err) => panic!("{err}"),
             };
             let ids: Vec<&str> = scripts.iter().map(|s| s.revision.as_str()).collect();
@@ -347,7 +347,7 @@ mod tests {
         let text = "-- revision: r1\r\n-- down_revision:\r\n\r\n-- +upgrade\r\nSELECT 1;\r\n";
         write(&v.join("1.sql"), text);
         let load = |checksums| match load_scripts(std::slice::from_ref(&v), checksums) {
-            Ok(mut s) => s.remove(0),
+            Ok(mut s) => s.scripts.remove(0),
             Err(err) => panic!("{err}"),
         };
         assert_eq!(load(Checksums::Skip).checksum, None);
@@ -413,7 +413,7 @@ mod tests {
             );
         }
         let scripts = match load_scripts(std::slice::from_ref(&v), Checksums::Skip) {
-            Ok(s) => s,
+            Ok(s) => s.scripts,
             Err(err) => panic!("{err}"),
         };
         let ids: Vec<String> = scripts.iter().map(|s| s.revision.clone()).collect();
