@@ -22,7 +22,8 @@ use super::{Database, DbError, DriverError, VersionTable};
 use crate::config::DatabaseUrl;
 use crate::Dialect;
 
-/// How long one statement waits for another connection's write lock before failing.
+/// How long one statement waits for another connection's write lock before failing, until
+/// the migration lock is taken; from then on, the run's `lock_timeout`.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// A SQLite connection: opened here, or the caller's own.
@@ -102,11 +103,17 @@ impl SqliteDatabase<'static> {
             .map_err(|e| connect_error(url, e))
     }
 
-    /// Sets the busy timeout and reads the schema once, so that a file that is not a SQLite
-    /// database is reported when it is opened rather than at the first migration.
+    /// Reads the schema once, so that a file that is not a SQLite database is reported when
+    /// it is opened rather than at the first migration, then sets the busy timeout. The read
+    /// does not wait: a file another run is writing is a database, and the wait for that run
+    /// belongs to the migration lock, which says it is waiting and honours `lock_timeout`.
     fn configure(conn: Connection) -> rusqlite::Result<SqliteDatabase<'static>> {
+        conn.busy_timeout(Duration::ZERO)?;
+        match conn.query_row("SELECT count(*) FROM sqlite_master", [], |_| Ok(())) {
+            Err(e) if e.sqlite_error_code() == Some(rusqlite::ErrorCode::DatabaseBusy) => {}
+            other => other?,
+        }
         conn.busy_timeout(BUSY_TIMEOUT)?;
-        conn.query_row("SELECT count(*) FROM sqlite_master", [], |_| Ok(()))?;
         Ok(SqliteDatabase {
             conn: Conn::Owned(conn),
             path: None,
@@ -270,6 +277,15 @@ impl Database for SqliteDatabase<'_> {
             }
         }
         self.lock = Some(file);
+        // The lock's holder may still be letting go of SQLite's own locks: wait for those as
+        // long as for the migration lock, no longer (a caller's own connection keeps its
+        // settings).
+        let left = timeout
+            .saturating_sub(started.elapsed())
+            .max(Duration::from_secs(1));
+        if let Conn::Owned(conn) = &self.conn {
+            conn.busy_timeout(left).map_err(statement_error)?;
+        }
         Ok(())
     }
 

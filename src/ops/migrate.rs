@@ -167,6 +167,16 @@ fn script_checksums(project: &Project, plan: &Plan) -> Result<HashMap<String, St
 
 /// Creates the version table when it is missing (`ensure_version`).
 pub fn ensure_version_table(project: &Project, db: &mut dyn Database) -> Result<()> {
+    // Under the migration lock: two runs that both find no table would both create it, and
+    // on PostgreSQL the second `CREATE TABLE` fails on the catalog's unique index.
+    db.lock(project.lock_timeout()?, &mut || {})?;
+    let result = create_version_table_if_missing(project, db);
+    // A failed unlock is harmless: the lock goes with the connection.
+    let _ = db.unlock();
+    result
+}
+
+fn create_version_table_if_missing(project: &Project, db: &mut dyn Database) -> Result<()> {
     if !db.table_exists(&project.version_table)? {
         db.begin()?;
         let sql = project.version_table.create_sql(db.dialect());

@@ -511,3 +511,60 @@ fn no_output_of_a_failing_command_shows_the_password() {
     }
     assert_eq!(runs, 4 * 6 * 6 * 2);
 }
+
+/// 32 `ensure_version` runs at once on a database without a version table: each takes the
+/// migration lock, so none finds the table missing after another made it.
+#[test]
+fn concurrent_ensure_version_runs_all_succeed_on_postgres() {
+    let p = Project::new(Engine::Postgres);
+    for round in 0..3 {
+        p.execute("DROP TABLE IF EXISTS alembic_version");
+        let runs: Vec<crate::support::Run> = std::thread::scope(|s| {
+            let handles: Vec<_> = (0..32)
+                .map(|_| s.spawn(|| p.alembic(&["ensure_version"])))
+                .collect();
+            handles.into_iter().map(|h| h.join().unwrap()).collect()
+        });
+        for run in runs {
+            assert_eq!(run.code, 0, "round {round}: {}", run.stderr);
+        }
+        assert!(p.has_version_table());
+    }
+}
+
+/// A second run while a long one holds the SQLite database (its migration lock and an open
+/// write transaction) says it is waiting, and gives up after `lock_timeout`, not after a
+/// silent fixed minute.
+#[test]
+fn sqlite_waits_for_a_running_migration_as_long_as_lock_timeout_says() {
+    let p = Project::new(Engine::Sqlite);
+    p.linear();
+    p.write_ini("lock_timeout = 1");
+    p.execute("CREATE TABLE busy (id INTEGER)");
+    let db = p.path("test.db");
+    let held = std::fs::File::open(&db).unwrap();
+    held.lock().unwrap();
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    conn.execute_batch("BEGIN EXCLUSIVE; INSERT INTO busy VALUES (1);")
+        .unwrap();
+    let started = std::time::Instant::now();
+    let run = p.alembic(&["upgrade", "head"]);
+    let took = started.elapsed();
+    let stderr = run.stderr.clone();
+    assert_eq!(
+        run.failed(),
+        "timed out after 1s waiting for the migration lock held by another process"
+    );
+    assert!(
+        stderr.contains(
+            "INFO  [alembic.runtime.migration] Waiting for another alembic run to release the \
+             migration lock...\n"
+        ),
+        "{stderr}"
+    );
+    assert!(took < std::time::Duration::from_secs(15), "took {took:?}");
+    conn.execute_batch("ROLLBACK").unwrap();
+    held.unlock().unwrap();
+    p.alembic(&["upgrade", "head"]).ok();
+    assert_eq!(p.version_rows(), ["1975ea83b712"]);
+}
