@@ -36,6 +36,8 @@ pub struct PgParams {
     pub sslmode: SslMode,
     /// The `options` query parameter (for instance `-csearch_path=app`).
     pub options: Option<String>,
+    /// libpq's `connect_timeout` query parameter, in whole seconds (`0`: the default).
+    pub connect_timeout: Option<u64>,
 }
 
 impl fmt::Debug for PgParams {
@@ -48,6 +50,7 @@ impl fmt::Debug for PgParams {
             .field("dbname", &self.dbname)
             .field("sslmode", &self.sslmode)
             .field("options", &self.options)
+            .field("connect_timeout", &self.connect_timeout)
             .finish()
     }
 }
@@ -224,6 +227,7 @@ fn parse_postgres(rest: &str) -> Result<PgParse, String> {
         dbname: database.and_then(|db| non_empty(percent_decode(db, false))),
         sslmode: SslMode::default(),
         options: None,
+        connect_timeout: None,
     };
     for pair in query.unwrap_or("").split('&').filter(|p| !p.is_empty()) {
         let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
@@ -244,13 +248,23 @@ fn parse_postgres(rest: &str) -> Result<PgParse, String> {
                 }
             }
             "options" => params.options = non_empty(value),
+            "connect_timeout" => match value.trim().parse::<u64>() {
+                Ok(secs) if secs <= 86_400 => params.connect_timeout = Some(secs),
+                _ => {
+                    return Err(format!(
+                        "connect_timeout{} is not a whole number of seconds from 0 to 86400",
+                        quoted_if_plain(&value)
+                    ))
+                }
+            },
             // libpq's keyword form of the password; masked like the userinfo one.
             "password" => params.password = Some(value),
             // libpq's way to name a Unix socket directory (`?host=/var/run/postgresql`).
             "host" => params.host = non_empty(value),
             other => {
                 return Err(format!(
-                    "unsupported query parameter{}; supported: sslmode, options, host, password",
+                    "unsupported query parameter{}; supported: sslmode, options, host, password, \
+                     connect_timeout",
                     quoted_if_plain(other)
                 ))
             }

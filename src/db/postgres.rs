@@ -29,6 +29,22 @@ use crate::Dialect;
 /// database, so runs against different databases on one server don't wait for each other.
 pub const LOCK_KEY: i64 = fnv1a_64(b"litekb-migrations") as i64;
 
+/// How long a connection attempt may take when neither the URL's `connect_timeout` nor
+/// `$PGCONNECT_TIMEOUT` says (libpq waits forever; a server that accepts and never answers
+/// would hang the tool).
+const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// TCP keepalives: probes after this much silence, so that a connection whose peer vanished
+/// fails instead of hanging a read forever.
+const KEEPALIVE_IDLE: Duration = Duration::from_secs(30);
+
+/// How long sent data may stay unacknowledged before the kernel drops the connection.
+const TCP_USER_TIMEOUT: Duration = Duration::from_secs(120);
+
+/// The server ends a session of ours that sits idle inside a transaction this long (a
+/// stalled or vanished client), releasing its locks and the migration lock with it.
+const IDLE_IN_TRANSACTION_TIMEOUT: &str = "10min";
+
 /// How often a waiting [`PgDatabase::lock`] retries.
 const LOCK_POLL: Duration = Duration::from_millis(100);
 
@@ -119,21 +135,8 @@ impl PgDatabase<'static> {
             .clone()
             .or_else(|| non_empty_env("PGPASSWORD"));
 
-        let mut config = postgres::Config::new();
-        config
-            .host(&host)
-            .port(port)
-            .user(&user)
-            .application_name("alembic");
-        if let Some(password) = &password {
-            config.password(password);
-        }
-        if let Some(dbname) = params.dbname.as_deref().filter(|d| !d.is_empty()) {
-            config.dbname(dbname);
-        }
-        if let Some(options) = params.options.as_deref().filter(|o| !o.is_empty()) {
-            config.options(options);
-        }
+        let mut config = pg_config(params, &host, port, &user, password.as_deref());
+        let connect_timeout = connect_timeout(params);
 
         let connect_error = |message: String, source: Box<DriverError>| DbError::Connect {
             url: url.to_string(),
@@ -144,7 +147,7 @@ impl PgDatabase<'static> {
         let result = match params.sslmode {
             SslMode::Disable => {
                 config.ssl_mode(postgres::config::SslMode::Disable);
-                config.connect(NoTls)
+                connect_within(config, NoTls, connect_timeout)
             }
             SslMode::Prefer | SslMode::Require => {
                 config.ssl_mode(match params.sslmode {
@@ -154,10 +157,18 @@ impl PgDatabase<'static> {
                 let connector = super::tls::unverified_connector().map_err(|e| {
                     connect_error(format!("can't set up TLS: {e}"), DriverError::boxed(e))
                 })?;
-                config.connect(connector)
+                connect_within(config, connector, connect_timeout)
             }
         };
-        let client = result.map_err(|e| {
+        let result = result.map_err(|stalled| {
+            let message = format!(
+                "timed out after {}s waiting for the server at {host}:{port} to answer \
+                 (connect_timeout in the URL or $PGCONNECT_TIMEOUT sets the limit)",
+                connect_timeout.as_secs()
+            );
+            connect_error(message, DriverError::boxed(stalled))
+        })?;
+        let mut client = result.map_err(|e| {
             let dbname = params
                 .dbname
                 .as_deref()
@@ -168,6 +179,10 @@ impl PgDatabase<'static> {
                 DriverError::boxed(e),
             )
         })?;
+        // Best effort: a server without the setting (before 9.6) runs without it.
+        let _ = client.batch_execute(&format!(
+            "SET idle_in_transaction_session_timeout = '{IDLE_IN_TRANSACTION_TIMEOUT}'"
+        ));
         Ok(PgDatabase {
             client: PgClient::Owned(Box::new(client)),
             locked: false,
@@ -296,6 +311,71 @@ impl Database for PgDatabase<'_> {
         self.locked = false;
         Ok(())
     }
+}
+
+/// The driver's configuration for one connection: where, who, and the socket's timeouts.
+fn pg_config(
+    params: &PgParams,
+    host: &str,
+    port: u16,
+    user: &str,
+    password: Option<&str>,
+) -> postgres::Config {
+    let mut config = postgres::Config::new();
+    config
+        .host(host)
+        .port(port)
+        .user(user)
+        .application_name("alembic")
+        .connect_timeout(connect_timeout(params))
+        .keepalives(true)
+        .keepalives_idle(KEEPALIVE_IDLE)
+        .tcp_user_timeout(TCP_USER_TIMEOUT);
+    if let Some(password) = password {
+        config.password(password);
+    }
+    if let Some(dbname) = params.dbname.as_deref().filter(|d| !d.is_empty()) {
+        config.dbname(dbname);
+    }
+    if let Some(options) = params.options.as_deref().filter(|o| !o.is_empty()) {
+        config.options(options);
+    }
+    config
+}
+
+/// Connects on a thread of its own and waits at most `timeout` for it: the driver's own
+/// timeout covers the TCP connection only, not a server that accepts and then never
+/// answers. On time out the thread is left to the process's end.
+fn connect_within<T>(
+    config: postgres::Config,
+    tls: T,
+    timeout: Duration,
+) -> Result<Result<Client, postgres::Error>, io::Error>
+where
+    T: postgres::tls::MakeTlsConnect<postgres::Socket> + Send + 'static,
+    T::TlsConnect: Send,
+    T::Stream: Send,
+    <T::TlsConnect as postgres::tls::TlsConnect<postgres::Socket>>::Future: Send,
+{
+    let (send, receive) = std::sync::mpsc::channel();
+    thread::spawn(move || {
+        let _ = send.send(config.connect(tls));
+    });
+    receive
+        .recv_timeout(timeout)
+        .map_err(|_| io::Error::new(io::ErrorKind::TimedOut, "the server did not answer"))
+}
+
+/// The URL's `connect_timeout`, else `$PGCONNECT_TIMEOUT`, else the default; as in libpq,
+/// `0` (or a value that is not a number, from the environment) means the default here, and
+/// a value under two seconds counts as two.
+fn connect_timeout(params: &PgParams) -> Duration {
+    let secs = params
+        .connect_timeout
+        .or_else(|| non_empty_env("PGCONNECT_TIMEOUT").and_then(|v| v.trim().parse().ok()))
+        .filter(|&s| s > 0)
+        .map(|s: u64| s.clamp(2, 86_400));
+    secs.map_or(DEFAULT_CONNECT_TIMEOUT, Duration::from_secs)
 }
 
 fn non_empty_env(name: &str) -> Option<String> {

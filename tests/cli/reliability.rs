@@ -568,3 +568,42 @@ fn sqlite_waits_for_a_running_migration_as_long_as_lock_timeout_says() {
     p.alembic(&["upgrade", "head"]).ok();
     assert_eq!(p.version_rows(), ["1975ea83b712"]);
 }
+
+/// A server that accepts and never answers: the connection attempt gives up after
+/// `connect_timeout` (the URL's, or `$PGCONNECT_TIMEOUT`) and says what it waited for.
+#[test]
+fn a_server_that_never_answers_times_out_with_connect_timeout() {
+    use crate::support::{run_with_deadline, StallingServer};
+    let server = StallingServer::start();
+    let port = server.port;
+    let dir = tempfile::tempdir().unwrap();
+    let deadline = std::time::Duration::from_secs(20);
+    let cases = [
+        (
+            format!("postgresql://u@127.0.0.1:{port}/db?connect_timeout=2"),
+            None,
+        ),
+        (format!("postgresql://u@127.0.0.1:{port}/db"), Some("2")),
+    ];
+    for (url, env) in cases {
+        std::fs::write(
+            dir.path().join("alembic.ini"),
+            format!("[alembic]\nscript_location = %(here)s\nsqlalchemy.url = {url}\n"),
+        )
+        .unwrap();
+        std::fs::create_dir_all(dir.path().join("versions")).unwrap();
+        let env: Vec<(&str, &str)> = env.map(|v| ("PGCONNECT_TIMEOUT", v)).into_iter().collect();
+        let started = std::time::Instant::now();
+        let run = run_with_deadline(dir.path(), &["current"], &env, deadline);
+        let took = started.elapsed();
+        assert_eq!(
+            run.failed(),
+            format!(
+                "can't connect to {url}: timed out after 2s waiting for the server at \
+                 127.0.0.1:{port} to answer (connect_timeout in the URL or $PGCONNECT_TIMEOUT \
+                 sets the limit)"
+            )
+        );
+        assert!(took < std::time::Duration::from_secs(10), "took {took:?}");
+    }
+}

@@ -423,3 +423,72 @@ macro_rules! engine_test {
         }
     };
 }
+
+/// A TCP server on 127.0.0.1 that accepts connections and never says a word: a database
+/// server that hangs. Connections are held open until the value is dropped.
+pub struct StallingServer {
+    pub port: u16,
+    stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+}
+
+impl StallingServer {
+    pub fn start() -> StallingServer {
+        use std::sync::atomic::{AtomicBool, Ordering};
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+        listener.set_nonblocking(true).expect("nonblocking");
+        let port = listener.local_addr().expect("addr").port();
+        let stop = std::sync::Arc::new(AtomicBool::new(false));
+        let stopping = stop.clone();
+        std::thread::spawn(move || {
+            let mut held = Vec::new();
+            while !stopping.load(Ordering::Relaxed) {
+                match listener.accept() {
+                    Ok((stream, _)) => held.push(stream),
+                    Err(_) => std::thread::sleep(std::time::Duration::from_millis(20)),
+                }
+            }
+        });
+        StallingServer { port, stop }
+    }
+}
+
+impl Drop for StallingServer {
+    fn drop(&mut self) {
+        self.stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    }
+}
+
+/// Runs the binary in `dir` with extra environment variables, killing it after `deadline`
+/// (then the run's code is -1 and its stderr says it was killed).
+pub fn run_with_deadline(
+    dir: &Path,
+    args: &[&str],
+    env: &[(&str, &str)],
+    deadline: std::time::Duration,
+) -> Run {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_alembic"))
+        .args(args)
+        .current_dir(dir)
+        .env_remove("DATABASE_URL")
+        .env_remove("ALEMBIC_CONFIG")
+        .env_remove("PGCONNECT_TIMEOUT")
+        .envs(env.iter().copied())
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("run alembic");
+    let started = std::time::Instant::now();
+    while child.try_wait().expect("wait").is_none() {
+        if started.elapsed() > deadline {
+            let _ = child.kill();
+            let out = child.wait_with_output().expect("output");
+            let mut run = Run::from(out);
+            run.stderr
+                .push_str(&format!("\n(killed after {deadline:?})"));
+            return run;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    Run::from(child.wait_with_output().expect("output"))
+}
