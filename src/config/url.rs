@@ -229,7 +229,13 @@ fn parse_postgres(rest: &str) -> Result<PgParse, String> {
         options: None,
         connect_timeout: None,
     };
-    for pair in query.unwrap_or("").split('&').filter(|p| !p.is_empty()) {
+    read_query(&mut params, query.unwrap_or(""))?;
+    Ok((params, span))
+}
+
+/// The query parameters of a PostgreSQL URL, into `params`.
+fn read_query(params: &mut PgParams, query: &str) -> Result<(), String> {
+    for pair in query.split('&').filter(|p| !p.is_empty()) {
         let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
         let key = percent_decode(key, true);
         let value = percent_decode(value, true);
@@ -270,7 +276,7 @@ fn parse_postgres(rest: &str) -> Result<PgParse, String> {
             }
         }
     }
-    Ok((params, span))
+    Ok(())
 }
 
 /// `host`, `host:port`, `[v6]`, `[v6]:port`, or empty.
