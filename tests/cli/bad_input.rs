@@ -185,7 +185,7 @@ fn malformed_configuration() {
         (
             "lock_timeout",
             format!("{base}lock_timeout = soon\n").into_bytes(),
-            "bad value for 'lock_timeout' in configuration: 'soon' is not a number of seconds",
+            "bad value for 'lock_timeout' in configuration: 'soon' is not a number of seconds from 0 to 86400",
         ),
         (
             "transaction_per_migration",
