@@ -19,6 +19,10 @@ use crate::Result;
 /// would overflow the clock.
 const MAX_LOCK_TIMEOUT_SECS: f64 = 86_400.0;
 
+/// How long a migration statement on PostgreSQL waits for a table lock unless
+/// `ddl_lock_timeout` says otherwise.
+pub const DEFAULT_DDL_LOCK_TIMEOUT: Duration = Duration::from_secs(10);
+
 /// How long a run waits for another run's migration lock unless `lock_timeout` says otherwise.
 pub const DEFAULT_LOCK_TIMEOUT: Duration = Duration::from_secs(300);
 
@@ -185,8 +189,21 @@ impl Project {
         if let Some(timeout) = self.overrides.lock_timeout {
             return Ok(timeout);
         }
-        match self.config.get("lock_timeout") {
-            None => Ok(DEFAULT_LOCK_TIMEOUT),
+        self.seconds("lock_timeout", DEFAULT_LOCK_TIMEOUT)
+    }
+
+    /// `ddl_lock_timeout` in seconds (default ten): how long a migration's statement on
+    /// PostgreSQL waits for a lock on a table another session holds before it fails, so
+    /// that an `ALTER TABLE` queued behind an idle reader does not stall every later reader
+    /// of that table behind it. `0` waits as long as it takes.
+    pub fn ddl_lock_timeout(&self) -> std::result::Result<Duration, ConfigError> {
+        self.seconds("ddl_lock_timeout", DEFAULT_DDL_LOCK_TIMEOUT)
+    }
+
+    /// A number of seconds from 0 to a day under `key`, or `default`.
+    fn seconds(&self, key: &str, default: Duration) -> std::result::Result<Duration, ConfigError> {
+        match self.config.get(key) {
+            None => Ok(default),
             Some(v) => v
                 .trim()
                 .parse::<f64>()
@@ -194,7 +211,7 @@ impl Project {
                 .filter(|s| (0.0..=MAX_LOCK_TIMEOUT_SECS).contains(s))
                 .map(Duration::from_secs_f64)
                 .ok_or_else(|| ConfigError::BadValue {
-                    key: "lock_timeout".into(),
+                    key: key.into(),
                     message: format!(
                         "'{v}' is not a number of seconds from 0 to {MAX_LOCK_TIMEOUT_SECS}"
                     ),

@@ -193,8 +193,15 @@ impl PgDatabase<'static> {
 
 impl PgDatabase<'_> {
     fn statement_error(&self, err: postgres::Error) -> DbError {
+        let mut message = error_message(&err);
+        if err.code() == Some(&SqlState::LOCK_NOT_AVAILABLE) {
+            message.push_str(
+                " (it waited ddl_lock_timeout for a lock on a table that another session holds: \
+                 find that session in pg_stat_activity and end it, or raise ddl_lock_timeout)",
+            );
+        }
         DbError::Statement {
-            message: scrub(&error_message(&err), self.password.as_deref()),
+            message: scrub(&message, self.password.as_deref()),
             source: DriverError::boxed(err),
         }
     }

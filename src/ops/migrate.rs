@@ -48,10 +48,24 @@ pub fn apply_online(
     db.lock(project.lock_timeout()?, &mut || {
         observe(Event::WaitingForLock)
     })?;
-    let result = apply_locked(project, db, op, observe);
+    let result =
+        bounded_lock_waits(project, db).and_then(|()| apply_locked(project, db, op, observe));
+    if db.dialect() == Dialect::Postgresql {
+        let _ = db.execute("RESET lock_timeout");
+    }
     // A failed unlock is harmless: the lock goes with the connection.
     let _ = db.unlock();
     result
+}
+
+/// On PostgreSQL, bounds how long each statement of the run waits for a table lock
+/// (`ddl_lock_timeout`).
+fn bounded_lock_waits(project: &Project, db: &mut dyn Database) -> Result<()> {
+    if db.dialect() == Dialect::Postgresql {
+        let ms = project.ddl_lock_timeout()?.as_millis();
+        db.execute(&format!("SET lock_timeout = {ms}"))?;
+    }
+    Ok(())
 }
 
 fn apply_locked(

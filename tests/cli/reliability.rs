@@ -607,3 +607,42 @@ fn a_server_that_never_answers_times_out_with_connect_timeout() {
         assert!(took < std::time::Duration::from_secs(10), "took {took:?}");
     }
 }
+
+/// An `ALTER TABLE` behind a session idle in a transaction that read the table fails after
+/// `ddl_lock_timeout` (instead of waiting forever and stalling every new reader of the table
+/// behind it), rolls back, and says what it waited for.
+#[test]
+fn a_ddl_lock_wait_on_postgres_is_bounded_by_ddl_lock_timeout() {
+    use crate::support::run_with_deadline;
+    let p = Project::new(Engine::Postgres);
+    p.linear();
+    p.alembic(&["upgrade", "ae1027a6acf"]).ok();
+    p.write_ini("ddl_lock_timeout = 1");
+    let mut reader = crate::support::pg::admin_client(&p.url);
+    reader
+        .batch_execute("BEGIN; SELECT count(*) FROM account;")
+        .unwrap();
+    let started = std::time::Instant::now();
+    let run = run_with_deadline(
+        p.dir.path(),
+        &["upgrade", "head"],
+        &[],
+        std::time::Duration::from_secs(30),
+    );
+    let took = started.elapsed();
+    let msg = p.normalize(&run.failed());
+    assert!(
+        msg.starts_with(
+            "$DIR/migrations/versions/27c6a30d7c24.sql:9: ERROR: canceling statement due to \
+             lock timeout (it waited ddl_lock_timeout for a lock on a table that another \
+             session holds: find that session in pg_stat_activity and end it, or raise \
+             ddl_lock_timeout)"
+        ),
+        "{msg}"
+    );
+    assert!(took < std::time::Duration::from_secs(15), "took {took:?}");
+    assert_eq!(p.version_rows(), ["ae1027a6acf"]);
+    reader.batch_execute("COMMIT").unwrap();
+    p.alembic(&["upgrade", "head"]).ok();
+    assert_eq!(p.version_rows(), ["1975ea83b712"]);
+}

@@ -207,8 +207,13 @@ script_location = {script_location}
 # each migration runs in its own transaction together with its version-table update
 # transaction_per_migration = true
 
-# seconds a run waits for another run's migration lock before giving up
+# seconds a run waits for another run's migration lock before giving up (at most 86400);
+# on SQLite also how long a statement waits for another connection's write lock
 # lock_timeout = 300
+
+# PostgreSQL: seconds a migration statement waits for a lock on a table that another
+# session holds before it fails (0: no limit)
+# ddl_lock_timeout = 10
 
 # the target schema for `revision --autogenerate` and `check`
 models = %(here)s/models.sql
