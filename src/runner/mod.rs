@@ -5,9 +5,12 @@
 //! `upgrade --sql` prints exactly what `upgrade` runs. Each migration is one transaction
 //! together with its version-table update, unless its section says `no-transaction`: then its
 //! statements run in autocommit mode and the version update gets a transaction of its own.
-//! Before the first statement runs, every step is checked: a downgrade through a revision
-//! without a downgrade section fails with nothing done. The runner never prints; it reports
-//! [`Event`]s to an observer.
+//! With one transaction for the whole run, such a step commits the run's transaction before
+//! it and opens a new one after it. Before the first statement runs, every step is checked
+//! ([`check`]): a downgrade through a revision without a downgrade section, a quote left
+//! open, or a `COMMIT` in a transactional section fails with nothing done. A failure says
+//! what stays applied ([`outcome`]). The runner never prints; it reports [`Event`]s to an
+//! observer.
 
 mod check;
 mod outcome;
