@@ -70,7 +70,10 @@ fn visible(text: &str) -> String {
 
 /// Each statement with its line offset, in the order the splitter gave them.
 fn render_split(sql: &str) -> String {
-    let statements = split_statements(sql);
+    let statements = match split_statements(sql) {
+        Ok(statements) => statements,
+        Err(e) => return format!("error at line offset {}: {e}\n", e.line_offset),
+    };
     let mut out = format!("{} statement(s)\n", statements.len());
     for (n, st) in statements.iter().enumerate() {
         out.push_str(&format!(
@@ -86,7 +89,7 @@ fn render_split(sql: &str) -> String {
 /// Each statement the splitter gives, then what the parser makes of it.
 fn render_ddl(sql: &str) -> String {
     let mut out = String::new();
-    for st in split_statements(sql) {
+    for st in split_statements(sql).unwrap_or_default() {
         out.push_str(&format!(
             "--- {}\n=> {:#?}\n",
             visible(st.sql),

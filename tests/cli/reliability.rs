@@ -14,6 +14,26 @@ fn raw_script(p: &Project, rev: &str, text: &str) {
     std::fs::write(p.versions().join(format!("{rev}.sql")), text).expect("write script");
 }
 
+/// Writes a revision script through the support's builder.
+fn script(
+    p: &Project,
+    rev: &str,
+    down: &str,
+    message: &str,
+    upgrade: &str,
+    downgrade: Option<&str>,
+) {
+    let mut s = p
+        .script(rev)
+        .down_revision(down)
+        .message(message)
+        .upgrade(upgrade);
+    if let Some(down) = downgrade {
+        s = s.downgrade(down);
+    }
+    s.write();
+}
+
 /// Asserts that nothing was applied: no user table, no version row.
 #[track_caller]
 fn nothing_applied(p: &Project) {
@@ -24,7 +44,8 @@ fn nothing_applied(p: &Project) {
 engine_test!(
     unterminated_block_comment_is_an_error_naming_its_line,
     |p| {
-        p.script(
+        script(
+            p,
             "a1",
             "",
             "open comment",
@@ -66,7 +87,7 @@ engine_test!(
                 "the dollar-quoted body ($$ or $tag$)",
             ),
         ] {
-            p.script("a1", "", "open quote", body, None);
+            script(p, "a1", "", "open quote", body, None);
             let msg = p.normalize(&p.alembic(&["upgrade", "head"]).failed());
             assert_eq!(
                 msg,
@@ -83,8 +104,8 @@ engine_test!(
 /// PostgreSQL nests block comments: a `;` inside the inner one splits nothing.
 #[test]
 fn nested_block_comments_on_postgres() {
-    let p = Project::new(Engine::Postgres);
-    p.script(
+    let p = &Project::new(Engine::Postgres);
+    script(p,
         "a1",
         "",
         "nested",
@@ -115,7 +136,8 @@ engine_test!(lone_cr_line_endings_in_scripts_and_ini, |p| {
 
 engine_test!(an_error_echoing_a_huge_statement_is_one_short_line, |p| {
     let huge = "ab\n".repeat(400_000);
-    p.script(
+    script(
+        p,
         "a1",
         "",
         "huge",
@@ -144,19 +166,20 @@ engine_test!(an_error_echoing_a_huge_statement_is_one_short_line, |p| {
 /// last one failing.
 fn whole_run_with_a_no_transaction_step(p: &Project) {
     p.write_ini("transaction_per_migration = false");
-    p.script(
+    script(
+        p,
         "a1",
         "",
         "first",
         "CREATE TABLE a (id INTEGER);",
         Some("DROP TABLE a;"),
     );
-    raw_script(
-        p,
+    raw_script(p,
         "a2",
         "-- revision: a2\n-- down_revision: a1\n\n-- +upgrade no-transaction\nCREATE TABLE b (id INTEGER);\n\n-- +downgrade\nDROP TABLE b;\n",
     );
-    p.script(
+    script(
+        p,
         "a3",
         "a2",
         "third",
@@ -250,7 +273,7 @@ engine_test!(
                 "-- +upgrade no-transaction",
             ),
         ] {
-            p.script("a1", "", "tx", body, None);
+            script(p, "a1", "", "tx", body, None);
             let msg = p.normalize(&p.alembic(&["upgrade", "head"]).failed());
             assert_eq!(
                 msg,
@@ -265,7 +288,7 @@ engine_test!(
             nothing_applied(p);
         }
         // Savepoints stay inside the transaction.
-        p.script(
+        script(p,
         "a1",
         "",
         "savepoints",
@@ -280,15 +303,15 @@ engine_test!(
 engine_test!(
     a_failing_no_transaction_section_says_what_stays_applied,
     |p| {
-        p.script(
+        script(
+            p,
             "a0",
             "",
             "first",
             "CREATE TABLE z (id INTEGER);",
             Some("DROP TABLE z;"),
         );
-        raw_script(
-        p,
+        raw_script(p,
         "a1",
         "-- revision: a1\n-- down_revision: a0\n\n-- +upgrade no-transaction\nCREATE TABLE a (id INTEGER);\nCREATE TABLE b (id INTEGER);\nCREATE TABLE a (id INTEGER);\nCREATE TABLE c (id INTEGER);\n",
     );
@@ -315,8 +338,8 @@ engine_test!(
 /// terminates its own backend): the client can't know whether the commit happened.
 #[test]
 fn connection_lost_at_commit_names_the_revision_and_says_the_outcome_is_unknown() {
-    let p = Project::new(Engine::Postgres);
-    p.script(
+    let p = &Project::new(Engine::Postgres);
+    script(p,
         "a1",
         "",
         "dies at commit",
@@ -387,7 +410,7 @@ fn reserved_words_are_refused_as_rev_ids_and_branch_labels() {
     let written = std::fs::read_dir(p.versions()).unwrap().count();
     assert_eq!(written, 0, "a refused revision wrote a file");
     // A script that names itself `head` is refused where it stands.
-    p.script("head", "", "bad", "SELECT 1;", None);
+    script(&p, "head", "", "bad", "SELECT 1;", None);
     let msg = p.normalize(&p.alembic(&["heads"]).failed());
     assert!(
         msg.contains("'head' in 'revision' is a word of revision targets (head, heads, base), not a revision id"),
