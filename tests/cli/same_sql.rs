@@ -45,7 +45,10 @@ fn offline_statements(sql: &str) -> Vec<String> {
 fn comparable(online: Vec<String>) -> Vec<String> {
     online
         .into_iter()
+        // Queries and session settings (the run's `SET lock_timeout` on PostgreSQL) are
+        // not statements of the migration.
         .filter(|s| !s.starts_with("SELECT ") && !s.starts_with("PRAGMA "))
+        .filter(|s| !s.starts_with("SET lock_timeout") && s != "RESET lock_timeout")
         .map(|s| {
             if s == "BEGIN IMMEDIATE" {
                 "BEGIN".to_string()
