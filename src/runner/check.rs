@@ -37,7 +37,7 @@ pub(super) fn prepare<'s>(
         let script = scripts
             .get(rev)
             .ok_or_else(|| RunError::MissingScript(rev.clone()))?;
-        check_python_body(step, script)?;
+        check_python_body(step, script, dialect)?;
         let section = step
             .kind
             .direction()
@@ -92,14 +92,14 @@ fn prepare_section<'s>(
 }
 
 /// Refuses a step that would run a `.py` revision's body the reader could not lower.
-fn check_python_body(step: &Step, script: &Script) -> Result<(), RunError> {
+fn check_python_body(step: &Step, script: &Script, dialect: Dialect) -> Result<(), RunError> {
     match (&script.origin, step.kind) {
         (
             ScriptOrigin::Python {
-                refusal: Some((line, what)),
+                refusal: Some((on, line, what)),
             },
             StepKind::Migrate(_),
-        ) => Err(RunError::Unsupported {
+        ) if on.is_none_or(|d| d == dialect) => Err(RunError::Unsupported {
             revision: script.revision.clone(),
             path: script.path.clone(),
             line: *line,

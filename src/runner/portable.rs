@@ -33,7 +33,7 @@ pub(super) fn before_transaction(
     in_transaction: bool,
 ) -> Result<ForeignKeys, RunError> {
     let none = ForeignKeys { restore: false };
-    let Some((_, statements)) = section.filter(|(s, _)| s.dialect.is_none()) else {
+    let Some((_, statements)) = section.filter(|(s, _)| s.dialect.is_none() || s.portable) else {
         return Ok(none);
     };
     if sink.dialect() != Dialect::Sqlite || !rebuilds(sink, statements)? {
@@ -120,7 +120,7 @@ pub(super) fn statement(
     sql: &str,
     section: &Section,
 ) -> Result<(), StatementError> {
-    if section.dialect.is_some() || runs_as_written_on(sql, sink.dialect()) {
+    if (section.dialect.is_some() && !section.portable) || runs_as_written_on(sql, sink.dialect()) {
         return Ok(sink.statement(sql).map(drop)?);
     }
     let dialect = sink.dialect();

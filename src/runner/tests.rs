@@ -15,6 +15,7 @@ fn section(direction: Direction, transaction: TransactionMode, sql: &str) -> Sec
         transaction,
         sql: sql.to_string(),
         first_line: 9,
+        portable: false,
     }
 }
 

@@ -44,6 +44,9 @@ pub struct Section {
     pub sql: String,
     /// 1-based line in the file of the first line of `sql`.
     pub first_line: usize,
+    /// A dialect's section whose statements still go through the portable translator, as a
+    /// plain section's do (a `.py` revision's batch operations on SQLite, which rebuild).
+    pub portable: bool,
 }
 
 /// A parsed revision script.
@@ -71,8 +74,11 @@ pub enum ScriptOrigin {
     /// A `.sql` file: its sections are its bodies.
     Sql,
     /// An Alembic `.py` file whose header was read statically. `refusal` is the line and the
-    /// construct that keep its bodies from running, if any.
-    Python { refusal: Option<(usize, String)> },
+    /// construct that keep its bodies from running, if any: on every engine (`None`), or on
+    /// one.
+    Python {
+        refusal: Option<(Option<Dialect>, usize, String)>,
+    },
 }
 
 /// The header keys, in the order new files write them.
@@ -384,6 +390,7 @@ fn make_section(marker: Marker, lines: &[&str], start: usize, end: usize) -> Sec
         transaction: marker.transaction,
         sql,
         first_line: start + 1,
+        portable: false,
     }
 }
 

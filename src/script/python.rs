@@ -71,25 +71,34 @@ impl Script {
             Ok(bodies) => match bodies.upgrade {
                 Some(upgrade) => {
                     self.sections = sections(Direction::Upgrade, &upgrade);
-                    if let Some(downgrade) = bodies.downgrade {
+                    if let Some(downgrade) = &bodies.downgrade {
                         self.sections
-                            .extend(sections(Direction::Downgrade, &downgrade));
+                            .extend(sections(Direction::Downgrade, downgrade));
                     }
-                    None
+                    upgrade
+                        .iter()
+                        .chain(bodies.downgrade.iter().flatten())
+                        .find_map(|s| {
+                            s.refused_on
+                                .as_ref()
+                                .map(|(d, what)| (Some(*d), s.line, what.clone()))
+                        })
                 }
                 None => Some((
+                    None,
                     1,
                     "a Python revision without an upgrade() function".to_string(),
                 )),
             },
-            Err(refusal) => Some((refusal.line, refusal.what)),
+            Err(refusal) => Some((None, refusal.line, refusal.what)),
         };
         self.origin = ScriptOrigin::Python { refusal };
         self
     }
 }
 
-/// One section per engine for a lowered body.
+/// One section per engine for a lowered body; SQLite's is portable when a statement needs
+/// the translator (batch mode).
 fn sections(direction: Direction, statements: &[LoweredStatement]) -> Vec<Section> {
     [Dialect::Sqlite, Dialect::Postgresql]
         .into_iter()
@@ -99,6 +108,7 @@ fn sections(direction: Direction, statements: &[LoweredStatement]) -> Vec<Sectio
             transaction: TransactionMode::Transactional,
             sql: section_text(statements, dialect),
             first_line: 1,
+            portable: dialect == Dialect::Sqlite && statements.iter().any(|s| s.sqlite_portable),
         })
         .collect()
 }
@@ -109,6 +119,10 @@ fn sections(direction: Direction, statements: &[LoweredStatement]) -> Vec<Sectio
 fn section_text(statements: &[LoweredStatement], dialect: Dialect) -> String {
     let mut text = String::new();
     let mut line = 1;
+    let statements: Vec<&LoweredStatement> = statements
+        .iter()
+        .filter(|s| !s.sql(dialect).is_empty())
+        .collect();
     for (i, statement) in statements.iter().enumerate() {
         while line < statement.line {
             text.push('\n');
@@ -211,6 +225,21 @@ mod tests {
     fn a_body_outside_the_subset_is_kept_as_a_refusal() {
         let script = parse(
             "v/b.py",
+            "from alembic import op\nrevision = 'b'\ndown_revision = None\n\ndef upgrade():\n    op.drop_table('x')\n    op.create_exclude_constraint('y', 'z')\n",
+        );
+        let Ok(script) = script else {
+            panic!("{script:?}")
+        };
+        assert_eq!(
+            script.origin,
+            ScriptOrigin::Python {
+                refusal: Some((None, 7, "op.create_exclude_constraint()".to_string()))
+            }
+        );
+        assert!(script.sections.is_empty());
+        // A call one engine can't run is refused there only.
+        let script = parse(
+            "v/b.py",
             "from alembic import op\nrevision = 'b'\ndown_revision = None\n\ndef upgrade():\n    op.drop_table('x')\n    op.alter_column('y', 'z', nullable=True)\n",
         );
         let Ok(script) = script else {
@@ -219,15 +248,20 @@ mod tests {
         assert_eq!(
             script.origin,
             ScriptOrigin::Python {
-                refusal: Some((7, "op.alter_column()".to_string()))
+                refusal: Some((Some(Dialect::Sqlite), 7, "op.alter_column() outside op.batch_alter_table() on SQLite (SQLite's ALTER TABLE can't change a column; Alembic emits ALTER COLUMN, which SQLite rejects)".to_string()))
             }
         );
-        assert!(script.sections.is_empty());
+        let pg = script.section(Direction::Upgrade, Dialect::Postgresql);
+        assert_eq!(
+            pg.map(|s| s.sql.as_str()),
+            Some("\n\n\n\n\nDROP TABLE x;\nALTER TABLE y ALTER COLUMN z DROP NOT NULL;\n")
+        );
         let none = parse("v/c.py", "revision = 'c'\ndown_revision = None\n");
         assert_eq!(
             none.map(|s| s.origin),
             Ok(ScriptOrigin::Python {
                 refusal: Some((
+                    None,
                     1,
                     "a Python revision without an upgrade() function".to_string()
                 ))
@@ -241,6 +275,8 @@ mod tests {
             line,
             sqlite: sql.to_string(),
             postgresql: sql.to_string(),
+            refused_on: None,
+            sqlite_portable: false,
         };
         let table = "CREATE TABLE t (\n    a INTEGER, \n    b INTEGER\n)";
         // Room for the four lines: kept as rendered.

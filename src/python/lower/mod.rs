@@ -15,15 +15,22 @@
 //!   `op.drop_column`;
 //! - `op.create_index(name, table, columns, unique=)`, `op.drop_index(name, table_name=)`,
 //!   names given as literals or `op.f(...)`;
-//! - `op.execute(...)` of a string literal or `sa.text(...)` of one.
+//! - `op.execute(...)` of a string literal or `sa.text(...)` of one;
+//! - `op.create_foreign_key`, `op.create_unique_constraint`, `op.create_primary_key`,
+//!   `op.create_check_constraint`, `op.drop_constraint(type_=)` and `op.alter_column`
+//!   (`nullable`, `type_`, `server_default`, `comment`, `new_column_name`,
+//!   `postgresql_using`; the `existing_*` hints are read and ignored, as Alembic ignores them
+//!   outside batch mode) — see [`alter`] for what each engine makes of them.
 //!
 //! Types: `Integer`, `BigInteger`, `SmallInteger`, `String(n)`, `Unicode(n)`, `Text`,
 //! `Boolean`, `DateTime(timezone=)`, `Date`, `Time`, `Float`, `Numeric(p, s)`, `LargeBinary`,
 //! `JSON`, `Uuid`. Each call renders as SQLAlchemy 2.x compiles it for SQLite and for
 //! PostgreSQL (an integer primary key is `SERIAL` on PostgreSQL, names are quoted as
 //! SQLAlchemy quotes them), so the schema a `.py` revision builds is Python Alembic's.
-//! Anything else is a [`Refusal`] naming the construct and its line.
+//! Anything else is a [`Refusal`] naming the construct and its line; a call that only one
+//! engine can't run is a statement refused there ([`LoweredStatement::refused_on`]).
 
+mod alter;
 mod table;
 mod values;
 
@@ -53,6 +60,12 @@ pub struct LoweredStatement {
     pub line: usize,
     pub sqlite: String,
     pub postgresql: String,
+    /// An engine on which the call can't run, and why (Alembic refuses it there too, or
+    /// emits SQL the engine rejects); the statement's SQL for that engine is empty.
+    pub refused_on: Option<(Dialect, String)>,
+    /// The SQLite statement is a portable `ALTER TABLE` for the schema layer's translator,
+    /// which rebuilds the table where SQLite can't alter it in place (batch mode).
+    pub sqlite_portable: bool,
 }
 
 impl LoweredStatement {
@@ -209,6 +222,28 @@ fn both(line: usize, render: impl Fn(Dialect) -> String) -> LoweredStatement {
         line,
         sqlite: render(Dialect::Sqlite),
         postgresql: render(Dialect::Postgresql),
+        refused_on: None,
+        sqlite_portable: false,
+    }
+}
+
+impl LoweredStatement {
+    /// The statement with nothing to run on SQLite (and nothing refused there).
+    fn on_sqlite_nothing(mut self) -> LoweredStatement {
+        self.sqlite.clear();
+        self.refused_on = None;
+        self
+    }
+}
+
+/// A call that runs on PostgreSQL only: on SQLite it is refused with `why`.
+fn postgresql_only(line: usize, why: String, postgresql: String) -> LoweredStatement {
+    LoweredStatement {
+        line,
+        sqlite: String::new(),
+        postgresql,
+        refused_on: Some((Dialect::Sqlite, why)),
+        sqlite_portable: false,
     }
 }
 
@@ -303,7 +338,14 @@ fn table_op(call: &CallArgs<'_>, names: &Names) -> Result<Vec<LoweredStatement>,
                 )
             }))
         }
-        _ => Err(Refusal::new(line, call.short())),
+        _ => {
+            let target = alter::Target {
+                call,
+                batch: None,
+                table_pos: 0,
+            };
+            alter::lower(&target, names).unwrap_or_else(|| Err(Refusal::new(line, call.short())))
+        }
     }
 }
 
@@ -385,6 +427,8 @@ fn create_table(call: &CallArgs<'_>, names: &Names) -> Result<Vec<LoweredStateme
             line: call.line,
             sqlite,
             postgresql,
+            refused_on: None,
+            sqlite_portable: false,
         })
         .collect())
 }

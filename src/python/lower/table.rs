@@ -27,7 +27,7 @@ pub enum SaType {
 }
 
 impl SaType {
-    fn sql(&self, dialect: Dialect) -> String {
+    pub fn sql(&self, dialect: Dialect) -> String {
         let pg = dialect == Dialect::Postgresql;
         match self {
             SaType::Integer => "INTEGER".into(),
@@ -73,6 +73,24 @@ pub enum Default {
         sqlite: &'static str,
         postgresql: &'static str,
     },
+}
+
+impl Default {
+    /// The default's expression as `DEFAULT` takes it on `dialect`.
+    pub fn sql(&self, dialect: Dialect) -> String {
+        match self {
+            Default::Literal(v) => {
+                let mut out = String::new();
+                dialect.push_literal(&mut out, v);
+                out
+            }
+            Default::Text(t) => t.clone(),
+            Default::PerEngine { sqlite, postgresql } => match dialect {
+                Dialect::Sqlite => sqlite.to_string(),
+                Dialect::Postgresql => postgresql.to_string(),
+            },
+        }
+    }
 }
 
 /// `ForeignKey` / `ForeignKeyConstraint`.
@@ -145,7 +163,7 @@ pub fn quote(name: &str, dialect: Dialect) -> String {
     }
 }
 
-fn quoted_list(names: &[String], dialect: Dialect) -> String {
+pub fn quoted_list(names: &[String], dialect: Dialect) -> String {
     names
         .iter()
         .map(|n| quote(n, dialect))
@@ -243,14 +261,14 @@ impl Table {
     }
 }
 
-fn constraint_name(name: &Option<String>, dialect: Dialect) -> String {
+pub fn constraint_name(name: &Option<String>, dialect: Dialect) -> String {
     name.as_ref().map_or_else(String::new, |n| {
         format!("CONSTRAINT {} ", quote(n, dialect))
     })
 }
 
 impl Constraint {
-    fn sql(&self, dialect: Dialect) -> String {
+    pub fn sql(&self, dialect: Dialect) -> String {
         match self {
             Constraint::Unique { name, columns } => format!(
                 "{}UNIQUE ({})",
@@ -290,20 +308,9 @@ impl Column {
             (ty, false) => ty.sql(dialect),
         };
         let mut out = format!("{} {ty}", quote(&self.name, dialect));
-        match &self.default {
-            Some(Default::Literal(v)) => {
-                out.push_str(" DEFAULT ");
-                dialect.push_literal(&mut out, v);
-            }
-            Some(Default::Text(t)) => out.push_str(&format!(" DEFAULT {t}")),
-            Some(Default::PerEngine { sqlite, postgresql }) => out.push_str(&format!(
-                " DEFAULT {}",
-                match dialect {
-                    Dialect::Sqlite => sqlite,
-                    Dialect::Postgresql => postgresql,
-                }
-            )),
-            None => {}
+        if let Some(default) = &self.default {
+            out.push_str(" DEFAULT ");
+            out.push_str(&default.sql(dialect));
         }
         let nullable = self.nullable.unwrap_or(!(self.primary_key || in_key));
         if !nullable || in_key {

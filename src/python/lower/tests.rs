@@ -204,8 +204,8 @@ fn refusal(body: &str) -> (usize, String) {
 #[test]
 fn everything_else_is_refused_with_its_line() {
     assert_eq!(
-        refusal("    pass\n    op.alter_column('t', 'c', nullable=True)"),
-        (11, "op.alter_column()".to_string())
+        refusal("    pass\n    op.create_exclude_constraint('x', 't')"),
+        (11, "op.create_exclude_constraint()".to_string())
     );
     assert_eq!(
         refusal("    for t in ('a', 'b'):\n        op.drop_table(t)"),
@@ -303,5 +303,101 @@ fn server_default_functions_and_rename_table() {
             "    op.add_column('t', sa.Column('c', sa.Integer(), server_default=sa.func.random()))"
         ),
         (10, "server_default=sa.func.random()".to_string())
+    );
+}
+
+/// Both engines' SQL, and the engine refused with its reason.
+fn per_engine(body: &str) -> Vec<(String, String, Option<Dialect>)> {
+    match lowered(body) {
+        Ok(statements) => statements
+            .into_iter()
+            .map(|s| (s.sqlite, s.postgresql, s.refused_on.map(|(d, _)| d)))
+            .collect(),
+        Err(r) => panic!("refused at {}: {}", r.line, r.what),
+    }
+}
+
+fn pg_only(sql: &str) -> (String, String, Option<Dialect>) {
+    (String::new(), sql.to_string(), Some(Dialect::Sqlite))
+}
+
+#[test]
+fn constraint_calls_are_alters_on_postgresql_and_refused_on_sqlite() {
+    let body = "    op.create_foreign_key('fk_post_user', 'post', 'user', ['user_id'], ['id'], ondelete='CASCADE', onupdate='SET NULL')
+    op.create_foreign_key(None, 'post', 'user', ['n'], ['id'])
+    op.create_unique_constraint('uq_user_email', 'user', ['email'])
+    op.create_unique_constraint(None, 'user', ['email', 'id'])
+    op.create_primary_key('pk_post', 'post', ['id'])
+    op.create_check_constraint('ck_post_n', 'post', 'n > 0')
+    op.create_check_constraint(op.f('ck_post_n2'), 'post', sa.text('n < 100'))
+    op.drop_constraint('ck_post_n2', 'post', type_='check')
+    op.drop_constraint('fk_post_user', 'post', type_='foreignkey')
+    op.drop_constraint(constraint_name='uq_user_email', table_name='user', type_='unique')
+    op.drop_constraint('pk_post', 'post', 'primary')
+    op.drop_constraint('ck_post_n', 'post')";
+    assert_eq!(
+        per_engine(body),
+        [
+            "ALTER TABLE post ADD CONSTRAINT fk_post_user FOREIGN KEY(user_id) REFERENCES \"user\" (id) ON DELETE CASCADE ON UPDATE SET NULL",
+            "ALTER TABLE post ADD FOREIGN KEY(n) REFERENCES \"user\" (id)",
+            "ALTER TABLE \"user\" ADD CONSTRAINT uq_user_email UNIQUE (email)",
+            "ALTER TABLE \"user\" ADD UNIQUE (email, id)",
+            "ALTER TABLE post ADD CONSTRAINT pk_post PRIMARY KEY (id)",
+            "ALTER TABLE post ADD CONSTRAINT ck_post_n CHECK (n > 0)",
+            "ALTER TABLE post ADD CONSTRAINT ck_post_n2 CHECK (n < 100)",
+            "ALTER TABLE post DROP CONSTRAINT ck_post_n2",
+            "ALTER TABLE post DROP CONSTRAINT fk_post_user",
+            "ALTER TABLE \"user\" DROP CONSTRAINT uq_user_email",
+            "ALTER TABLE post DROP CONSTRAINT pk_post",
+            "ALTER TABLE post DROP CONSTRAINT ck_post_n",
+        ]
+        .map(pg_only)
+    );
+}
+
+#[test]
+fn alter_column_in_alembics_order_and_only_a_rename_on_sqlite() {
+    let body = "    op.alter_column('post', 'n', existing_type=sa.Integer(), nullable=False)
+    op.alter_column('post', 'n', type_=sa.BigInteger(), existing_nullable=False, postgresql_using='n::bigint')
+    op.alter_column('post', 'n', server_default='5')
+    op.alter_column('post', 'n', server_default=sa.text('7'))
+    op.alter_column('post', 'n', server_default=None)
+    op.alter_column('post', 'n', comment='the n')
+    op.alter_column('post', 'n', comment=None)
+    op.alter_column('post', 'n', new_column_name='m', type_=sa.String(20), nullable=True, server_default='x', comment='c')";
+    let mut expected = [
+        "ALTER TABLE post ALTER COLUMN n SET NOT NULL",
+        "ALTER TABLE post ALTER COLUMN n TYPE BIGINT USING n::bigint",
+        "ALTER TABLE post ALTER COLUMN n SET DEFAULT '5'",
+        "ALTER TABLE post ALTER COLUMN n SET DEFAULT 7",
+        "ALTER TABLE post ALTER COLUMN n DROP DEFAULT",
+        "COMMENT ON COLUMN post.n IS 'the n'",
+        "COMMENT ON COLUMN post.n IS NULL",
+        "ALTER TABLE post ALTER COLUMN n TYPE VARCHAR(20)",
+        "ALTER TABLE post ALTER COLUMN n DROP NOT NULL",
+        "ALTER TABLE post ALTER COLUMN n SET DEFAULT 'x'",
+        "COMMENT ON COLUMN post.n IS 'c'",
+    ]
+    .map(pg_only)
+    .to_vec();
+    expected.push((
+        "ALTER TABLE post RENAME COLUMN n TO m".to_string(),
+        "ALTER TABLE post RENAME n TO m".to_string(),
+        None,
+    ));
+    assert_eq!(per_engine(body), expected);
+    assert_eq!(
+        refusal("    op.drop_constraint(None, 'post', type_='foreignkey')"),
+        (
+            10,
+            "op.drop_constraint() of an unnamed constraint (None)".to_string()
+        )
+    );
+    assert_eq!(
+        refusal("    op.alter_column('t', 'c', postgresql_using='c::int')"),
+        (
+            10,
+            "postgresql_using= without type_= (Alembic refuses it too)".to_string()
+        )
     );
 }

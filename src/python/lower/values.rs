@@ -147,7 +147,7 @@ pub fn boolean(expr: Option<&Expr>, default: bool, what: &str) -> Result<bool, R
 }
 
 /// `nullable=`: `True`, `False`, or absent.
-fn optional_bool(expr: Option<&Expr>, what: &str) -> Result<Option<bool>, Refusal> {
+pub fn optional_bool(expr: Option<&Expr>, what: &str) -> Result<Option<bool>, Refusal> {
     match expr {
         None => Ok(None),
         Some(e) if e.kind == ExprKind::None => Ok(None),
@@ -201,7 +201,7 @@ pub fn column(expr: &Expr, names: &Names) -> Result<Column, Refusal> {
 }
 
 /// `server_default='0'` or `server_default=sa.text('now()')`.
-fn server_default(expr: Option<&Expr>, names: &Names) -> Result<Option<Default>, Refusal> {
+pub fn server_default(expr: Option<&Expr>, names: &Names) -> Result<Option<Default>, Refusal> {
     let Some(expr) = expr.filter(|e| e.kind != ExprKind::None) else {
         return Ok(None);
     };
@@ -327,7 +327,7 @@ fn column_foreign_key(expr: &Expr, column: &str, names: &Names) -> Result<Foreig
 }
 
 /// `'table.column'` → (`table`, `column`).
-fn split_target(target: &str, line: usize) -> Result<(String, String), Refusal> {
+pub fn split_target(target: &str, line: usize) -> Result<(String, String), Refusal> {
     match target.rsplit_once('.') {
         Some((table, column)) if !table.contains('.') => {
             Ok((table.to_string(), column.to_string()))
