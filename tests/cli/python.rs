@@ -107,7 +107,7 @@ fn write(p: &Project, name: &str, text: &str) {
     std::fs::write(p.versions().join(name), text).expect("write revision");
 }
 
-const BASE_PY: &str = "\"\"\"base\"\"\"\nfrom alembic import op\nimport sqlalchemy as sa\n\nrevision = 'a1'\ndown_revision = None\n\n\ndef upgrade():\n    op.create_table('t', sa.Column('id', sa.Integer()))\n    op.alter_column('t', 'id', nullable=False)\n\n\ndef downgrade():\n    op.drop_table('t')\n";
+const BASE_PY: &str = "\"\"\"base\"\"\"\nfrom alembic import op\nimport sqlalchemy as sa\n\nrevision = 'a1'\ndown_revision = None\n\n\ndef upgrade():\n    op.create_table('t', sa.Column('id', sa.Integer()))\n    op.create_table_comment('t', 'rows')\n\n\ndef downgrade():\n    op.drop_table('t')\n";
 
 #[test]
 fn a_non_literal_header_fails_with_its_file_and_line() {
@@ -160,7 +160,7 @@ fn a_py_revision_body_is_refused_before_anything_runs() {
         &BASE_PY.replace("down_revision = None", "down_revision = 's0'"),
     );
     let path = p.versions().join("a1_base.py").display().to_string();
-    let expected = format!("{path}:11: op.alter_column() is not supported (revision a1)");
+    let expected = format!("{path}:11: op.create_table_comment() is not supported (revision a1)");
     assert_eq!(p.alembic(&["upgrade", "head"]).failed(), expected);
     // Nothing ran: not even the .sql step before it, nor the version table.
     assert!(!p.has_version_table());
