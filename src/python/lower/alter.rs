@@ -90,8 +90,15 @@ pub fn lower(
     target: &Target<'_, '_>,
     names: &Names,
 ) -> Option<Result<Vec<LoweredStatement>, Refusal>> {
-    let op = target.call.path.rsplit('.').next().unwrap_or("");
+    let path = &target.call.path;
+    let op = path
+        .strip_prefix("alembic.op.")
+        .or_else(|| path.strip_prefix("alembic.batch_op."))?;
     Some(match op {
+        "add_column" => super::columns::add_column(target, names),
+        "drop_column" => super::columns::drop_column(target, names),
+        "create_index" => super::columns::create_index(target, names),
+        "drop_index" => super::columns::drop_index(target, names),
         "create_foreign_key" => create_foreign_key(target, names),
         "create_unique_constraint" | "create_primary_key" => create_key(target, names, op),
         "create_check_constraint" => create_check(target, names),

@@ -31,13 +31,14 @@
 //! engine can't run is a statement refused there ([`LoweredStatement::refused_on`]).
 
 mod alter;
+mod columns;
 mod table;
 mod values;
 
 use std::collections::HashMap;
 
-use self::table::{create_index_sql, quote, Table};
-use self::values::{column, string, strings, table_constraint, CallArgs, TableArg};
+use self::table::{quote, Table};
+use self::values::{column, string, table_constraint, CallArgs, TableArg};
 use super::ast::{Expr, ExprKind, Module, Stmt, StmtKind};
 use crate::Dialect;
 
@@ -265,13 +266,6 @@ fn lower_call(expr: &Expr, names: &Names) -> Result<Vec<LoweredStatement>, Refus
     let one = |s: LoweredStatement| Ok(vec![s]);
     match call.path.as_str() {
         "alembic.op.create_table" => create_table(&call, names),
-        "alembic.op.create_index" => create_index(&call, names),
-        "alembic.op.drop_index" => {
-            call.check(2, &["table_name", "schema"])?;
-            no_schema(&call)?;
-            let name = string(required(&call, 0, "index_name")?, names, "an index name")?;
-            one(both(line, |d| format!("DROP INDEX {}", quote(&name, d))))
-        }
         "alembic.op.execute" => {
             call.check(1, &[])?;
             let sql = execute_text(required(&call, 0, "sqltext")?, names)?;
@@ -281,8 +275,8 @@ fn lower_call(expr: &Expr, names: &Names) -> Result<Vec<LoweredStatement>, Refus
     }
 }
 
-/// `op.drop_table`, `op.rename_table`, `op.add_column`, `op.drop_column`; any other call is
-/// refused.
+/// `op.drop_table`, `op.rename_table`, and the calls that alter a table ([`alter`]); any
+/// other call is refused.
 fn table_op(call: &CallArgs<'_>, names: &Names) -> Result<Vec<LoweredStatement>, Refusal> {
     let line = call.line;
     let one = |s: LoweredStatement| Ok(vec![s]);
@@ -303,38 +297,6 @@ fn table_op(call: &CallArgs<'_>, names: &Names) -> Result<Vec<LoweredStatement>,
                     "ALTER TABLE {} RENAME TO {}",
                     quote(&old, d),
                     quote(&new, d)
-                )
-            }))
-        }
-        "alembic.op.add_column" => {
-            call.check(2, &["schema"])?;
-            no_schema(call)?;
-            let table = string(required(call, 0, "table_name")?, names, "a table name")?;
-            let col = column(required(call, 1, "column")?, names)?;
-            if col.primary_key || col.unique || col.index || !col.foreign_keys.is_empty() {
-                return Err(Refusal::new(
-                    line,
-                    "op.add_column() of a key, unique, indexed or foreign-key column".to_string(),
-                ));
-            }
-            one(both(line, |d| {
-                format!(
-                    "ALTER TABLE {} ADD COLUMN {}",
-                    quote(&table, d),
-                    col.sql(d, false, false)
-                )
-            }))
-        }
-        "alembic.op.drop_column" => {
-            call.check(2, &["schema"])?;
-            no_schema(call)?;
-            let table = string(required(call, 0, "table_name")?, names, "a table name")?;
-            let col = string(required(call, 1, "column_name")?, names, "a column name")?;
-            one(both(line, |d| {
-                format!(
-                    "ALTER TABLE {} DROP COLUMN {}",
-                    quote(&table, d),
-                    quote(&col, d)
                 )
             }))
         }
@@ -431,18 +393,6 @@ fn create_table(call: &CallArgs<'_>, names: &Names) -> Result<Vec<LoweredStateme
             sqlite_portable: false,
         })
         .collect())
-}
-
-fn create_index(call: &CallArgs<'_>, names: &Names) -> Result<Vec<LoweredStatement>, Refusal> {
-    call.check(3, &["unique", "schema"])?;
-    no_schema(call)?;
-    let name = string(required(call, 0, "index_name")?, names, "an index name")?;
-    let table = string(required(call, 1, "table_name")?, names, "a table name")?;
-    let columns = strings(required(call, 2, "columns")?, names, "an index column")?;
-    let unique = values::boolean(call.keyword("unique"), false, "unique")?;
-    Ok(vec![both(call.line, |d| {
-        create_index_sql(&name, &table, &columns, unique, d)
-    })])
 }
 
 #[cfg(test)]
