@@ -52,11 +52,12 @@ pub fn translate(
 /// [`crate::schema::Table::auto_key`]). A new
 /// `native` or `only_on` in [`crate::schema::parse`] or [`crate::schema::types`] must add
 /// its word here.
-const ENGINE_WORDS: [&str; 13] = [
+const ENGINE_WORDS: [&str; 14] = [
     "AUTOINCREMENT",
     "BLOB",
     "BYTEA",
     "CONCURRENTLY",
+    "DATETIME",
     "GENERATED",
     "INCLUDE",
     "JSONB",

@@ -20,7 +20,8 @@
 //! | `Uuid`           | `UUID`                      | `UUID`                      |
 //!
 //! Accepted spellings: `INT`/`INT4`, `INT8`, `INT2`, `BOOL`, `FLOAT4`, `FLOAT8`/`FLOAT`/`DOUBLE`,
-//! `DECIMAL`, `CHARACTER VARYING`, `TIMESTAMP WITHOUT TIME ZONE`, `TIMESTAMPTZ`. The serial
+//! `DECIMAL`, `CHARACTER VARYING`, `TIMESTAMP WITHOUT TIME ZONE`, `TIMESTAMPTZ`, and SQLite's
+//! `DATETIME` (SQLAlchemy's `DateTime` there), which is `TIMESTAMP` once rendered. The serial
 //! types (`SERIAL`, `BIGSERIAL`, `SMALLSERIAL`) are an integer type plus an auto-increment
 //! flag on the column (see [`crate::schema::Column::identity`]); an auto-increment primary key
 //! renders as `INTEGER PRIMARY KEY AUTOINCREMENT` on SQLite (whatever its integer width: SQLite
@@ -171,6 +172,8 @@ pub fn spelled_type(data_type: &sqlparser::ast::DataType) -> Option<SpelledType>
         D::Timestamp(None, TimezoneInfo::None | TimezoneInfo::WithoutTimeZone) => {
             plain(ColumnType::Timestamp)
         }
+        // SQLite's (and SQLAlchemy's SQLite dialect's) spelling of a timestamp.
+        D::Datetime(None) => native(ColumnType::Timestamp, Dialect::Sqlite),
         D::Timestamp(None, TimezoneInfo::WithTimeZone) => plain(ColumnType::TimestampTz),
         D::Timestamp(None, TimezoneInfo::Tz) => {
             native(ColumnType::TimestampTz, Dialect::Postgresql)
