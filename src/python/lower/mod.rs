@@ -20,7 +20,13 @@
 //!   `op.create_check_constraint`, `op.drop_constraint(type_=)` and `op.alter_column`
 //!   (`nullable`, `type_`, `server_default`, `comment`, `new_column_name`,
 //!   `postgresql_using`; the `existing_*` hints are read and ignored, as Alembic ignores them
-//!   outside batch mode) — see [`alter`] for what each engine makes of them.
+//!   outside batch mode) — see [`alter`] for what each engine makes of them;
+//! - `with op.batch_alter_table(name) as batch_op:` around `batch_op.*` forms of the column,
+//!   index and constraint calls ([`batch`]);
+//! - `op.bulk_insert` of literal rows into a `sa.table`, `sa.Table` or created table, with
+//!   `op.inline_literal` ([`rows`]);
+//! - names bound in a body, `for` loops over literals, `if` tests of the engine's name, and
+//!   `conn.execute(...)` on a bound `op.get_bind()` ([`scope`]).
 //!
 //! Types: `Integer`, `BigInteger`, `SmallInteger`, `String(n)`, `Unicode(n)`, `Text`,
 //! `Boolean`, `DateTime(timezone=)`, `Date`, `Time`, `Float`, `Numeric(p, s)`, `LargeBinary`,
@@ -31,7 +37,10 @@
 //! engine can't run is a statement refused there ([`LoweredStatement::refused_on`]).
 
 mod alter;
+mod batch;
 mod columns;
+mod rows;
+mod scope;
 mod table;
 mod values;
 
@@ -188,7 +197,7 @@ fn check_import(module: &str, line: usize) -> Result<(), Refusal> {
 
 fn lower_body(body: &[Stmt], names: &Names) -> Result<Vec<LoweredStatement>, Refusal> {
     let mut out = Vec::new();
-    for stmt in body {
+    for (i, stmt) in body.iter().enumerate() {
         match &stmt.kind {
             StmtKind::Pass => {}
             StmtKind::Expr(Expr {
@@ -196,6 +205,28 @@ fn lower_body(body: &[Stmt], names: &Names) -> Result<Vec<LoweredStatement>, Ref
                 ..
             }) => {}
             StmtKind::Expr(expr) => out.extend(lower_call(expr, names)?),
+            StmtKind::With { items, body } if batch::is_batch(items, names) => {
+                out.extend(batch::lower(stmt.line, items, body, names)?)
+            }
+            StmtKind::Assign {
+                targets,
+                value: Some(value),
+                ..
+            } => {
+                let name = scope::bound_name(stmt.line, targets)?;
+                out.extend(scope::bind(value, names)?);
+                let rest = scope::substitute(&body[i + 1..], name, value);
+                out.extend(lower_body(&rest, names)?);
+                return Ok(out);
+            }
+            StmtKind::For {
+                target,
+                iter,
+                body: inner,
+            } => out.extend(scope::unroll_loop(stmt.line, target, iter, inner, names)?),
+            StmtKind::If { branches, orelse } => {
+                out.extend(scope::dialect_branches(branches, orelse.as_deref(), names)?)
+            }
             other => return Err(Refusal::new(stmt.line, describe(other))),
         }
     }
@@ -235,6 +266,21 @@ impl LoweredStatement {
         self.refused_on = None;
         self
     }
+
+    /// The statement as it runs on `dialect` alone: nothing on the other engine.
+    fn only_on(mut self, dialect: Dialect) -> LoweredStatement {
+        match dialect {
+            Dialect::Sqlite => self.postgresql.clear(),
+            Dialect::Postgresql => {
+                self.sqlite.clear();
+                self.sqlite_portable = false;
+            }
+        }
+        if self.refused_on.as_ref().is_some_and(|(d, _)| *d != dialect) {
+            self.refused_on = None;
+        }
+        self
+    }
 }
 
 /// A call that runs on PostgreSQL only: on SQLite it is refused with `why`.
@@ -249,6 +295,16 @@ fn postgresql_only(line: usize, why: String, postgresql: String) -> LoweredState
 }
 
 fn lower_call(expr: &Expr, names: &Names) -> Result<Vec<LoweredStatement>, Refusal> {
+    if let Some(args) = scope::connection_execute(expr, names) {
+        let [sql] = args else {
+            return Err(Refusal::new(
+                expr.line,
+                "a connection's execute() with parameters".to_string(),
+            ));
+        };
+        let sql = execute_text(sql, names)?;
+        return Ok(vec![both(expr.line, |_| sql.clone())]);
+    }
     let call = CallArgs::of(expr, names).ok_or_else(|| {
         Refusal::new(
             expr.line,
@@ -266,6 +322,7 @@ fn lower_call(expr: &Expr, names: &Names) -> Result<Vec<LoweredStatement>, Refus
     let one = |s: LoweredStatement| Ok(vec![s]);
     match call.path.as_str() {
         "alembic.op.create_table" => create_table(&call, names),
+        "alembic.op.bulk_insert" => rows::bulk_insert(&call, names),
         "alembic.op.execute" => {
             call.check(1, &[])?;
             let sql = execute_text(required(&call, 0, "sqltext")?, names)?;

@@ -3,7 +3,7 @@
 
 use super::table::{Column, Constraint, Default, ForeignKey, SaType};
 use super::{Names, Refusal};
-use crate::python::ast::{Expr, ExprKind, Keyword};
+use crate::python::ast::{Expr, ExprKind, FPart, Keyword};
 
 /// A call's parts, with its canonical function path (`sqlalchemy.Column`).
 pub struct CallArgs<'a> {
@@ -92,16 +92,39 @@ pub fn short_expr(expr: &Expr) -> String {
     }
 }
 
-/// A string: a literal, or `op.f("literal")`.
-pub fn string(expr: &Expr, names: &Names, what: &str) -> Result<String, Refusal> {
-    if let Some(s) = expr.as_str() {
-        return Ok(s.to_string());
+/// A string literal's value, also an f-string whose parts are literals (as a loop's
+/// unrolled variable leaves it).
+pub fn literal_str(expr: &Expr) -> Option<String> {
+    match &expr.kind {
+        ExprKind::Str(s) => Some(s.clone()),
+        ExprKind::FString(parts) => parts
+            .iter()
+            .map(|p| match p {
+                FPart::Text(t) => Some(t.clone()),
+                FPart::Expr(e) => match &e.kind {
+                    ExprKind::Str(s) => Some(s.clone()),
+                    ExprKind::Int(i) => Some(i.to_string()),
+                    _ => None,
+                },
+            })
+            .collect(),
+        _ => None,
     }
-    if let Some(call) = CallArgs::of(expr, names) {
-        if call.path == "alembic.op.f" {
-            call.check(1, &[])?;
-            if let Some(s) = call.args.first().and_then(Expr::as_str) {
-                return Ok(s.to_string());
+}
+
+/// A string: a literal, or `op.f("literal")` (also `batch_op.f`).
+pub fn string(expr: &Expr, names: &Names, what: &str) -> Result<String, Refusal> {
+    if let Some(s) = literal_str(expr) {
+        return Ok(s);
+    }
+    if let ExprKind::Call { func, args, .. } = &expr.kind {
+        // `batch_op` is no import: a name the imports don't know, as a batch's alias.
+        let is_f = names.resolve(func).as_deref() == Some("alembic.op.f")
+            || matches!(&func.kind, ExprKind::Attribute { value, attr }
+                if attr == "f" && value.as_name().is_some() && names.resolve(value).is_none());
+        if let (true, [only]) = (is_f, args.as_slice()) {
+            if let Some(s) = literal_str(only) {
+                return Ok(s);
             }
         }
     }
