@@ -462,3 +462,16 @@ crate::engine_test!(py_idioms_match_python_alembic, |p| {
         vec!["theme=dark"]
     );
 });
+
+// Shapes of a real project's history (two-space indents, the revision ids above the
+// imports, `Revises: None`, no branch_labels or depends_on, a foreign key named like its
+// column): batch add_column + create_foreign_key, then an UPDATE and batch alter_column
+// (nullability, rename, a server default of sa.func.current_timestamp()). The rows survive
+// the SQLite rebuilds.
+crate::engine_test!(py_real_project_shapes_match_python_alembic, |p| {
+    assert_eq!(against_python_alembic(p, "realworld", "3f6a8c1d2e4b"), None);
+    assert_eq!(
+        p.query_column("SELECT table_name || ':' || user_id FROM tables"),
+        vec!["birth_names:1"]
+    );
+});
