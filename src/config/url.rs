@@ -405,7 +405,8 @@ pub fn mask_password_keywords(text: &str) -> String {
 
 /// Every text in `raw` that may be a password, for scrubbing messages that a driver or a
 /// parser built from it: the userinfo password as written and percent-decoded, and each
-/// `password=` keyword's value. Works on text that does not parse as a URL too.
+/// `password=` keyword's value. Works on text that does not parse as a URL too, but userinfo
+/// is only looked for after a `scheme://`.
 pub fn passwords_in(raw: &str) -> Vec<String> {
     let raw = raw.trim();
     let mut found = Vec::new();
@@ -414,7 +415,8 @@ pub fn passwords_in(raw: &str) -> Vec<String> {
             found.extend(params.password.clone());
         }
     }
-    let authority = raw.split_once("://").map_or(raw, |(_, rest)| rest);
+    // Only a URL has `user:password@`: `FROM:label@head` is a revision range.
+    let authority = raw.split_once("://").map_or("", |(_, rest)| rest);
     let before_query = authority.split('?').next().unwrap_or("");
     if let Some(at) = before_query.rfind('@') {
         if let Some((_, pass)) = before_query[..at].split_once(':') {
@@ -639,6 +641,8 @@ mod tests {
         assert_eq!(passwords_in("host=h password='a b' user=u"), ["a b"]);
         assert_eq!(passwords_in("nonsense://u:tiger@"), ["tiger"]);
         assert!(passwords_in("sqlite:///x.db").is_empty());
+        // A revision range with a branch label is not a URL with a password.
+        assert!(passwords_in("b708c93c:beta@head").is_empty());
     }
 
     #[test]

@@ -165,3 +165,19 @@ crate::engine_test!(
         assert!(p.tables().iter().all(|t| t != "a"), "{:?}", p.tables());
     }
 );
+
+#[test]
+fn a_revision_range_with_a_label_is_not_taken_for_a_password() {
+    let p = crate::support::Project::new(crate::support::Engine::Sqlite);
+    p.script("a1")
+        .branch_labels("beta")
+        .upgrade("CREATE TABLE t (id INTEGER);")
+        .downgrade("DROP TABLE t;")
+        .write();
+    p.script("b2").down_revision("a1").write();
+    let msg = p.alembic(&["downgrade", "--sql", "a1:beta@head"]).failed();
+    assert_eq!(
+        msg,
+        "Destination beta@head is not a valid downgrade target from current head(s)"
+    );
+}
