@@ -16,7 +16,7 @@ fn main() -> ExitCode {
     };
     let raiseerr = cli.raiseerr;
     let settings = cli::settings::Settings::resolve(&cli);
-    match cli::run(cli) {
+    match cli::run(cli, &settings) {
         Ok(cli::ExitStatus::Success) => ExitCode::SUCCESS,
         Ok(cli::ExitStatus::No(answer)) => {
             eprintln!("FAILED: {answer}");

@@ -42,27 +42,26 @@ fn completions(shell: clap_complete::Shell) -> ExitStatus {
 }
 
 /// Runs one parsed command line.
-pub fn run(cli: Cli) -> Result<ExitStatus> {
-    let settings = Settings::resolve(&cli);
+pub fn run(cli: Cli, settings: &Settings) -> Result<ExitStatus> {
     settings.check_x(&cli)?;
     match cli.command {
-        Command::Init(args) => commands::init::init(&settings, &args),
-        Command::ListTemplates => commands::init::list_templates(&settings),
-        Command::Revision(args) => commands::revision::revision(&settings, &args),
-        Command::Merge(args) => commands::revision::merge(&settings, &args),
-        Command::Upgrade(args) => commands::migrate::upgrade(&settings, &args),
-        Command::Downgrade(args) => commands::migrate::downgrade(&settings, &args),
-        Command::Stamp(args) => commands::migrate::stamp(&settings, &args),
-        Command::EnsureVersion(args) => commands::migrate::ensure_version(&settings, &args),
-        Command::Pending(args) => commands::migrate::pending(&settings, &args),
-        Command::Current(args) => commands::inspect::current(&settings, &args),
-        Command::History(args) => commands::inspect::history(&settings, &args),
-        Command::Heads(args) => commands::inspect::heads(&settings, &args),
-        Command::Branches(args) => commands::inspect::branches(&settings, &args),
-        Command::Show(args) => commands::inspect::show(&settings, &args),
-        Command::Edit(args) => commands::edit::edit(&settings, &args),
-        Command::Check => commands::check::check(&settings),
+        Command::Init(args) => commands::init::init(settings, &args),
+        Command::ListTemplates => commands::init::list_templates(settings),
+        Command::Revision(args) => commands::revision::revision(settings, &args),
+        Command::Merge(args) => commands::revision::merge(settings, &args),
+        Command::Upgrade(args) => commands::migrate::upgrade(settings, &args),
+        Command::Downgrade(args) => commands::migrate::downgrade(settings, &args),
+        Command::Stamp(args) => commands::migrate::stamp(settings, &args),
+        Command::EnsureVersion(args) => commands::migrate::ensure_version(settings, &args),
+        Command::Pending(args) => commands::migrate::pending(settings, &args),
+        Command::Current(args) => commands::inspect::current(settings, &args),
+        Command::History(args) => commands::inspect::history(settings, &args),
+        Command::Heads(args) => commands::inspect::heads(settings, &args),
+        Command::Branches(args) => commands::inspect::branches(settings, &args),
+        Command::Show(args) => commands::inspect::show(settings, &args),
+        Command::Edit(args) => commands::edit::edit(settings, &args),
+        Command::Check => commands::check::check(settings),
         Command::Completions(args) => Ok(completions(args.shell)),
-        Command::Verify => commands::verify::verify(&settings),
+        Command::Verify => commands::verify::verify(settings),
     }
 }

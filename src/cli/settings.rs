@@ -25,6 +25,9 @@ pub struct Settings {
     /// `$DATABASE_URL`, read once here: the library reads no environment for its URL.
     pub env_url: Option<String>,
     pub printer: Printer,
+    /// The configuration as read once at start-up, when it loaded; a failure is left for
+    /// [`Settings::config`] to report when a command needs it.
+    loaded: Option<Config>,
 }
 
 impl Settings {
@@ -47,12 +50,9 @@ impl Settings {
                 None => (arg.trim().to_string(), String::new()),
             })
             .collect();
-        // The ini is read again by the command; a file that fails to load shows the INFO
-        // lines before the command reports the failure.
-        let info = !cli.quiet
-            && Config::load(&config_file, &cli.name)
-                .map(|c| c.logs_info())
-                .unwrap_or(true);
+        // A file that fails to load shows the INFO lines before the command reports it.
+        let loaded = Config::load(&config_file, &cli.name).ok();
+        let info = !cli.quiet && loaded.as_ref().is_none_or(Config::logs_info);
         Settings {
             config_file,
             section: cli.name.clone(),
@@ -62,12 +62,16 @@ impl Settings {
                 quiet: cli.quiet,
                 info,
             },
+            loaded,
         }
     }
 
     /// The configuration (a missing file reads as empty, as in Alembic).
     pub fn config(&self) -> Result<Config> {
-        Ok(Config::load(&self.config_file, &self.section)?)
+        match &self.loaded {
+            Some(config) => Ok(config.clone()),
+            None => Ok(Config::load(&self.config_file, &self.section)?),
+        }
     }
 
     /// The project: configuration, scripts and graph.
