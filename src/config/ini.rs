@@ -303,6 +303,18 @@ impl Config {
         })
     }
 
+    /// `compare_server_default` (default false, as in Alembic): whether autogenerate and
+    /// `check` compare server defaults. Read like SQLAlchemy's `asbool`.
+    pub fn compare_server_default(&self) -> Result<bool, ConfigError> {
+        match self.get("compare_server_default") {
+            None => Ok(false),
+            Some(value) => parse_bool(value).ok_or_else(|| ConfigError::BadValue {
+                key: "compare_server_default".to_string(),
+                message: format!("String is not true/false: '{value}'"),
+            }),
+        }
+    }
+
     /// `sqlalchemy.url`, if set.
     pub fn sqlalchemy_url(&self) -> Option<&str> {
         self.get("sqlalchemy.url")

@@ -4,7 +4,8 @@
 //! The database must be at the heads of the history (its version rows are exactly the
 //! graph's heads), as in Alembic. Both sides become the portable model — `models.sql` through
 //! [`read_models`], the database through introspection without the tool's own tables — and
-//! [`diff`] compares them. Objects the model can't carry are not compared (see
+//! [`diff_with`] compares them by Alembic's default rules (server defaults only with
+//! `compare_server_default = true` in `[alembic]`). Objects the model can't carry are not compared (see
 //! [`crate::schema::diff`]), but `models.sql` may not declare one under the same name: that
 //! would compare something the database holds in an engine-specific form.
 
@@ -14,7 +15,7 @@ use crate::db::{read_heads, Database};
 use crate::history::HistoryTable;
 use crate::project::{absolute, Project};
 use crate::schema::render::RenderError;
-use crate::schema::{diff, read_models, Change, ModelsError, Schema};
+use crate::schema::{diff_with, read_models, Change, Compare, ModelsError, Schema};
 
 /// Why models and database could not be compared.
 #[derive(Debug, thiserror::Error)]
@@ -65,8 +66,11 @@ pub fn compare(project: &Project, db: &mut dyn Database) -> crate::Result<Compar
     if let Some(what) = outside_model(&live, &model) {
         return Err(AutogenerateError::OutsideModel { path, what }.into());
     }
+    let rules = Compare {
+        server_defaults: project.config.compare_server_default()?,
+    };
     Ok(Comparison {
-        changes: diff(&live, &model, dialect),
+        changes: diff_with(&live, &model, dialect, rules),
         warnings: crate::schema::portability::warnings(&model),
     })
 }

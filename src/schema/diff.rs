@@ -1,10 +1,11 @@
 //! The schema diff: the ordered [`Change`]s that turn one schema into another, each with an
 //! exact inverse, so that a generated downgrade is the upgrade undone.
 //!
-//! Compared: tables, columns, types, nullability, server defaults, primary keys, unique
-//! constraints, foreign keys and indexes. Not compared: column order, `CHECK` constraints of
-//! a table that exists on both sides (as in Alembic; a created or dropped table carries its
-//! checks), triggers and views (the model keeps them as text), auto-increment on an existing
+//! Compared: tables, columns, types, nullability, primary keys, unique constraints, foreign
+//! keys (with their `ON DELETE` / `ON UPDATE` actions) and indexes; server defaults only when
+//! [`Compare::server_defaults`] is set (Alembic's `compare_server_default`, off by default as
+//! in Alembic). Not compared: column order, `CHECK` constraints of a table that exists on both
+//! sides (as in Alembic; a created or dropped table carries its checks), triggers and views (the model keeps them as text), auto-increment on an existing
 //! column, and whatever the model can't carry (`other_tables`, a table's `other_columns` and
 //! `other_indexes`: engine-specific objects such as SQLite's FTS5 tables or PostgreSQL's
 //! generated `tsvector` columns and GIN indexes, which are neither added nor dropped).
@@ -288,14 +289,26 @@ fn describe_constraint(table: &str, c: &Constraint, cols: &dyn Fn(&[String]) -> 
             cols(&u.columns)
         ),
         Constraint::ForeignKey(fk) => format!(
-            "foreign key{} on '{table}' ({}) -> {} ({})",
+            "foreign key{} on '{table}' ({}) -> {} ({}){}",
             named(&fk.name),
             cols(&fk.columns),
             fk.ref_table,
-            cols(&fk.ref_columns)
+            cols(&fk.ref_columns),
+            fk_actions(fk)
         ),
         Constraint::Check(ch) => format!("check constraint{} on '{table}'", named(&ch.name)),
     }
+}
+
+/// ` ON DELETE …` / ` ON UPDATE …` for the actions a foreign key sets.
+fn fk_actions(fk: &ForeignKey) -> String {
+    let mut out = String::new();
+    for (what, action) in [("DELETE", fk.on_delete), ("UPDATE", fk.on_update)] {
+        if action != crate::schema::model::Action::NoAction {
+            out.push_str(&format!(" ON {what} {}", action.sql()));
+        }
+    }
+    out
 }
 
 fn index_parts(i: &Index) -> String {
@@ -468,8 +481,32 @@ fn balanced(s: &str) -> bool {
     depth == 0
 }
 
-/// The changes that turn `from` into `to`, both as `dialect` holds them.
+/// What a diff compares beyond tables, columns, types, nullability, keys and indexes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Compare {
+    /// Whether a changed server default is a difference (Alembic's `compare_server_default`).
+    pub server_defaults: bool,
+}
+
+impl Compare {
+    /// Alembic's defaults: server defaults are not compared.
+    pub const ALEMBIC: Compare = Compare {
+        server_defaults: false,
+    };
+    /// Everything the model carries.
+    pub const ALL: Compare = Compare {
+        server_defaults: true,
+    };
+}
+
+/// The changes that turn `from` into `to`, both as `dialect` holds them, comparing
+/// everything the model carries ([`Compare::ALL`]).
 pub fn diff(from: &Schema, to: &Schema, dialect: Dialect) -> Vec<Change> {
+    diff_with(from, to, dialect, Compare::ALL)
+}
+
+/// The changes that turn `from` into `to` by the rules of `compare`.
+pub fn diff_with(from: &Schema, to: &Schema, dialect: Dialect, compare: Compare) -> Vec<Change> {
     let a = canonical(from, dialect);
     let b = canonical(to, dialect);
     let ignored: BTreeSet<&str> = a.other_tables.iter().map(String::as_str).collect();
@@ -489,7 +526,10 @@ pub fn diff(from: &Schema, to: &Schema, dialect: Dialect) -> Vec<Change> {
         .filter(|t| a.table(&t.name).is_none() && !ignored.contains(t.name.as_str()))
         .collect();
 
-    let mut phases = Phases::default();
+    let mut phases = Phases {
+        compare,
+        ..Phases::default()
+    };
     let remade = Remade::of(&kept);
     for (ta, tb) in &kept {
         phases.foreign_keys(ta, tb, &remade);
@@ -503,8 +543,8 @@ pub fn diff(from: &Schema, to: &Schema, dialect: Dialect) -> Vec<Change> {
 }
 
 /// The changes of a diff, one list per phase, in the order the phases run.
-#[derive(Default)]
 struct Phases {
+    compare: Compare,
     fk_drops: Vec<Change>,
     index_drops: Vec<Change>,
     table_drops: Vec<Change>,
@@ -516,6 +556,25 @@ struct Phases {
     table_creates: Vec<Change>,
     index_adds: Vec<Change>,
     fk_adds: Vec<Change>,
+}
+
+impl Default for Phases {
+    fn default() -> Phases {
+        Phases {
+            compare: Compare::ALL,
+            fk_drops: Vec::new(),
+            index_drops: Vec::new(),
+            table_drops: Vec::new(),
+            key_drops: Vec::new(),
+            column_drops: Vec::new(),
+            column_adds: Vec::new(),
+            alters: Vec::new(),
+            key_adds: Vec::new(),
+            table_creates: Vec::new(),
+            index_adds: Vec::new(),
+            fk_adds: Vec::new(),
+        }
+    }
 }
 
 impl Phases {
@@ -590,7 +649,7 @@ impl Phases {
         }
         for cb in &tb.columns {
             match ta.column(&cb.name) {
-                Some(ca) => self.alters.extend(column_alters(t, ca, cb)),
+                Some(ca) => self.alters.extend(column_alters(t, ca, cb, self.compare)),
                 None if !ta.other_columns.contains(&cb.name) => {
                     self.column_adds.push(Change::AddColumn {
                         table: t.clone(),
@@ -655,7 +714,7 @@ impl Phases {
 }
 
 /// The changes to a column kept under the same name: type, then default, then nullability.
-fn column_alters(table: &str, ca: &Column, cb: &Column) -> Vec<Change> {
+fn column_alters(table: &str, ca: &Column, cb: &Column, compare: Compare) -> Vec<Change> {
     let mut alters = Vec::new();
     if ca.ty != cb.ty {
         alters.push(Change::AlterType {
@@ -665,7 +724,9 @@ fn column_alters(table: &str, ca: &Column, cb: &Column) -> Vec<Change> {
             to: cb.ty.clone(),
         });
     }
-    if ca.default.as_deref().map(default_key) != cb.default.as_deref().map(default_key) {
+    if compare.server_defaults
+        && ca.default.as_deref().map(default_key) != cb.default.as_deref().map(default_key)
+    {
         alters.push(Change::AlterDefault {
             table: table.to_string(),
             column: cb.name.clone(),

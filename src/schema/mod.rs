@@ -30,7 +30,7 @@ pub mod state;
 pub mod translate;
 pub mod types;
 
-pub use diff::{canonical, comparable, diff, Change};
+pub use diff::{canonical, comparable, diff, diff_with, Change, Compare};
 pub use model::{
     Action, Check, Column, ColumnChange, Constraint, ForeignKey, Index, IndexPart, Op, PrimaryKey,
     Schema, Table, Trigger, Unique, View,

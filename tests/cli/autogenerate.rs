@@ -6,8 +6,8 @@
 use litekb_migrations::schema::{comparable, read_models, Schema};
 use litekb_migrations::Dialect;
 
-use crate::engine_test;
 use crate::support::{Engine, Project};
+use crate::{assert_run, engine_test};
 
 fn dialect(p: &Project) -> Dialect {
     match p.engine {
@@ -145,6 +145,8 @@ fn random_models(rng: &mut Rng) -> String {
 /// next).
 fn random_pairs(engine: Engine, seed: u64, cases: usize) {
     let p = Project::new(engine);
+    // The random schemas change defaults too; the round trip compares them.
+    p.write_ini("compare_server_default = true");
     let mut rng = Rng(seed);
     let mut previous = String::new();
     p.alembic(&["ensure_version"]).ok();
@@ -312,6 +314,60 @@ engine_test!(check_lists_the_differences_and_fails, |p| {
         "No changes in schema detected; no revision written.\n"
     );
     assert_eq!(scripts(p), 0);
+});
+
+/// Each rule Alembic's comparison has by default, as `check` sees it from a database built
+/// from `from` with models.sql at `to`.
+fn check_after(p: &Project, from: &str, to: &str) -> crate::support::Run {
+    std::fs::write(p.path("models.sql"), from).expect("models");
+    p.alembic(&["revision", "--autogenerate", "-m", "from", "--rev-id", "a1"])
+        .ok();
+    p.alembic(&["upgrade", "head"]).ok();
+    std::fs::write(p.path("models.sql"), to).expect("models");
+    p.alembic(&["check"])
+}
+
+const WITH_DEFAULT: &str = "CREATE TABLE t (id INTEGER PRIMARY KEY, n INTEGER DEFAULT 0);\n";
+const OTHER_DEFAULT: &str = "CREATE TABLE t (id INTEGER PRIMARY KEY, n INTEGER DEFAULT 5);\n";
+
+engine_test!(server_defaults_are_compared_only_when_asked, |p| {
+    let run = check_after(p, WITH_DEFAULT, OTHER_DEFAULT);
+    assert_run!(p, "by_default", run);
+    p.write_ini("compare_server_default = true");
+    assert_run!(p, "compare_server_default", p.alembic(&["check"]));
+    p.write_ini("compare_server_default = maybe");
+    assert_run!(p, "bad_value", p.alembic(&["check"]));
+});
+
+engine_test!(checks_of_an_existing_table_are_not_compared, |p| {
+    let run = check_after(
+        p,
+        "CREATE TABLE t (id INTEGER PRIMARY KEY, n INTEGER CHECK (n > 0));\n",
+        "CREATE TABLE t (id INTEGER PRIMARY KEY, n INTEGER CHECK (n > 1));\n",
+    );
+    assert_run!(p, "check", run);
+});
+
+engine_test!(foreign_key_actions_are_compared, |p| {
+    let run = check_after(
+        p,
+        "CREATE TABLE a (id INTEGER PRIMARY KEY);
+CREATE TABLE b (id INTEGER PRIMARY KEY, a_id INTEGER REFERENCES a (id));\n",
+        "CREATE TABLE a (id INTEGER PRIMARY KEY);
+CREATE TABLE b (id INTEGER PRIMARY KEY, a_id INTEGER REFERENCES a (id) ON DELETE CASCADE);\n",
+    );
+    assert_run!(p, "check", run);
+});
+
+engine_test!(nullability_and_unique_indexes_are_compared, |p| {
+    let run = check_after(
+        p,
+        "CREATE TABLE t (id INTEGER PRIMARY KEY, n INTEGER NOT NULL, m TEXT);
+CREATE INDEX ix_t_n ON t (n);\n",
+        "CREATE TABLE t (id INTEGER PRIMARY KEY, n INTEGER, m TEXT, CONSTRAINT uq_t_m UNIQUE (m));
+CREATE UNIQUE INDEX ix_t_n ON t (n);\n",
+    );
+    assert_run!(p, "check", run);
 });
 
 engine_test!(autogenerate_needs_the_database_at_head, |p| {

@@ -218,6 +218,9 @@ script_location = {script_location}
 # the target schema for `revision --autogenerate` and `check`
 models = %(here)s/models.sql
 
+# whether autogenerate and `check` compare server defaults (off, as in Alembic)
+# compare_server_default = false
+
 # the database; overridden by -x url=... or $DATABASE_URL. %(here)s keeps a SQLite file
 # beside this ini whatever the current directory is; a bare relative path would be relative
 # to the current directory.

@@ -81,12 +81,36 @@ fn typical_changes_in_dependency_order() {
             "add unique constraint 'uq_users_name' on 'users' (name)",
             "add table 'city'",
             "add unique index 'ix_users_age' on 'users' (age)",
-            "add foreign key on 'users' (city_id) -> city (id)",
+            "add foreign key on 'users' (city_id) -> city (id) ON DELETE CASCADE",
         ]
     );
     assert_eq!(comparable(&applied(&a, &changes), D), comparable(&b, D));
     let back: Vec<Change> = changes.iter().rev().map(Change::inverse).collect();
     assert_eq!(comparable(&applied(&b, &back), D), comparable(&a, D));
+}
+
+#[test]
+fn alembic_rules_leave_server_defaults_alone() {
+    let a = schema("CREATE TABLE t (id INTEGER PRIMARY KEY, n INTEGER DEFAULT 0, m TEXT);");
+    let b =
+        schema("CREATE TABLE t (id INTEGER PRIMARY KEY, n INTEGER DEFAULT 5, m TEXT NOT NULL);");
+    assert_eq!(
+        lines(&diff_with(&a, &b, D, Compare::ALEMBIC)),
+        ["set NOT NULL on 't.m'"]
+    );
+    assert_eq!(
+        lines(&diff_with(&a, &b, D, Compare::ALL)),
+        [
+            "change server default of 't.n' from 0 to 5",
+            "set NOT NULL on 't.m'"
+        ]
+    );
+    // A created table and an added column keep their defaults whatever the rules.
+    let c = schema("CREATE TABLE t (id INTEGER PRIMARY KEY, n INTEGER DEFAULT 0, k INTEGER DEFAULT 1, m TEXT);");
+    let added = diff_with(&a, &c, D, Compare::ALEMBIC);
+    assert!(
+        matches!(&added[..], [Change::AddColumn { column, .. }] if column.default.as_deref() == Some("1"))
+    );
 }
 
 #[test]
