@@ -12,6 +12,8 @@
 //! - [`RevisionHeader::read`] takes the revision's identity from a module: literal
 //!   module-level `revision` / `down_revision` / `branch_labels` / `depends_on` and the
 //!   docstring.
+//! - [`render_python_ops`] goes the other way for autogenerate: a diff's changes as the
+//!   `op.*` calls of a new revision's bodies.
 //!
 //! Parsing is done by tree-sitter with the `tree-sitter-python` grammar. Of the candidates,
 //! it is the maintained one that fits: the tree-sitter project keeps the grammar current with
@@ -26,12 +28,14 @@ mod ast;
 mod header;
 mod lower;
 mod parse;
+pub mod render;
 mod strings;
 
 pub use ast::{Expr, ExprKind, FPart, ImportName, Keyword, Module, Stmt, StmtKind, WithItem};
 pub use header::{Assigned, RevisionHeader, HEADER_NAMES};
 pub use lower::{lower_bodies, LoweredBodies, LoweredStatement, Refusal};
 pub use parse::parse_module;
+pub use render::{render_python_ops, PythonOps, PythonRenderError};
 
 /// A file the reader refuses: `path:line: message`.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]

@@ -327,7 +327,7 @@ fn index_parts(i: &Index) -> String {
 
 /// The name a constraint is dropped by: its own, or the one PostgreSQL gives an unnamed one
 /// (which the schema state also resolves on SQLite).
-fn constraint_name(table: &str, c: &Constraint) -> String {
+pub fn constraint_name(table: &str, c: &Constraint) -> String {
     if let Some(n) = c.name() {
         return n.to_string();
     }

@@ -29,8 +29,8 @@
 //!   `conn.execute(...)` on a bound `op.get_bind()` ([`scope`]).
 //!
 //! Types: `Integer`, `BigInteger`, `SmallInteger`, `String(n)`, `Unicode(n)`, `Text`,
-//! `Boolean`, `DateTime(timezone=)`, `Date`, `Time`, `Float`, `Numeric(p, s)`, `LargeBinary`,
-//! `JSON`, `Uuid`. Each call renders as SQLAlchemy 2.x compiles it for SQLite and for
+//! `Boolean`, `DateTime(timezone=)`, `Date`, `Time`, `Float`, `REAL`, `Numeric(p, s)`,
+//! `LargeBinary`, `JSON`, `Uuid`, `UUID`. Each call renders as SQLAlchemy 2.x compiles it for SQLite and for
 //! PostgreSQL (an integer primary key is `SERIAL` on PostgreSQL, names are quoted as
 //! SQLAlchemy quotes them), so the schema a `.py` revision builds is Python Alembic's.
 //! Anything else is a [`Refusal`] naming the construct and its line; a call that only one

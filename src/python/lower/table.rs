@@ -20,10 +20,14 @@ pub enum SaType {
     Date,
     Time,
     Float,
+    /// `REAL`: single precision on both engines.
+    Real,
     Numeric(Option<(u64, Option<u64>)>),
     LargeBinary,
     Json,
     Uuid,
+    /// `UUID`, SQLAlchemy's upper-case type: `UUID` on both engines.
+    NativeUuid,
 }
 
 impl SaType {
@@ -44,6 +48,7 @@ impl SaType {
             SaType::Time if pg => "TIME WITHOUT TIME ZONE".into(),
             SaType::Time => "TIME".into(),
             SaType::Float => "FLOAT".into(),
+            SaType::Real => "REAL".into(),
             SaType::Numeric(None) => "NUMERIC".into(),
             SaType::Numeric(Some((p, None))) => format!("NUMERIC({p})"),
             SaType::Numeric(Some((p, Some(s)))) => format!("NUMERIC({p}, {s})"),
@@ -52,6 +57,7 @@ impl SaType {
             SaType::Json => "JSON".into(),
             SaType::Uuid if pg => "UUID".into(),
             SaType::Uuid => "CHAR(32)".into(),
+            SaType::NativeUuid => "UUID".into(),
         }
     }
 

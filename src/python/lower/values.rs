@@ -302,6 +302,7 @@ pub fn sa_type(expr: &Expr, names: &Names) -> Result<SaType, Refusal> {
         "Date" | "DATE" => SaType::Date,
         "Time" => SaType::Time,
         "Float" => SaType::Float,
+        "REAL" => SaType::Real,
         "Numeric" | "NUMERIC" => {
             allow(2, &["precision", "scale"])?;
             SaType::Numeric(
@@ -311,6 +312,7 @@ pub fn sa_type(expr: &Expr, names: &Names) -> Result<SaType, Refusal> {
         "LargeBinary" => SaType::LargeBinary,
         "JSON" => SaType::Json,
         "Uuid" => SaType::Uuid,
+        "UUID" => SaType::NativeUuid,
         _ => {
             return Err(Refusal::new(
                 expr.line,
