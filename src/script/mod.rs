@@ -8,6 +8,7 @@
 mod checksum;
 mod dir;
 mod header;
+mod mako_minimal;
 mod new_id;
 mod python;
 mod source;
@@ -19,6 +20,7 @@ pub use dir::{
     write_new_script, Checksums, Loaded,
 };
 pub use header::{Script, ScriptOrigin, Section, TransactionMode, HEADER_KEYS};
+pub use mako_minimal::{render_mako_minimal, PythonBodies};
 pub use new_id::random_revision_id;
 pub use python::parse_python_script;
 pub use source::{EmbeddedFile, EmbeddedScripts, ScriptSource};

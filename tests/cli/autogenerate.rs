@@ -479,3 +479,76 @@ engine_test!(unnamed_constraints_with_truncated_names, |p| {
     p.alembic(&["downgrade", "-1"]).ok();
     assert_eq!(live(p), declared(p, &both));
 });
+
+/// Alembic 1.20.1's `generic` template, as `alembic init` writes it.
+const GENERIC_MAKO: &str = include_str!("generic_script.py.mako");
+
+/// A written `.py` revision without its creation date.
+fn py_revision(p: &Project, file: &str) -> String {
+    let text = std::fs::read_to_string(p.versions().join(file)).expect("py revision");
+    text.lines()
+        .map(|l| {
+            if l.starts_with("Create Date: ") {
+                "Create Date: [date]"
+            } else {
+                l
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+engine_test!(a_py_project_autogenerates_py_revisions, |p| {
+    std::fs::write(p.path("migrations/script.py.mako"), GENERIC_MAKO).expect("mako");
+    std::fs::write(p.path("models.sql"), USERS).expect("models");
+    p.alembic(&[
+        "revision",
+        "--autogenerate",
+        "-m",
+        "users",
+        "--rev-id",
+        "a1",
+    ])
+    .ok();
+    p.alembic(&["upgrade", "head"]).ok();
+    let b = "CREATE TABLE city (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);
+CREATE TABLE users (
+    id INTEGER PRIMARY KEY,
+    name VARCHAR(50),
+    age BIGINT DEFAULT 0,
+    city_id INTEGER REFERENCES city (id) ON DELETE CASCADE
+);
+CREATE INDEX ix_users_name ON users (name);
+";
+    std::fs::write(p.path("models.sql"), b).expect("models");
+    p.alembic(&[
+        "revision",
+        "--autogenerate",
+        "-m",
+        "cities",
+        "--rev-id",
+        "b2",
+    ])
+    .ok();
+    let files = (
+        py_revision(p, "a1_users.py"),
+        py_revision(p, "b2_cities.py"),
+    );
+    crate::support::snapshot::settings(p.engine).bind(|| {
+        insta::assert_snapshot!("autogenerate__py_project__a1_users", files.0);
+        insta::assert_snapshot!("autogenerate__py_project__b2_cities", files.1);
+    });
+    p.execute("INSERT INTO users (id, name) VALUES (1, 'ada')");
+    p.alembic(&["upgrade", "head"]).ok();
+    assert_eq!(live(p), declared(p, b));
+    let run = p.alembic(&["check"]);
+    assert_eq!(
+        (run.code, run.stdout.as_str()),
+        (0, "No new upgrade operations detected.\n"),
+        "{}",
+        run.stderr
+    );
+    p.alembic(&["downgrade", "a1"]).ok();
+    assert_eq!(live(p), declared(p, USERS));
+    assert_eq!(p.query_column("SELECT name FROM users"), ["ada"]);
+});

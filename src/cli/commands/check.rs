@@ -5,7 +5,7 @@ use std::io::Write;
 use litekb_migrations::ops::compare;
 use litekb_migrations::project::Project;
 use litekb_migrations::schema::Change;
-use litekb_migrations::Result;
+use litekb_migrations::{Dialect, Result};
 
 use super::migrate::connect_to_read;
 use crate::cli::settings::Settings;
@@ -32,6 +32,11 @@ pub fn check(settings: &Settings) -> Result<ExitStatus> {
 /// Connects to the project's database and compares it with `models.sql`; prints on stderr,
 /// once per kind, what `models.sql` declares that can't mean the same on both engines.
 pub fn detect(settings: &Settings, project: &Project) -> Result<Vec<Change>> {
+    Ok(detect_on(settings, project)?.0)
+}
+
+/// [`detect`], with the engine the database runs on.
+pub fn detect_on(settings: &Settings, project: &Project) -> Result<(Vec<Change>, Dialect)> {
     let url = settings.url(&project.config)?;
     let mut db = connect_to_read(settings.printer, &url)?;
     let found = compare(project, db.as_mut())?;
@@ -40,7 +45,7 @@ pub fn detect(settings: &Settings, project: &Project) -> Result<Vec<Change>> {
         lines.push_str(&format!("WARNING: {warning}\n"));
     }
     settings.printer.warn(&lines);
-    Ok(found.changes)
+    Ok((found.changes, db.dialect()))
 }
 
 /// Logs each difference on stderr, as Alembic's autogenerate does.
