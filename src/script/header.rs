@@ -119,7 +119,7 @@ impl Script {
             path: path.to_path_buf(),
             revision,
             down_revisions,
-            branch_labels: header.list("branch_labels"),
+            branch_labels: header.branch_labels().map_err(syntax)?,
             depends_on: header.list("depends_on"),
             message: header
                 .get("message")
@@ -242,6 +242,25 @@ impl<'a> Header<'a> {
                 self.missing_line,
                 "missing '-- revision: <id>' in the header (the header is the run of '-- key: value' lines at the top of the file)".to_string(),
             )),
+        }
+    }
+
+    /// The `branch_labels` list; `head`, `heads` and `base` are refused, as every target
+    /// naming such a label would mean something else.
+    fn branch_labels(&self) -> Result<Vec<String>, LineError> {
+        let Some((value, line)) = self.get("branch_labels") else {
+            return Ok(Vec::new());
+        };
+        let labels = split_list(value);
+        match labels.iter().find(|l| RevisionId::is_reserved_word(l)) {
+            Some(word) => Err((
+                line,
+                format!(
+                    "branch label '{word}' is a word of revision targets (head, heads, base); \
+                     'upgrade {word}' would not mean this branch: choose another label"
+                ),
+            )),
+            None => Ok(labels),
         }
     }
 

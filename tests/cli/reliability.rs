@@ -418,6 +418,29 @@ fn reserved_words_are_refused_as_rev_ids_and_branch_labels() {
     );
 }
 
+#[test]
+fn a_script_branch_label_that_is_a_reserved_word_is_refused_with_file_and_line() {
+    let p = Project::new(Engine::Sqlite);
+    for word in ["head", "heads", "base"] {
+        p.script("a1")
+            .branch_labels(&format!("main, {word}"))
+            .upgrade("CREATE TABLE t (id INTEGER);")
+            .write();
+        for args in [&["heads"][..], &["upgrade", "head"]] {
+            let msg = p.normalize(&p.alembic(args).failed());
+            assert_eq!(
+                msg,
+                format!(
+                    "$DIR/migrations/versions/a1.sql, line 3: branch label '{word}' is a word of revision \
+                     targets (head, heads, base); 'upgrade {word}' would not mean this branch: \
+                     choose another label"
+                )
+            );
+        }
+        nothing_applied(&p);
+    }
+}
+
 engine_test!(
     a_bare_x_value_that_is_a_url_is_refused_and_others_warned,
     |p| {
