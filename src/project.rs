@@ -189,7 +189,7 @@ impl Project {
         if let Some(timeout) = self.overrides.lock_timeout {
             return Ok(timeout);
         }
-        self.seconds("lock_timeout", DEFAULT_LOCK_TIMEOUT)
+        lock_timeout_of(&self.config)
     }
 
     /// `ddl_lock_timeout` in seconds (default ten): how long a migration's statement on
@@ -197,26 +197,36 @@ impl Project {
     /// that an `ALTER TABLE` queued behind an idle reader does not stall every later reader
     /// of that table behind it. `0` waits as long as it takes.
     pub fn ddl_lock_timeout(&self) -> std::result::Result<Duration, ConfigError> {
-        self.seconds("ddl_lock_timeout", DEFAULT_DDL_LOCK_TIMEOUT)
+        seconds(&self.config, "ddl_lock_timeout", DEFAULT_DDL_LOCK_TIMEOUT)
     }
+}
 
-    /// A number of seconds from 0 to a day under `key`, or `default`.
-    fn seconds(&self, key: &str, default: Duration) -> std::result::Result<Duration, ConfigError> {
-        match self.config.get(key) {
-            None => Ok(default),
-            Some(v) => v
-                .trim()
-                .parse::<f64>()
-                .ok()
-                .filter(|s| (0.0..=MAX_LOCK_TIMEOUT_SECS).contains(s))
-                .map(Duration::from_secs_f64)
-                .ok_or_else(|| ConfigError::BadValue {
-                    key: key.into(),
-                    message: format!(
-                        "'{v}' is not a number of seconds from 0 to {MAX_LOCK_TIMEOUT_SECS}"
-                    ),
-                }),
-        }
+/// The ini's `lock_timeout` in seconds (default five minutes), for commands that read the
+/// database before (or without) loading the project.
+pub fn lock_timeout_of(config: &Config) -> std::result::Result<Duration, ConfigError> {
+    seconds(config, "lock_timeout", DEFAULT_LOCK_TIMEOUT)
+}
+
+/// A number of seconds from 0 to a day under `key`, or `default`.
+fn seconds(
+    config: &Config,
+    key: &str,
+    default: Duration,
+) -> std::result::Result<Duration, ConfigError> {
+    match config.get(key) {
+        None => Ok(default),
+        Some(v) => v
+            .trim()
+            .parse::<f64>()
+            .ok()
+            .filter(|s| (0.0..=MAX_LOCK_TIMEOUT_SECS).contains(s))
+            .map(Duration::from_secs_f64)
+            .ok_or_else(|| ConfigError::BadValue {
+                key: key.into(),
+                message: format!(
+                    "'{v}' is not a number of seconds from 0 to {MAX_LOCK_TIMEOUT_SECS}"
+                ),
+            }),
     }
 }
 

@@ -53,6 +53,9 @@ pub enum DbError {
     /// Another process holds the migration lock and the wait ran out.
     #[error("timed out after {0:?} waiting for the migration lock held by another process")]
     LockTimeout(Duration),
+    /// Another process's write kept a SQLite database from being read and the wait ran out.
+    #[error("timed out after {0:?} waiting for another process's write to the database to end (lock_timeout sets the limit)")]
+    ReadTimeout(Duration),
     /// An UPDATE or DELETE of the version table matched the wrong number of rows.
     #[error(
         "Online migration expected to match one row when {action} in '{table}'; {found} found"
@@ -135,6 +138,17 @@ pub trait Database {
 
     /// Releases the migration lock.
     fn unlock(&mut self) -> Result<(), DbError>;
+
+    /// Waits up to `timeout` while another process's write keeps the database from being
+    /// read, calling `on_wait` once if it has to wait; later statements wait as long. Only
+    /// SQLite's file locks keep readers out: elsewhere this returns at once.
+    fn wait_readable(
+        &mut self,
+        _timeout: Duration,
+        _on_wait: &mut dyn FnMut(),
+    ) -> Result<(), DbError> {
+        Ok(())
+    }
 
     /// Reads the live schema into the portable model (inside the open transaction, if any).
     fn introspect(&mut self) -> Result<crate::schema::Schema, DbError>;

@@ -289,6 +289,32 @@ impl Database for SqliteDatabase<'_> {
         Ok(())
     }
 
+    fn wait_readable(
+        &mut self,
+        timeout: Duration,
+        on_wait: &mut dyn FnMut(),
+    ) -> Result<(), DbError> {
+        let Conn::Owned(conn) = &self.conn else {
+            return Ok(());
+        };
+        let probe = || conn.query_row("SELECT count(*) FROM sqlite_master", [], |_| Ok(()));
+        let busy =
+            |e: &rusqlite::Error| e.sqlite_error_code() == Some(rusqlite::ErrorCode::DatabaseBusy);
+        conn.busy_timeout(Duration::ZERO).map_err(statement_error)?;
+        let first = probe();
+        conn.busy_timeout(timeout).map_err(statement_error)?;
+        match first {
+            Err(e) if busy(&e) => {
+                on_wait();
+                match probe() {
+                    Err(e) if busy(&e) => Err(DbError::ReadTimeout(timeout)),
+                    other => other.map_err(statement_error),
+                }
+            }
+            other => other.map_err(statement_error),
+        }
+    }
+
     fn introspect(&mut self) -> Result<crate::schema::Schema, DbError> {
         super::introspect::sqlite::introspect(&self.conn).map_err(statement_error)
     }

@@ -615,6 +615,46 @@ fn sqlite_waits_for_a_running_migration_as_long_as_lock_timeout_says() {
     assert_eq!(p.version_rows(), ["1975ea83b712"]);
 }
 
+/// A read-only command while another process writes the SQLite database says it is waiting
+/// and gives up after `lock_timeout`; once the write has ended it reads at once.
+#[test]
+fn sqlite_read_only_commands_wait_as_long_as_lock_timeout_says() {
+    let p = Project::new(Engine::Sqlite);
+    p.linear();
+    p.alembic(&["upgrade", "ae1027a6acf"]).ok();
+    p.write_ini("lock_timeout = 1");
+    let conn = rusqlite::Connection::open(p.path("test.db")).unwrap();
+    conn.execute_batch("BEGIN EXCLUSIVE; INSERT INTO account VALUES (1, 'x');")
+        .unwrap();
+    for args in [&["current"][..], &["check"], &["history", "-i"]] {
+        let started = std::time::Instant::now();
+        let run = p.alembic(args);
+        let took = started.elapsed();
+        let stderr = run.stderr.clone();
+        assert_eq!(
+            run.failed(),
+            "timed out after 1s waiting for another process's write to the database to end \
+             (lock_timeout sets the limit)",
+            "{args:?}"
+        );
+        assert!(
+            stderr.contains(
+                "INFO  [alembic.runtime.migration] Waiting for another process's write to the \
+                 database to end...\n"
+            ),
+            "{args:?}: {stderr}"
+        );
+        assert!(
+            took < std::time::Duration::from_secs(10),
+            "{args:?} took {took:?}"
+        );
+    }
+    conn.execute_batch("ROLLBACK").unwrap();
+    let run = p.alembic(&["current"]).ok();
+    assert!(run.stdout.contains("ae1027a6acf"), "{}", run.stdout);
+    assert!(!run.stderr.contains("Waiting"), "{}", run.stderr);
+}
+
 /// A server that accepts and never answers: the connection attempt gives up after
 /// `connect_timeout` (the URL's, or `$PGCONNECT_TIMEOUT`) and says what it waited for.
 #[test]

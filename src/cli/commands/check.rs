@@ -38,7 +38,7 @@ pub fn detect(settings: &Settings, project: &Project) -> Result<Vec<Change>> {
 /// [`detect`], with the engine the database runs on.
 pub fn detect_on(settings: &Settings, project: &Project) -> Result<(Vec<Change>, Dialect)> {
     let url = settings.url(&project.config)?;
-    let mut db = connect_to_read(settings.printer, &url)?;
+    let mut db = connect_to_read(super::ReadWait::of(settings, &project.config)?, &url)?;
     let found = compare(project, db.as_mut())?;
     let mut lines = String::new();
     for warning in &found.warnings {

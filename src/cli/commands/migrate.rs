@@ -197,9 +197,10 @@ pub fn connect(printer: Printer, url: &DatabaseUrl) -> Result<Box<dyn Database>>
 
 /// [`connect`] for a command that only reads: a missing SQLite file reads as empty and is not
 /// created.
-pub fn connect_to_read(printer: Printer, url: &DatabaseUrl) -> Result<Box<dyn Database>> {
-    let db = db::connect_to_read(url)?;
-    context_lines(printer, url.dialect());
+pub fn connect_to_read(wait: super::ReadWait, url: &DatabaseUrl) -> Result<Box<dyn Database>> {
+    let mut db = db::connect_to_read(url)?;
+    wait.apply(db.as_mut())?;
+    context_lines(wait.printer, url.dialect());
     Ok(db)
 }
 

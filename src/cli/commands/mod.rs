@@ -10,15 +10,21 @@ pub mod verify;
 
 use litekb_migrations::config::{DatabaseUrl, UrlKind};
 use litekb_migrations::db::{self, DbError, VersionTable};
-use litekb_migrations::project::{version_table_of, Project};
+use std::time::Duration;
+
+use litekb_migrations::config::Config;
+use litekb_migrations::db::Database;
+use litekb_migrations::project::{lock_timeout_of, version_table_of, Project};
 use litekb_migrations::Result;
 
+use crate::cli::output::Printer;
 use crate::cli::settings::{until_exit, Settings};
 
 /// The version table's rows, read without creating the table.
 pub fn version_rows(settings: &Settings, project: &Project) -> Result<Vec<String>> {
     let url = settings.url(&project.config)?;
-    let read = open_and_read(&url, &project.version_table)?;
+    let wait = ReadWait::of(settings, &project.config)?;
+    let read = open_and_read(&url, &project.version_table, wait)?;
     migrate::context_lines(settings.printer, url.dialect());
     Ok(read?)
 }
@@ -35,6 +41,7 @@ pub fn version_rows(settings: &Settings, project: &Project) -> Result<Vec<String
 pub fn project_and_rows(settings: &Settings) -> Result<(&'static Project, Vec<String>)> {
     let config = settings.config()?;
     let url = settings.url(&config);
+    let wait = ReadWait::of(settings, &config)?;
     let early = match &url {
         Ok(url) if matches!(url.kind(), UrlKind::SqliteFile(path) if path.is_file()) => {
             Some((url.clone(), version_table_of(&config)))
@@ -43,13 +50,14 @@ pub fn project_and_rows(settings: &Settings) -> Result<(&'static Project, Vec<St
     };
     std::thread::scope(|scope| {
         let reader = early.map(|(url, table)| {
-            std::thread::Builder::new().spawn_scoped(scope, move || open_and_read(&url, &table))
+            std::thread::Builder::new()
+                .spawn_scoped(scope, move || open_and_read(&url, &table, wait))
         });
         let project = until_exit(Project::load(config)?);
         let url = url?;
         let read = match reader.and_then(|r| r.ok()).and_then(|h| h.join().ok()) {
             Some(read) => read,
-            None => open_and_read(&url, &project.version_table),
+            None => open_and_read(&url, &project.version_table, wait),
         };
         let rows = read?;
         migrate::context_lines(settings.printer, url.dialect());
@@ -62,7 +70,35 @@ pub fn project_and_rows(settings: &Settings) -> Result<(&'static Project, Vec<St
 fn open_and_read(
     url: &DatabaseUrl,
     table: &VersionTable,
+    wait: ReadWait,
 ) -> std::result::Result<std::result::Result<Vec<String>, DbError>, DbError> {
     let mut db = db::connect_to_read(url)?;
-    Ok(db::read_heads(db.as_mut(), table))
+    Ok(wait
+        .apply(db.as_mut())
+        .and_then(|()| db::read_heads(db.as_mut(), table)))
+}
+
+/// How long a read-only command waits for another process's write to a SQLite database
+/// (`lock_timeout`), and where it says that it waits.
+#[derive(Clone, Copy)]
+pub struct ReadWait {
+    pub timeout: Duration,
+    pub printer: Printer,
+}
+
+impl ReadWait {
+    pub fn of(settings: &Settings, config: &Config) -> Result<ReadWait> {
+        Ok(ReadWait {
+            timeout: lock_timeout_of(config)?,
+            printer: settings.printer,
+        })
+    }
+
+    /// Waits until `db` can be read, with a "Waiting…" line if it has to.
+    pub fn apply(self, db: &mut dyn Database) -> std::result::Result<(), DbError> {
+        db.wait_readable(self.timeout, &mut || {
+            self.printer
+                .info("Waiting for another process's write to the database to end...")
+        })
+    }
 }

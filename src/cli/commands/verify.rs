@@ -19,7 +19,7 @@ use crate::cli::ExitStatus;
 pub fn verify(settings: &Settings) -> Result<ExitStatus> {
     let project = settings.project_with_checksums()?;
     let url = settings.url(&project.config)?;
-    let mut db = connect_to_read(settings.printer, &url)?;
+    let mut db = connect_to_read(super::ReadWait::of(settings, &project.config)?, &url)?;
     let found = verify_applied(project, db.as_mut())?;
     let p = settings.printer;
     for rev in &found.unrecorded {
