@@ -117,6 +117,12 @@ pub trait Database {
     /// Runs one statement; returns the number of rows it changed.
     fn execute(&mut self, sql: &str) -> Result<u64, DbError>;
 
+    /// Runs one statement whose rows and count nobody reads (a migration's): rows a `SELECT`
+    /// returns are dropped as they arrive, never held.
+    fn run(&mut self, sql: &str) -> Result<(), DbError> {
+        self.execute(sql).map(drop)
+    }
+
     /// Runs a query and returns the first column of every row as text.
     fn query_column(&mut self, sql: &str) -> Result<Vec<String>, DbError>;
 

@@ -235,6 +235,15 @@ impl Database for PgDatabase<'_> {
             .sum())
     }
 
+    /// `batch_execute` reads the server's answer message by message and keeps none of the
+    /// rows: a migration's `SELECT` of millions of rows takes no memory for them
+    /// (`simple_query`, which `execute` needs for the count, collects them all).
+    fn run(&mut self, sql: &str) -> Result<(), DbError> {
+        self.client
+            .batch_execute(sql)
+            .map_err(|e| self.statement_error(e))
+    }
+
     /// The first column of every row, as PostgreSQL's text form; SQL NULL becomes `""`.
     fn query_column(&mut self, sql: &str) -> Result<Vec<String>, DbError> {
         let messages = self.simple(sql)?;

@@ -121,7 +121,7 @@ pub(super) fn statement(
     section: &Section,
 ) -> Result<(), StatementError> {
     if (section.dialect.is_some() && !section.portable) || runs_as_written_on(sql, sink.dialect()) {
-        return Ok(sink.statement(sql).map(drop)?);
+        return Ok(sink.run(sql)?);
     }
     let dialect = sink.dialect();
     // The translator reads the schema through a closure that speaks in messages; a sink
@@ -141,9 +141,7 @@ pub(super) fn statement(
     };
     for emit in emits {
         match emit {
-            Emit::Sql(sql) => {
-                sink.statement(&sql)?;
-            }
+            Emit::Sql(sql) => sink.run(&sql)?,
             Emit::ForeignKeyCheck { rebuilt, tables } => {
                 for table in tables {
                     let check =

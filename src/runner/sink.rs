@@ -41,6 +41,10 @@ pub trait Sink {
     fn rollback(&mut self);
     /// Runs (or writes) one statement; online, returns the number of rows it changed.
     fn statement(&mut self, sql: &str) -> Result<Option<u64>, SinkError>;
+    /// Runs (or writes) one statement of a migration, whose rows and count are not used.
+    fn run(&mut self, sql: &str) -> Result<(), SinkError> {
+        self.statement(sql).map(drop)
+    }
     /// Online, runs a query and returns its first column; offline, writes nothing and
     /// returns `None`.
     fn query(&mut self, _sql: &str) -> Result<Option<Vec<String>>, SinkError> {
@@ -91,6 +95,10 @@ impl Sink for OnlineSink<'_> {
 
     fn statement(&mut self, sql: &str) -> Result<Option<u64>, SinkError> {
         Ok(Some(self.db.execute(sql)?))
+    }
+
+    fn run(&mut self, sql: &str) -> Result<(), SinkError> {
+        Ok(self.db.run(sql)?)
     }
 
     fn query(&mut self, sql: &str) -> Result<Option<Vec<String>>, SinkError> {

@@ -732,3 +732,24 @@ fn a_ddl_lock_wait_on_postgres_is_bounded_by_ddl_lock_timeout() {
     p.alembic(&["upgrade", "head"]).ok();
     assert_eq!(p.version_rows(), ["1975ea83b712"]);
 }
+
+/// A migration's `SELECT` of millions of rows on PostgreSQL drops the rows as they arrive:
+/// the run's memory stays bounded instead of growing with the result.
+#[test]
+fn a_huge_select_in_a_postgres_migration_takes_no_memory_for_its_rows() {
+    use crate::support::run_measuring_peak_memory;
+    let p = Project::new(Engine::Postgres);
+    script(
+        &p,
+        "a1",
+        "",
+        "big read",
+        "SELECT g, repeat('x', 20) FROM generate_series(1, 3000000) AS g;\nCREATE TABLE t (id INTEGER);",
+        None,
+    );
+    let (run, peak_kb) = run_measuring_peak_memory(p.dir.path(), &["upgrade", "head"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(p.version_rows(), ["a1"]);
+    assert!(peak_kb > 0, "no memory reading");
+    assert!(peak_kb < 100 * 1024, "peak resident memory {peak_kb} kB");
+}

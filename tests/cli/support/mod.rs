@@ -460,6 +460,35 @@ impl Drop for StallingServer {
 
 /// Runs the binary in `dir` with extra environment variables, killing it after `deadline`
 /// (then the run's code is -1 and its stderr says it was killed).
+/// Runs the binary in `dir` and returns its run and its peak resident memory in kB
+/// (`VmHWM`, read from `/proc` while it runs).
+pub fn run_measuring_peak_memory(dir: &Path, args: &[&str]) -> (Run, u64) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_alembic"))
+        .args(args)
+        .current_dir(dir)
+        .env_remove("DATABASE_URL")
+        .env_remove("ALEMBIC_CONFIG")
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("run alembic");
+    let status = format!("/proc/{}/status", child.id());
+    let mut peak = 0;
+    while child.try_wait().expect("wait").is_none() {
+        let hwm = std::fs::read_to_string(&status)
+            .ok()
+            .and_then(|s| {
+                let line = s.lines().find(|l| l.starts_with("VmHWM:"))?.to_string();
+                line.split_whitespace().nth(1)?.parse::<u64>().ok()
+            })
+            .unwrap_or(0);
+        peak = peak.max(hwm);
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    (Run::from(child.wait_with_output().expect("output")), peak)
+}
+
 pub fn run_with_deadline(
     dir: &Path,
     args: &[&str],
