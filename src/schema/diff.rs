@@ -20,9 +20,10 @@
 //! that go or must be re-made (one whose columns change type, or whose referenced key is
 //! dropped), drop indexes, drop tables (children first, each after its indexes), drop primary
 //! keys and unique constraints, drop columns, add columns, alter columns (type, default,
-//! nullability), add primary keys and unique constraints, create tables (referenced tables
-//! first; a foreign-key cycle is closed by an added foreign key afterwards), create indexes,
-//! add foreign keys. Pure.
+//! nullability), create the indexes of kept tables, add primary keys and unique constraints
+//! (indexes before unique constraints, as Alembic orders them), create tables (referenced
+//! tables first, each followed by its indexes; a foreign-key cycle is closed by an added
+//! foreign key afterwards), add foreign keys. Pure.
 
 use std::collections::BTreeSet;
 
@@ -702,9 +703,9 @@ impl Phases {
             self.column_drops,
             self.column_adds,
             self.alters,
+            self.index_adds,
             self.key_adds,
             self.table_creates,
-            self.index_adds,
             self.fk_adds,
         ]
         .into_iter()

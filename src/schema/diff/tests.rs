@@ -78,9 +78,9 @@ fn typical_changes_in_dependency_order() {
             "drop NOT NULL on 'users.name'",
             "change type of 'users.age' from INTEGER to BIGINT",
             "change server default of 'users.age' from 0 to 5",
+            "add unique index 'ix_users_age' on 'users' (age)",
             "add unique constraint 'uq_users_name' on 'users' (name)",
             "add table 'city'",
-            "add unique index 'ix_users_age' on 'users' (age)",
             "add foreign key on 'users' (city_id) -> city (id) ON DELETE CASCADE",
         ]
     );
