@@ -30,6 +30,7 @@ const LAYERS: &[(&str, u8)] = &[
     ("schema", 0),
     ("parallel", 0),
     ("python", 0),
+    ("lint", 0),
     ("config", 1),
     ("script", 1),
     ("db", 2),

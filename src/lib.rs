@@ -66,6 +66,7 @@
 //! db, history             SQLite and PostgreSQL; the version and history tables
 //! config, script          alembic.ini and URLs; script files
 //! dialect, sql, revision, schema, parallel    pure: SQL text, the revision graph, the model
+//!   lint                  pure: migrations' statements judged against the model
 //! ```
 //!
 //! `revision` is pure: it knows revisions as values and produces a [`revision::Plan`]. The
@@ -78,6 +79,7 @@ pub mod db;
 pub mod dialect;
 pub mod error;
 pub mod history;
+pub mod lint;
 pub mod migrator;
 pub mod ops;
 pub mod parallel;
