@@ -21,7 +21,7 @@ Exit status:
   1  the command failed
   2  usage error (unknown command or option, missing argument)
   3  the command ran and its answer is no: check found differences, pending --check found
-     pending revisions, verify found edited scripts";
+     pending revisions, verify found edited scripts, lint found error-level findings";
 
 /// Alembic's migration tool for LiteKB: SQLite and PostgreSQL, no Python.
 #[derive(Debug, Parser)]
@@ -75,6 +75,9 @@ pub enum Command {
     History(HistoryArgs),
     /// Initialize a new scripts directory.
     Init(InitArgs),
+    /// Lint migrations for statements that lock tables, lose data or can't be undone (exit 3 on
+    /// any error-level finding).
+    Lint(LintArgs),
     /// List available templates.
     #[command(name = "list_templates")]
     ListTemplates,
@@ -237,6 +240,32 @@ pub struct MergeArgs {
     /// Allow a non-head revision as a parent.
     #[arg(long)]
     pub splice: bool,
+}
+
+/// A dialect named on the command line.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum DialectArg {
+    Sqlite,
+    Postgresql,
+}
+
+#[derive(Debug, Args)]
+pub struct LintArgs {
+    /// The revisions to lint: FROM:TO, or a target whose unapplied revisions are linted
+    /// (default: the revisions not yet applied up to the heads).
+    #[arg(allow_negative_numbers = true)]
+    pub range: Option<String>,
+    /// Lint every revision (reads no database).
+    #[arg(long, conflicts_with = "range")]
+    pub all: bool,
+    /// The dialect to lint for (default: the configured database's).
+    #[arg(long, value_enum)]
+    pub dialect: Option<DialectArg>,
+    /// Print a rule's explanation and its safe alternative, and exit.
+    #[arg(long, value_name = "CODE")]
+    pub explain: Option<String>,
+    #[command(flatten)]
+    pub output: FormatArg,
 }
 
 #[derive(Debug, Args)]

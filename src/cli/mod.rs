@@ -63,5 +63,6 @@ pub fn run(cli: Cli, settings: &Settings) -> Result<ExitStatus> {
         Command::Check => commands::check::check(settings),
         Command::Completions(args) => Ok(completions(args.shell)),
         Command::Verify => commands::verify::verify(settings),
+        Command::Lint(args) => commands::lint::lint(settings, &args),
     }
 }

@@ -162,6 +162,12 @@ impl Config {
         !self.info_hidden
     }
 
+    /// Every key of the section and its interpolated value (with `[DEFAULT]`'s and `here`),
+    /// by key.
+    pub fn entries(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.values.iter().map(|(k, v)| (k.as_str(), v.as_str()))
+    }
+
     /// A raw (interpolated) value.
     pub fn get(&self, key: &str) -> Option<&str> {
         self.values.get(key).map(String::as_str)

@@ -9,8 +9,8 @@
 use std::collections::{HashMap, HashSet};
 
 use sqlparser::ast::{
-    AlterColumnOperation, AlterTableOperation, ColumnOption, Expr, ObjectName, Statement,
-    TableConstraint,
+    AlterColumnOperation, AlterTableOperation, ColumnOption, Expr, ObjectName, ObjectType,
+    RenameTableNameKind, Statement, TableConstraint,
 };
 use sqlparser::dialect::{Dialect as SqlDialect, GenericDialect, PostgreSqlDialect};
 use sqlparser::parser::Parser;
@@ -189,15 +189,15 @@ impl Context {
                 }
             }
             Statement::Drop {
-                object_type, names, ..
+                object_type: ObjectType::Table,
+                names,
+                ..
             } => {
-                if *object_type == sqlparser::ast::ObjectType::Table {
-                    for name in names.iter().map(name_of).filter(|n| self.existing(n)) {
-                        found.push(raw(
-                            "DL001",
-                            format!("DROP TABLE deletes '{name}' and its rows"),
-                        ));
-                    }
+                for name in names.iter().map(name_of).filter(|n| self.existing(n)) {
+                    found.push(raw(
+                        "DL001",
+                        format!("DROP TABLE deletes '{name}' and its rows"),
+                    ));
                 }
             }
             Statement::Delete(d) if d.selection.is_none() => {
@@ -258,11 +258,12 @@ impl Context {
                 ));
             }
             AlterTableOperation::RenameTable { table_name } if self.pg() => {
+                let (RenameTableNameKind::As(to) | RenameTableNameKind::To(to)) = table_name;
                 found.push(raw(
                     "PG010",
                     format!(
                         "renaming table '{table}' to '{}' breaks the running application",
-                        table_name
+                        name_of(to)
                     ),
                 ));
             }

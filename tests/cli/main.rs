@@ -14,6 +14,7 @@ mod errors;
 mod golden;
 mod inspect;
 mod json;
+mod lint;
 mod lock;
 mod offline;
 mod pg;

@@ -4,6 +4,7 @@ pub mod check;
 pub mod edit;
 pub mod init;
 pub mod inspect;
+pub mod lint;
 pub mod migrate;
 pub mod revision;
 pub mod verify;

@@ -1,0 +1,228 @@
+//! `lint`: each migration's statements judged by the rules of `litekb_migrations::lint`,
+//! printed as `path:line:col: CODE message` lines and a summary (exit 3 on any error).
+//!
+//! The schema before each linted revision is the one every earlier revision's upgrade builds
+//! in the model, so nothing but the version table is read from the database (and nothing at
+//! all with `--all`, `FROM:TO` or `--explain`).
+
+use std::collections::HashSet;
+
+use litekb_migrations::config::Config;
+use litekb_migrations::lint::{self, Finding, Migration, Section, Severities, Severity};
+use litekb_migrations::project::Project;
+use litekb_migrations::revision::{plan_upgrade, Direction};
+use litekb_migrations::schema::{apply_sql, Schema};
+use litekb_migrations::script::{Script, TransactionMode};
+use litekb_migrations::sql::{split_with, Comments};
+use litekb_migrations::{Dialect, Result};
+use serde_json::json;
+
+use crate::cli::args::{DialectArg, LintArgs};
+use crate::cli::json;
+use crate::cli::settings::{usage, Settings};
+use crate::cli::ExitStatus;
+
+/// One revision's findings.
+pub struct Linted {
+    pub revision: String,
+    pub path: String,
+    pub findings: Vec<Finding>,
+}
+
+/// `lint [RANGE] [--all] [--dialect D] [--format json] [--explain CODE]`.
+pub fn lint(settings: &Settings, args: &LintArgs) -> Result<ExitStatus> {
+    if let Some(code) = &args.explain {
+        return explain(settings, code);
+    }
+    let project = settings.project()?;
+    let dialect = match args.dialect {
+        Some(DialectArg::Sqlite) => Dialect::Sqlite,
+        Some(DialectArg::Postgresql) => Dialect::Postgresql,
+        None => settings.url(&project.config)?.dialect(),
+    };
+    let severities = severities(&project.config)?;
+    let selected = selected(settings, project, args)?;
+    let linted = lint_project(project, &selected, dialect, &severities)?;
+    let (errors, warnings) = count(&linted);
+    if args.output.json() {
+        print_json(settings, &linted, errors, warnings);
+    } else {
+        print_text(settings, &linted, errors, warnings);
+    }
+    if errors > 0 {
+        return Ok(ExitStatus::No(format!(
+            "lint found {errors} error{}",
+            if errors == 1 { "" } else { "s" }
+        )));
+    }
+    Ok(ExitStatus::Success)
+}
+
+/// `--explain CODE`: the rule's title and explanation.
+fn explain(settings: &Settings, code: &str) -> Result<ExitStatus> {
+    let Some(rule) = lint::rule(code) else {
+        return Err(usage(format!(
+            "unknown lint rule '{code}' (the rules: {})",
+            lint::RULES
+                .iter()
+                .map(|r| r.code)
+                .collect::<Vec<_>>()
+                .join(", ")
+        )));
+    };
+    settings.printer.out(&format!(
+        "{}: {}\n\n{}\n",
+        rule.code, rule.title, rule.explanation
+    ));
+    Ok(ExitStatus::Success)
+}
+
+/// The `[lint]` section of the ini: `CODE = error | warning | off`.
+pub fn severities(config: &Config) -> Result<Severities> {
+    let mut severities = Severities::default();
+    let section = Config::load(&config.file, "lint")?;
+    for (key, value) in section.entries().filter(|(k, _)| *k != "here") {
+        severities
+            .set(key, value)
+            .map_err(|message| usage(format!("{}, [lint]: {message}", config.file.display())))?;
+    }
+    Ok(severities)
+}
+
+/// The revisions to lint: every one (`--all`), those of `FROM:TO`, or those an upgrade to the
+/// target (default: the heads) would apply.
+fn selected(settings: &Settings, project: &Project, args: &LintArgs) -> Result<HashSet<String>> {
+    let plan = match (args.all, args.range.as_deref()) {
+        (true, _) => plan_upgrade(&project.map, &[], "heads")?,
+        (false, Some(range)) if range.contains(':') => {
+            let (from, to) = range.split_once(':').unwrap_or((range, ""));
+            let from: Vec<String> = match from {
+                "" | "base" => Vec::new(),
+                rev => vec![rev.to_string()],
+            };
+            plan_upgrade(
+                &project.map,
+                &from,
+                if to.is_empty() { "heads" } else { to },
+            )?
+        }
+        (false, target) => {
+            let rows = super::version_rows(settings, project)?;
+            plan_upgrade(&project.map, &rows, target.unwrap_or("heads"))?
+        }
+    };
+    Ok(plan.steps.into_iter().filter_map(|s| s.revision).collect())
+}
+
+/// Lints the `selected` revisions in upgrade order, the others only building the schema.
+pub fn lint_project(
+    project: &Project,
+    selected: &HashSet<String>,
+    dialect: Dialect,
+    severities: &Severities,
+) -> Result<Vec<Linted>> {
+    let order = plan_upgrade(&project.map, &[], "heads")?;
+    let mut schema = Schema::default();
+    let mut linted = Vec::new();
+    for id in order.steps.iter().filter_map(|s| s.revision.as_deref()) {
+        let script = project.script(id)?;
+        if selected.contains(id) {
+            let findings = lint_script(&mut schema, script, dialect, severities);
+            linted.push(Linted {
+                revision: id.to_string(),
+                path: script.path.display().to_string(),
+                findings,
+            });
+        } else if let Some(section) = script.section(Direction::Upgrade, dialect) {
+            for stmt in split_with(&section.sql, Comments::of(dialect)).unwrap_or_default() {
+                apply_sql(&mut schema, stmt.sql);
+            }
+        }
+    }
+    Ok(linted)
+}
+
+/// One script's findings; `schema` goes from before its upgrade to after it.
+pub fn lint_script(
+    schema: &mut Schema,
+    script: &Script,
+    dialect: Dialect,
+    severities: &Severities,
+) -> Vec<Finding> {
+    let section = |direction| {
+        script.section(direction, dialect).map(|s| Section {
+            sql: &s.sql,
+            first_line: s.first_line,
+            transactional: s.transaction == TransactionMode::Transactional,
+        })
+    };
+    let migration = Migration {
+        upgrade: section(Direction::Upgrade),
+        downgrade: section(Direction::Downgrade),
+    };
+    lint::lint_migration(schema, &migration, dialect, severities)
+}
+
+fn count(linted: &[Linted]) -> (usize, usize) {
+    let all = linted.iter().flat_map(|l| &l.findings);
+    let errors = all
+        .clone()
+        .filter(|f| f.severity == Severity::Error)
+        .count();
+    (errors, all.count() - errors)
+}
+
+fn plural(n: usize, word: &str) -> String {
+    format!("{n} {word}{}", if n == 1 { "" } else { "s" })
+}
+
+/// `path:line:col: CODE message` (warnings marked), then the summary line.
+fn print_text(settings: &Settings, linted: &[Linted], errors: usize, warnings: usize) {
+    let mut out = String::new();
+    for l in linted {
+        for f in &l.findings {
+            let mark = if f.severity == Severity::Warning {
+                " (warning)"
+            } else {
+                ""
+            };
+            out.push_str(&format!(
+                "{}:{}:{}: {}{mark} {}\n",
+                l.path, f.line, f.col, f.code, f.message
+            ));
+        }
+    }
+    out.push_str(&format!(
+        "{}: {}, {}\n",
+        plural(linted.len(), "revision"),
+        plural(errors, "error"),
+        plural(warnings, "warning")
+    ));
+    settings.printer.out(&out);
+}
+
+fn print_json(settings: &Settings, linted: &[Linted], errors: usize, warnings: usize) {
+    let findings: Vec<_> = linted
+        .iter()
+        .flat_map(|l| {
+            l.findings.iter().map(|f| {
+                json!({
+                    "revision": l.revision,
+                    "path": l.path,
+                    "line": f.line,
+                    "col": f.col,
+                    "code": f.code,
+                    "severity": f.severity.as_str(),
+                    "message": f.message,
+                })
+            })
+        })
+        .collect();
+    let value = json!({
+        "revisions": linted.iter().map(|l| l.revision.as_str()).collect::<Vec<_>>(),
+        "findings": findings,
+        "errors": errors,
+        "warnings": warnings,
+    });
+    json::print(settings.printer, "lint", value);
+}
