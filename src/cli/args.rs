@@ -75,8 +75,7 @@ pub enum Command {
     History(HistoryArgs),
     /// Initialize a new scripts directory.
     Init(InitArgs),
-    /// Lint migrations for statements that lock tables, lose data or can't be undone (exit 3 on
-    /// any error-level finding).
+    /// Find migrations that lock tables, lose data or can't be undone (exit 3 on an error).
     Lint(LintArgs),
     /// List available templates.
     #[command(name = "list_templates")]

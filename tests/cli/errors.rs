@@ -350,7 +350,7 @@ fn help_lists_the_exit_statuses() {
             "  1  the command failed\n",
             "  2  usage error (unknown command or option, missing argument)\n",
             "  3  the command ran and its answer is no: check found differences, pending --check found\n",
-            "     pending revisions, verify found edited scripts\n",
+            "     pending revisions, verify found edited scripts, lint found error-level findings\n",
         )),
         "{help}"
     );
