@@ -358,8 +358,8 @@ fn connection_lost_at_commit_names_the_revision_and_says_the_outcome_is_unknown(
     );
     assert!(
         msg.ends_with(
-            "whether it was applied is unknown (run 'alembic current' to see whether it is the \
-             current revision)"
+            "whether it was applied is unknown (a new connection finds that the version table \
+             does not hold a1; its rows: none)"
         ),
         "{msg}"
     );

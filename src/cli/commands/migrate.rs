@@ -10,7 +10,8 @@ use litekb_migrations::ops::{ensure_version_table, Operation};
 use litekb_migrations::project::Project;
 use litekb_migrations::revision::{plan_upgrade, Plan};
 use litekb_migrations::runner::Event;
-use litekb_migrations::{DbRef, Dialect, Migrator, Result};
+use litekb_migrations::runner::RunError;
+use litekb_migrations::{DbRef, Dialect, Error, Migrator, Result};
 
 use crate::cli::args::{MigrateArgs, PendingArgs, SqlArgs, StampArgs};
 use crate::cli::json;
@@ -235,10 +236,43 @@ fn online(
 ) -> Result<ExitStatus> {
     let printer = settings.printer;
     let mut db = connect(printer, url)?;
-    Migrator::for_project(project)
+    let applied = Migrator::for_project(project)
         .on_event(move |e| log_event(e, &mut |m| printer.info(m)))
-        .apply(DbRef::Connected(db.as_mut()), op)?;
-    Ok(ExitStatus::Success)
+        .apply(DbRef::Connected(db.as_mut()), op);
+    drop(db);
+    match applied {
+        Err(Error::Run(RunError::CommitUnknown {
+            revision,
+            path,
+            source,
+            known,
+        })) => Err(Error::Run(RunError::CommitUnknown {
+            known: look_again(url, project, &revision).unwrap_or(known),
+            revision,
+            path,
+            source,
+        })),
+        other => other.map(|_| ExitStatus::Success),
+    }
+}
+
+/// After a commit whose outcome the lost connection hid, a new connection reads the version
+/// table and says whether it holds `revision` (its first word); `None` if it can't.
+fn look_again(url: &DatabaseUrl, project: &Project, revision: &str) -> Option<String> {
+    let id = revision.split([',', ' ']).next()?;
+    let mut db = db::connect(url).ok()?;
+    let heads = db::read_heads(db.as_mut(), &project.version_table).ok()?;
+    let shown = match heads.is_empty() {
+        true => "none".to_string(),
+        false => heads.join(", "),
+    };
+    let found = match heads.iter().any(|h| h == id) {
+        true => "holds",
+        false => "does not hold",
+    };
+    Some(format!(
+        "a new connection finds that the version table {found} {id}; its rows: {shown}"
+    ))
 }
 
 /// Writes the SQL only once all of it has been produced, so a failure leaves stdout empty.
