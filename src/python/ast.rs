@@ -50,6 +50,15 @@ pub enum StmtKind {
         params: Vec<String>,
         body: Vec<Stmt>,
     },
+    /// `class name(bases, keyword=value): body`, with the decorators as written (a decorated
+    /// function is still [`StmtKind::Unsupported`]).
+    ClassDef {
+        name: String,
+        bases: Vec<Expr>,
+        keywords: Vec<Keyword>,
+        decorators: Vec<Expr>,
+        body: Vec<Stmt>,
+    },
     /// `with a as b, c: body`.
     With {
         items: Vec<WithItem>,

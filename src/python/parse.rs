@@ -107,6 +107,8 @@ impl<'s> Reader<'s> {
             "import_statement" => StmtKind::Import(self.import_names(node, "name")),
             "import_from_statement" | "future_import_statement" => self.import_from(node),
             "function_definition" => self.function(node)?,
+            "class_definition" => self.class(node, Vec::new())?,
+            "decorated_definition" => self.decorated(node)?,
             "with_statement" => self.with(node)?,
             "for_statement" => self.for_loop(node)?,
             "if_statement" => self.if_statement(node)?,
@@ -237,6 +239,50 @@ impl<'s> Reader<'s> {
             params,
             body,
         })
+    }
+
+    /// `class name(bases): body`; `decorators` come from an enclosing decorated definition.
+    fn class(&self, node: Node<'_>, decorators: Vec<Expr>) -> Result<StmtKind, LineError> {
+        let name = self.field(node, "name").map_or("", |n| self.text(n));
+        let (mut bases, mut keywords) = (Vec::new(), Vec::new());
+        if let Some(list) = self.field(node, "superclasses") {
+            if let ExprKind::Call {
+                args, keywords: kw, ..
+            } = self.call_arguments(list)?
+            {
+                bases = args;
+                keywords = kw;
+            }
+        }
+        let body = match self.field(node, "body") {
+            Some(b) => self.block(b)?,
+            None => Vec::new(),
+        };
+        Ok(StmtKind::ClassDef {
+            name: name.to_string(),
+            bases,
+            keywords,
+            decorators,
+            body,
+        })
+    }
+
+    /// A decorated class is a [`StmtKind::ClassDef`] with its decorators; anything else
+    /// decorated is unsupported.
+    fn decorated(&self, node: Node<'_>) -> Result<StmtKind, LineError> {
+        let definition = self.field(node, "definition");
+        let Some(class) = definition.filter(|d| d.kind() == "class_definition") else {
+            return Ok(StmtKind::Unsupported("a decorated definition".to_string()));
+        };
+        let mut decorators = Vec::new();
+        for child in self.children(node) {
+            if child.kind() == "decorator" {
+                if let Some(inner) = self.children(child).first() {
+                    decorators.push(self.expr(*inner)?);
+                }
+            }
+        }
+        self.class(class, decorators)
     }
 
     fn with(&self, node: Node<'_>) -> Result<StmtKind, LineError> {
@@ -496,6 +542,18 @@ impl<'s> Reader<'s> {
         if arguments.kind() != "argument_list" {
             return Ok(unsupported("a call with a generator argument"));
         }
+        match self.call_arguments(arguments)? {
+            ExprKind::Call { args, keywords, .. } => Ok(ExprKind::Call {
+                func: Box::new(self.expr(func)?),
+                args,
+                keywords,
+            }),
+            other => Ok(other),
+        }
+    }
+
+    /// The positional and keyword arguments of an `argument_list`, as a call of nothing.
+    fn call_arguments(&self, arguments: Node<'_>) -> Result<ExprKind, LineError> {
         let mut args = Vec::new();
         let mut keywords = Vec::new();
         for arg in self.children(arguments) {
@@ -518,7 +576,10 @@ impl<'s> Reader<'s> {
             }
         }
         Ok(ExprKind::Call {
-            func: Box::new(self.expr(func)?),
+            func: Box::new(Expr {
+                line: line_of(arguments),
+                kind: ExprKind::None,
+            }),
             args,
             keywords,
         })

@@ -405,7 +405,7 @@ fn string_forms_and_numbers() {
 #[test]
 fn unsupported_constructs_are_named_with_their_lines() {
     let body = upgrade_body(
-        "def upgrade():\n    class X: pass\n    while x:\n        pass\n    y = lambda: 1\n    z += 1\n    try:\n        pass\n    finally:\n        pass\n",
+        "def upgrade():\n    del X\n    while x:\n        pass\n    y = lambda: 1\n    z += 1\n    try:\n        pass\n    finally:\n        pass\n",
     );
     let found: Vec<(usize, String)> = body
         .iter()
@@ -425,11 +425,37 @@ fn unsupported_constructs_are_named_with_their_lines() {
     assert_eq!(
         found,
         vec![
-            (2, "a class definition".to_string()),
+            (2, "a del statement".to_string()),
             (3, "a while loop".to_string()),
             (5, "a lambda".to_string()),
             (6, "an augmented assignment".to_string()),
             (7, "a try statement".to_string()),
         ]
     );
+}
+
+#[test]
+fn classes_keep_bases_keywords_decorators_and_body() {
+    let m = parse(
+        "@dataclass\nclass Item(Base, SQLModel, table=True):\n    __tablename__ = 'items'\n    id: int\n",
+    );
+    let StmtKind::ClassDef {
+        name,
+        bases,
+        keywords,
+        decorators,
+        body,
+    } = &m.body[0].kind
+    else {
+        panic!("{:?}", m.body[0]);
+    };
+    assert_eq!(m.body[0].line, 1);
+    assert_eq!(name, "Item");
+    let bases: Vec<_> = bases.iter().filter_map(|b| b.as_name()).collect();
+    assert_eq!(bases, ["Base", "SQLModel"]);
+    assert_eq!(keywords[0].name, "table");
+    assert_eq!(keywords[0].value.kind, ExprKind::Bool(true));
+    assert_eq!(decorators[0].as_name(), Some("dataclass"));
+    assert_eq!(body.len(), 2);
+    assert_eq!(body[1].line, 4);
 }
