@@ -61,6 +61,8 @@ pub struct Config {
     missing: Option<Missing>,
     /// The logging sections hide Alembic's INFO lines (`[logger_alembic] level = WARN`).
     info_hidden: bool,
+    /// The `[models.types]` section: column types the models reader is told, name to SQL.
+    model_types: Vec<(String, String)>,
 }
 
 /// What was not there when the configuration was read.
@@ -94,6 +96,7 @@ impl Config {
             values: BTreeMap::new(),
             missing: Some(Missing::File),
             info_hidden: false,
+            model_types: Vec::new(),
         };
         if let Some(text) = text {
             config.read_section(&text)?;
@@ -111,6 +114,7 @@ impl Config {
             values: BTreeMap::new(),
             missing: None,
             info_hidden: false,
+            model_types: Vec::new(),
         };
         config.read_section(text)?;
         Ok(config)
@@ -126,6 +130,9 @@ impl Config {
         raw.insert("here".to_string(), here.replace('%', "%%"));
         raw.extend(ini.defaults);
         self.info_hidden = !super::logging::info_is_logged(&ini.sections);
+        if let Some((_, types)) = ini.sections.iter().find(|(n, _)| n == "models.types") {
+            self.model_types = types.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+        }
         let names: Vec<String> = ini
             .sections
             .iter()
@@ -324,6 +331,23 @@ impl Config {
     /// `sqlalchemy.url`, if set.
     pub fn sqlalchemy_url(&self) -> Option<&str> {
         self.get("sqlalchemy.url")
+    }
+
+    /// The `[models.types]` section's `Name = SQL type` pairs, as written.
+    pub fn model_types(&self) -> &[(String, String)] {
+        &self.model_types
+    }
+
+    /// The `models` key, when set and not blank, resolved as [`Config::models_path`] does.
+    pub fn models_key(&self) -> Option<PathBuf> {
+        self.get("models")
+            .filter(|m| !m.trim().is_empty())
+            .map(|_| self.models_path())
+    }
+
+    /// `models.py` beside the ini file: the target when `models` is not set and it exists.
+    pub fn models_py_default(&self) -> PathBuf {
+        self.here.join("models.py")
     }
 
     /// `models` (default `models.sql` beside the ini file); a relative value is relative to
@@ -632,6 +656,7 @@ mod tests {
             values: BTreeMap::new(),
             missing: None,
             info_hidden: false,
+            model_types: Vec::new(),
         };
         config.read_section(text)?;
         Ok(config)

@@ -3,7 +3,7 @@
 //!
 //! The database must be at the heads of the history (its version rows are exactly the
 //! graph's heads), as in Alembic. Both sides become the portable model — `models.sql` through
-//! [`read_models`], the database through introspection without the tool's own tables — and
+//! [`read_models`](crate::schema::read_models) or the `models.py` reader (see [`crate::ops::models_target`]), the database through introspection without the tool's own tables — and
 //! [`diff_with`] compares them by Alembic's default rules (server defaults only with
 //! `compare_server_default = true` in `[alembic]`). Objects the model can't carry are not compared (see
 //! [`crate::schema::diff`]), but `models.sql` may not declare one under the same name: that
@@ -13,9 +13,11 @@ use std::path::PathBuf;
 
 use crate::db::{read_heads, Database};
 use crate::history::HistoryTable;
+use crate::ops::models_target::declared_schema;
 use crate::project::{absolute, Project};
+use crate::python::PythonError;
 use crate::schema::render::RenderError;
-use crate::schema::{diff_with, read_models, Change, Compare, ModelsError, Schema};
+use crate::schema::{diff_with, Change, Compare, ModelsError, Schema};
 
 /// Why models and database could not be compared.
 #[derive(Debug, thiserror::Error)]
@@ -29,6 +31,15 @@ pub enum AutogenerateError {
     },
     #[error("{}: {source}", path.display())]
     Models { path: PathBuf, source: ModelsError },
+    /// A `models.py` the reader refuses: `path:line: what`.
+    #[error("{0}")]
+    Python(PythonError),
+    #[error("no models to compare with: tried {}", tried.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", "))]
+    NoTarget { tried: Vec<PathBuf> },
+    #[error(
+        "alembic.ini [models.types]: '{name} = {sql}' is not a column type of the portable model"
+    )]
+    ModelType { name: String, sql: String },
     #[error("{}: {what} exists in the database in an engine-specific form the portable model can't compare; leave it out of models.sql", path.display())]
     OutsideModel { path: PathBuf, what: String },
     #[error("can't render the generated script: {0}")]
@@ -53,15 +64,8 @@ pub fn compare(project: &Project, db: &mut dyn Database) -> crate::Result<Compar
         return Err(AutogenerateError::NotUpToDate.into());
     }
     let path = absolute(&project.config.models_path());
-    let text = std::fs::read_to_string(&path).map_err(|source| AutogenerateError::Read {
-        path: path.clone(),
-        source,
-    })?;
     let dialect = db.dialect();
-    let model = read_models(&text, dialect).map_err(|source| AutogenerateError::Models {
-        path: path.clone(),
-        source,
-    })?;
+    let model = declared_schema(&project.config, dialect)?;
     let live = live_schema(project, db)?;
     if let Some(what) = outside_model(&live, &model) {
         return Err(AutogenerateError::OutsideModel { path, what }.into());

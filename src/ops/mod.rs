@@ -13,6 +13,7 @@
 
 pub mod autogenerate;
 pub mod migrate;
+pub mod models_target;
 pub mod verify;
 
 pub use autogenerate::{compare, live_schema, AutogenerateError};

@@ -27,6 +27,7 @@
 mod ast;
 mod header;
 mod lower;
+pub mod models;
 mod parse;
 pub mod render;
 mod strings;

@@ -420,6 +420,7 @@ impl<'s> Reader<'s> {
                 _ => unsupported("a parenthesized expression"),
             },
             "subscript" => self.subscript(node)?,
+            "generic_type" | "union_type" | "member_type" => self.type_form(node)?,
             "binary_operator" => self.binary(node)?,
             "comparison_operator" => self.comparison(node)?,
             "boolean_operator" => self.boolean(node)?,
@@ -622,6 +623,39 @@ impl<'s> Reader<'s> {
         Ok(ExprKind::Subscript {
             value: Box::new(self.expr(value)?),
             index: Box::new(index),
+        })
+    }
+
+    /// The annotation forms tree-sitter reads as types: `Name[T, U]` (a subscript), `T | U`
+    /// (a `|` operator), `a.B` (an attribute).
+    fn type_form(&self, node: Node<'_>) -> Result<ExprKind, LineError> {
+        let children = self.children(node);
+        let line = line_of(node);
+        Ok(match (node.kind(), children.as_slice()) {
+            ("generic_type", [name, params]) => {
+                let mut items = self.exprs(*params)?;
+                let index = match items.len() {
+                    1 => items.remove(0),
+                    _ => Expr {
+                        line,
+                        kind: ExprKind::Tuple(items),
+                    },
+                };
+                ExprKind::Subscript {
+                    value: Box::new(self.expr(*name)?),
+                    index: Box::new(index),
+                }
+            }
+            ("union_type", [left, right]) => ExprKind::BinOp {
+                left: Box::new(self.expr(*left)?),
+                op: "|".to_string(),
+                right: Box::new(self.expr(*right)?),
+            },
+            ("member_type", [value, attr]) => ExprKind::Attribute {
+                value: Box::new(self.expr(*value)?),
+                attr: self.text(*attr).to_string(),
+            },
+            _ => unsupported("a type annotation"),
         })
     }
 

@@ -393,9 +393,13 @@ fn models_sql_errors_name_the_file_and_line() {
     let p = Project::new(Engine::Sqlite);
     let msg = p.alembic(&["check"]).failed();
     let models = p.path("models.sql");
-    assert!(
-        msg.starts_with(&format!("can't read {}: ", models.display())),
-        "{msg}"
+    assert_eq!(
+        msg,
+        format!(
+            "no models to compare with: tried {}, {}",
+            p.path("models.py").display(),
+            models.display()
+        )
     );
     std::fs::write(
         &models,
@@ -551,4 +555,59 @@ CREATE INDEX ix_users_name ON users (name);
     p.alembic(&["downgrade", "a1"]).ok();
     assert_eq!(live(p), declared(p, USERS));
     assert_eq!(p.query_column("SELECT name FROM users"), ["ada"]);
+});
+
+const USERS_PY: &str = r#"from typing import Optional
+from sqlalchemy import String
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from .base_types import Base
+
+class User(Base):
+    __tablename__ = "users"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(80))
+    email: Mapped[Optional[str]] = mapped_column(Tags)
+"#;
+
+engine_test!(models_py_beside_the_ini_is_the_target, |p| {
+    std::fs::write(
+        p.path("base_types.py"),
+        "from sqlalchemy.orm import DeclarativeBase\nclass Base(DeclarativeBase):\n    pass\n",
+    )
+    .expect("base");
+    std::fs::write(p.path("models.py"), USERS_PY).expect("models");
+    let msg = p.alembic(&["check"]).failed();
+    assert_eq!(
+        msg,
+        format!(
+            "{}:10: the column type 'Tags' is outside the portable model (map it in alembic.ini: [models.types] Tags = <SQL type>)",
+            p.path("models.py").display()
+        )
+    );
+    let ini = std::fs::read_to_string(p.path("alembic.ini")).expect("ini");
+    std::fs::write(
+        p.path("alembic.ini"),
+        format!("{ini}\n[models.types]\nTags = TEXT\n"),
+    )
+    .expect("ini");
+    p.alembic(&[
+        "revision",
+        "--autogenerate",
+        "-m",
+        "users",
+        "--rev-id",
+        "a1",
+    ])
+    .ok();
+    p.alembic(&["upgrade", "head"]).ok();
+    p.alembic(&["check"]).ok();
+    // The models.py written the way models.sql's USERS is: the same schema, nothing to do.
+    std::fs::write(p.path("models.sql"), USERS).expect("models");
+    let ini = std::fs::read_to_string(p.path("alembic.ini")).expect("ini");
+    std::fs::write(
+        p.path("alembic.ini"),
+        ini.replace("[alembic]\n", "[alembic]\nmodels = models.sql\n"),
+    )
+    .expect("ini");
+    p.alembic(&["check"]).ok();
 });

@@ -1,0 +1,557 @@
+//! Mapped classes and `Table(...)` calls to tables: which classes are declarative bases,
+//! which are mapped (a declarative base among their ancestors, not `__abstract__`), the
+//! columns each gathers from its mixins and abstract bases, and its `__table_args__`.
+
+use crate::python::{Expr, ExprKind, Keyword, PythonError, StmtKind};
+use crate::schema::model::{Index, IndexPart, PrimaryKey, Table, Unique};
+use crate::schema::Schema;
+use crate::Dialect;
+
+use super::columns::{action, check, is_mapped, keyword_str, read_column, ColumnDecl, Context};
+use super::scan::{ClassInfo, Found};
+use super::types::last;
+use super::{ReadOptions, Refusal};
+
+/// Attribute calls that are not columns and are passed over.
+const IGNORED_CALLS: &[&str] = &[
+    "relationship",
+    "backref",
+    "association_proxy",
+    "column_property",
+    "synonym",
+    "query_expression",
+    "deferred",
+    "hybrid_property",
+];
+
+/// How a class takes part in the mapping.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Role {
+    /// A declarative base (`DeclarativeBase` subclass, or `declarative_base()`).
+    Base,
+    /// A mapped class with a table.
+    Mapped,
+    /// `__abstract__ = True` under a base, or a class outside the mapping (a mixin).
+    Other,
+}
+
+/// The schema of everything `found` holds.
+pub(crate) fn build(
+    found: &Found,
+    options: &ReadOptions,
+    dialect: Dialect,
+) -> Result<Schema, PythonError> {
+    let map = annotation_map(found);
+    let cx = Context {
+        options,
+        annotation_map: &map,
+        dialect,
+    };
+    let mut schema = Schema::default();
+    for class in &found.classes {
+        let fail = |(line, message): Refusal| PythonError {
+            path: class.path.clone(),
+            line,
+            message,
+        };
+        if role(found, class, 0).map_err(fail)? != Role::Mapped {
+            continue;
+        }
+        schema
+            .tables
+            .push(class_table(found, class, &cx).map_err(fail)?);
+    }
+    for (path, call) in &found.tables {
+        let fail = |(line, message): Refusal| PythonError {
+            path: path.clone(),
+            line,
+            message,
+        };
+        schema.tables.push(table_call(call, &cx).map_err(fail)?);
+    }
+    Ok(schema)
+}
+
+/// The `type_annotation_map = {...}` literal of the declarative base classes.
+fn annotation_map(found: &Found) -> Vec<(Expr, Expr)> {
+    let mut out = Vec::new();
+    for class in &found.classes {
+        for stmt in &class.body {
+            if let StmtKind::Assign {
+                targets,
+                value:
+                    Some(Expr {
+                        kind: ExprKind::Dict(pairs),
+                        ..
+                    }),
+                ..
+            } = &stmt.kind
+            {
+                if targets
+                    .iter()
+                    .any(|t| t.as_name() == Some("type_annotation_map"))
+                {
+                    out.extend(pairs.iter().cloned());
+                }
+            }
+        }
+    }
+    out
+}
+
+fn class_named<'f>(found: &'f Found, name: &str) -> Option<&'f ClassInfo> {
+    found.classes.iter().find(|c| c.name == name)
+}
+
+/// The class's role, from its bases (`depth` guards against a cycle).
+fn role(found: &Found, class: &ClassInfo, depth: usize) -> Result<Role, Refusal> {
+    if depth > 20 {
+        return Err((
+            class.line,
+            "the class hierarchy is too deep or circular".to_string(),
+        ));
+    }
+    let mut under_base = false;
+    for base in &class.bases {
+        if matches!(last(base), "DeclarativeBase" | "DeclarativeBaseNoMeta") {
+            return Ok(Role::Base);
+        }
+        if found.call_bases.contains(base) {
+            under_base = true;
+            continue;
+        }
+        match class_named(found, base) {
+            Some(parent) => match role(found, parent, depth + 1)? {
+                Role::Base => under_base = true,
+                Role::Mapped => {
+                    return Err((
+                        class.line,
+                        format!(
+                        "'{}' inherits the mapped class '{base}': table inheritance is not read",
+                        class.name
+                    ),
+                    ))
+                }
+                Role::Other => under_base |= reaches_base(found, parent, depth + 1)?,
+            },
+            None => {}
+        }
+    }
+    if !under_base || is_abstract(class) {
+        return Ok(Role::Other);
+    }
+    Ok(Role::Mapped)
+}
+
+/// Whether an abstract class sits under a declarative base.
+fn reaches_base(found: &Found, class: &ClassInfo, depth: usize) -> Result<bool, Refusal> {
+    if !is_abstract(class) {
+        return Ok(false);
+    }
+    for base in &class.bases {
+        if found.call_bases.contains(base) {
+            return Ok(true);
+        }
+        if let Some(parent) = class_named(found, base) {
+            if role(found, parent, depth + 1)? == Role::Base
+                || reaches_base(found, parent, depth + 1)?
+            {
+                return Ok(true);
+            }
+        }
+    }
+    Ok(false)
+}
+
+fn is_abstract(class: &ClassInfo) -> bool {
+    class_value(class, "__abstract__").is_some_and(|v| v.kind == ExprKind::Bool(true))
+}
+
+fn class_value<'c>(class: &'c ClassInfo, name: &str) -> Option<&'c Expr> {
+    class.body.iter().find_map(|stmt| match &stmt.kind {
+        StmtKind::Assign { targets, value, .. }
+            if targets.iter().any(|t| t.as_name() == Some(name)) =>
+        {
+            value.as_ref()
+        }
+        _ => None,
+    })
+}
+
+/// The classes whose attributes a class gathers, ancestors first, the class itself last.
+fn lineage<'f>(found: &'f Found, class: &'f ClassInfo, out: &mut Vec<&'f ClassInfo>) {
+    for base in class.bases.iter().rev() {
+        if let Some(parent) = class_named(found, base) {
+            if !out.iter().any(|c| c.name == parent.name) {
+                lineage(found, parent, out);
+            }
+        }
+    }
+    out.push(class);
+}
+
+/// A mapped class's table.
+fn class_table(found: &Found, class: &ClassInfo, cx: &Context<'_>) -> Result<Table, Refusal> {
+    let name = match class_value(class, "__tablename__") {
+        Some(v) => v
+            .as_str()
+            .ok_or_else(|| (v.line, "__tablename__ must be a string literal".to_string()))?,
+        None => {
+            return Err((
+                class.line,
+                format!("the mapped class '{}' has no __tablename__", class.name),
+            ))
+        }
+    };
+    let mut chain = Vec::new();
+    lineage(found, class, &mut chain);
+    let mut decls: Vec<ColumnDecl> = Vec::new();
+    for c in &chain {
+        for decl in class_columns(c, cx)? {
+            decls.retain(|d| d.column.name != decl.column.name);
+            decls.push(decl);
+        }
+    }
+    let mut table = assemble(name, decls);
+    let args = chain
+        .iter()
+        .rev()
+        .find_map(|c| class_value(c, "__table_args__"));
+    if let Some(args) = args {
+        table_args(&mut table, args)?;
+    }
+    Ok(table)
+}
+
+/// The columns a class body declares, in order.
+fn class_columns(class: &ClassInfo, cx: &Context<'_>) -> Result<Vec<ColumnDecl>, Refusal> {
+    let mut out = Vec::new();
+    for stmt in &class.body {
+        let StmtKind::Assign {
+            targets,
+            annotation,
+            value,
+        } = &stmt.kind
+        else {
+            class_statement(&stmt.kind, stmt.line)?;
+            continue;
+        };
+        let [target] = targets.as_slice() else {
+            continue;
+        };
+        let Some(attr) = target.as_name() else {
+            return Err((
+                stmt.line,
+                "an assignment to something other than a name".to_string(),
+            ));
+        };
+        if attr.starts_with("__") || attr == "type_annotation_map" || attr == "metadata" {
+            continue;
+        }
+        let call = match value.as_ref().map(|v| &v.kind) {
+            Some(ExprKind::Call {
+                func,
+                args,
+                keywords,
+            }) => {
+                let f = func.dotted().unwrap_or_default();
+                match last(&f) {
+                    "mapped_column" => Some((args.as_slice(), keywords.as_slice(), true)),
+                    "Column" => Some((args.as_slice(), keywords.as_slice(), false)),
+                    n if IGNORED_CALLS.contains(&n) => continue,
+                    n => {
+                        return Err((
+                            stmt.line,
+                            format!("'{attr} = {n}(...)' is not a column this reader knows"),
+                        ))
+                    }
+                }
+            }
+            _ => None,
+        };
+        let mapped = annotation.as_ref().is_some_and(is_mapped);
+        if call.is_none() && !(mapped && value.is_none()) {
+            continue;
+        }
+        out.push(read_column(attr, annotation.as_ref(), call, stmt.line, cx)?);
+    }
+    Ok(out)
+}
+
+/// A statement of a class body that is not an assignment: passed over or refused.
+fn class_statement(kind: &StmtKind, line: usize) -> Result<(), Refusal> {
+    match kind {
+        StmtKind::FunctionDef { .. } | StmtKind::Pass | StmtKind::ClassDef { .. } => Ok(()),
+        StmtKind::Expr(e) if e.as_str().is_some() => Ok(()),
+        StmtKind::Unsupported(what) if what == "a decorated definition" => Ok(()),
+        StmtKind::Unsupported(what) => Err((line, format!("{what} in a class body"))),
+        _ => Err((
+            line,
+            "a statement in a class body that is not read".to_string(),
+        )),
+    }
+}
+
+/// The table of `decls`: key, column-level uniques, indexes, references, checks.
+fn assemble(name: &str, decls: Vec<ColumnDecl>) -> Table {
+    let mut table = Table::new(name);
+    let pk: Vec<String> = decls
+        .iter()
+        .filter(|d| d.primary_key)
+        .map(|d| d.column.name.clone())
+        .collect();
+    if !pk.is_empty() {
+        table.primary_key = Some(PrimaryKey {
+            name: None,
+            columns: pk,
+        });
+    }
+    for d in decls {
+        let col = d.column.name.clone();
+        if d.index {
+            table.indexes.push(Index {
+                name: format!("ix_{name}_{col}"),
+                table: name.to_string(),
+                unique: d.unique,
+                columns: vec![part(&col)],
+                predicate: None,
+            });
+        } else if d.unique {
+            table.uniques.push(Unique {
+                name: None,
+                columns: vec![col],
+            });
+        }
+        table.foreign_keys.extend(d.foreign_keys);
+        table.checks.extend(d.checks);
+        table.columns.push(d.column);
+    }
+    table
+}
+
+fn part(col: &str) -> IndexPart {
+    IndexPart {
+        expr: col.to_string(),
+        is_column: true,
+        descending: false,
+    }
+}
+
+/// `__table_args__`: a tuple of constraints and indexes, optionally ending with a dict, or a
+/// dict alone.
+fn table_args(table: &mut Table, args: &Expr) -> Result<(), Refusal> {
+    let items: &[Expr] = match &args.kind {
+        ExprKind::Tuple(items) | ExprKind::List(items) => items,
+        ExprKind::Dict(_) => std::slice::from_ref(args),
+        _ => {
+            return Err((
+                args.line,
+                "__table_args__ must be a tuple or a dict literal".to_string(),
+            ))
+        }
+    };
+    for item in items {
+        table_item(table, item)?;
+    }
+    Ok(())
+}
+
+/// One constraint or index of `__table_args__` or of a `Table(...)` call.
+fn table_item(table: &mut Table, item: &Expr) -> Result<(), Refusal> {
+    if let ExprKind::Dict(pairs) = &item.kind {
+        return table_options(pairs);
+    }
+    let ExprKind::Call {
+        func,
+        args,
+        keywords,
+    } = &item.kind
+    else {
+        return Err((
+            item.line,
+            "a table argument this reader can't read".to_string(),
+        ));
+    };
+    let f = func.dotted().unwrap_or_default();
+    let line = item.line;
+    let names = |from: &[Expr]| -> Result<Vec<String>, Refusal> {
+        from.iter()
+            .map(|a| {
+                column_name(a)
+                    .ok_or_else(|| (a.line, "a column name this reader can't read".to_string()))
+            })
+            .collect()
+    };
+    match last(&f) {
+        "UniqueConstraint" => table.uniques.push(Unique {
+            name: keyword_str(keywords, "name").map(str::to_string),
+            columns: names(args)?,
+        }),
+        "PrimaryKeyConstraint" => {
+            let columns = names(args)?;
+            for c in &columns {
+                if let Some(col) = table.column_mut(c) {
+                    col.nullable = false;
+                }
+            }
+            table.primary_key = Some(PrimaryKey {
+                name: keyword_str(keywords, "name").map(str::to_string),
+                columns,
+            })
+        }
+        "CheckConstraint" => table.checks.push(check(line, args, keywords)?),
+        "Index" => table.indexes.push(index(table, line, args, keywords)?),
+        "ForeignKeyConstraint" => table
+            .foreign_keys
+            .push(fk_constraint(line, args, keywords)?),
+        other => {
+            return Err((
+                line,
+                format!("the table argument '{other}(...)' is not read"),
+            ))
+        }
+    }
+    Ok(())
+}
+
+/// The `__table_args__` dict: engine options are passed over, a schema is refused.
+fn table_options(pairs: &[(Expr, Expr)]) -> Result<(), Refusal> {
+    for (key, _) in pairs {
+        match key.as_str() {
+            Some("schema") => {
+                return Err((
+                    key.line,
+                    "tables in another schema are not read".to_string(),
+                ))
+            }
+            Some(_) => {}
+            None => {
+                return Err((
+                    key.line,
+                    "a __table_args__ key that is not a string".to_string(),
+                ))
+            }
+        }
+    }
+    Ok(())
+}
+
+/// A column named by a string, or by a bare attribute name of the class body.
+fn column_name(e: &Expr) -> Option<String> {
+    e.as_str().or_else(|| e.as_name()).map(str::to_string)
+}
+
+fn index(
+    table: &Table,
+    line: usize,
+    args: &[Expr],
+    keywords: &[Keyword],
+) -> Result<Index, Refusal> {
+    let Some((first, cols)) = args.split_first() else {
+        return Err((line, "Index needs a name and columns".to_string()));
+    };
+    let name = first
+        .as_str()
+        .ok_or_else(|| (line, "Index needs a name first".to_string()))?;
+    let columns = cols
+        .iter()
+        .map(|c| {
+            column_name(c)
+                .map(|n| part(&n))
+                .ok_or_else(|| (c.line, "an index column this reader can't read".to_string()))
+        })
+        .collect::<Result<_, _>>()?;
+    let unique = keywords
+        .iter()
+        .any(|k| k.name == "unique" && k.value.kind == ExprKind::Bool(true));
+    Ok(Index {
+        name: name.to_string(),
+        table: table.name.clone(),
+        unique,
+        columns,
+        predicate: None,
+    })
+}
+
+fn fk_constraint(
+    line: usize,
+    args: &[Expr],
+    keywords: &[Keyword],
+) -> Result<crate::schema::ForeignKey, Refusal> {
+    let list = |e: Option<&Expr>| -> Option<Vec<String>> {
+        match &e?.kind {
+            ExprKind::List(items) | ExprKind::Tuple(items) => items
+                .iter()
+                .map(|i| i.as_str().map(str::to_string))
+                .collect(),
+            _ => None,
+        }
+    };
+    let bad = || {
+        (
+            line,
+            "ForeignKeyConstraint takes two lists of strings here".to_string(),
+        )
+    };
+    let columns = list(args.first()).ok_or_else(bad)?;
+    let targets = list(args.get(1)).ok_or_else(bad)?;
+    let mut ref_table = None;
+    let mut ref_columns = Vec::new();
+    for t in &targets {
+        let (tab, col) = t.split_once('.').ok_or_else(bad)?;
+        ref_table = Some(tab.to_string());
+        ref_columns.push(col.to_string());
+    }
+    Ok(crate::schema::ForeignKey {
+        name: keyword_str(keywords, "name").map(str::to_string),
+        columns,
+        ref_table: ref_table.ok_or_else(bad)?,
+        ref_columns,
+        on_delete: action(line, keywords, "ondelete")?,
+        on_update: action(line, keywords, "onupdate")?,
+    })
+}
+
+/// `Table("name", metadata, Column(...), ..., constraints...)`.
+fn table_call(call: &Expr, cx: &Context<'_>) -> Result<Table, Refusal> {
+    let ExprKind::Call { args, .. } = &call.kind else {
+        return Err((call.line, "a Table this reader can't read".to_string()));
+    };
+    let name = args.first().and_then(Expr::as_str).ok_or_else(|| {
+        (
+            call.line,
+            "Table needs its name as a string first".to_string(),
+        )
+    })?;
+    let mut decls = Vec::new();
+    let mut rest = Vec::new();
+    for arg in args.iter().skip(2) {
+        match &arg.kind {
+            ExprKind::Call {
+                func,
+                args: cargs,
+                keywords,
+            } if func.dotted().is_some_and(|f| last(&f) == "Column") => {
+                decls.push(read_column(
+                    "",
+                    None,
+                    Some((cargs, keywords, false)),
+                    arg.line,
+                    cx,
+                )?);
+            }
+            _ => rest.push(arg),
+        }
+    }
+    if decls.iter().any(|d| d.column.name.is_empty()) {
+        return Err((
+            call.line,
+            "a Column of a Table needs its name as a string first".to_string(),
+        ));
+    }
+    let mut table = assemble(name, decls);
+    for item in rest {
+        table_item(&mut table, item)?;
+    }
+    Ok(table)
+}
