@@ -120,8 +120,8 @@ fn role(found: &Found, class: &ClassInfo, depth: usize) -> Result<Role, Refusal>
             under_base = true;
             continue;
         }
-        match class_named(found, base) {
-            Some(parent) => match role(found, parent, depth + 1)? {
+        if let Some(parent) = class_named(found, base) {
+            match role(found, parent, depth + 1)? {
                 Role::Base => under_base = true,
                 Role::Mapped => {
                     return Err((
@@ -133,8 +133,7 @@ fn role(found: &Found, class: &ClassInfo, depth: usize) -> Result<Role, Refusal>
                     ))
                 }
                 Role::Other => under_base |= reaches_base(found, parent, depth + 1)?,
-            },
-            None => {}
+            }
         }
     }
     if !under_base || is_abstract(class) {
