@@ -1,89 +1,65 @@
 //! A fixed-size set of revision indexes, one bit each: membership tests, inserts and removals
 //! in constant time, for the walks that ask "is X an ancestor of Y" many times over and for
-//! the sets of revisions a plan collects (in place of ordered sets of indexes).
+//! the sets of revisions a plan collects (in place of ordered sets of indexes). The bits are
+//! kept by `fixedbitset`; this wrapper fixes the one rule the walks rely on, that an index
+//! outside the set is simply not a member (the crate would panic on inserting one).
 
-/// A set of indexes, sized when made. The set holds whole 64-bit words, so an index past the
-/// size but within its last word is kept like any other; one past that word never is.
+use fixedbitset::FixedBitSet;
+
+/// A set of indexes, sized when made; an index outside that size is never a member.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub(super) struct Bits {
-    words: Vec<u64>,
+    set: FixedBitSet,
 }
 
 impl Bits {
     /// An empty set for indexes `0..len`.
     pub(super) fn new(len: usize) -> Bits {
         Bits {
-            words: vec![0; len.div_ceil(64)],
+            set: FixedBitSet::with_capacity(len),
         }
     }
 
-    /// Adds `i`; true if it was not there. An index past the last word is dropped (false).
+    /// Adds `i`; true if it was not there. An index outside the set's size is dropped (false).
     pub(super) fn insert(&mut self, i: usize) -> bool {
-        match self.words.get_mut(i / 64) {
-            Some(word) => {
-                let mask = 1u64 << (i % 64);
-                let added = *word & mask == 0;
-                *word |= mask;
-                added
-            }
-            None => false,
-        }
+        i < self.set.len() && !self.set.put(i)
     }
 
     /// Takes `i` out; true if it was there.
     pub(super) fn remove(&mut self, i: usize) -> bool {
-        match self.words.get_mut(i / 64) {
-            Some(word) => {
-                let mask = 1u64 << (i % 64);
-                let removed = *word & mask != 0;
-                *word &= !mask;
-                removed
-            }
-            None => false,
+        let was = self.set.contains(i);
+        if was {
+            self.set.set(i, false);
         }
+        was
     }
 
     pub(super) fn contains(&self, i: usize) -> bool {
-        self.words
-            .get(i / 64)
-            .is_some_and(|word| word & (1u64 << (i % 64)) != 0)
+        self.set.contains(i)
     }
 
     /// The number of members.
     pub(super) fn count(&self) -> usize {
-        self.words.iter().map(|w| w.count_ones() as usize).sum()
+        self.set.count_ones(..)
     }
 
     pub(super) fn is_empty(&self) -> bool {
-        self.words.iter().all(|&w| w == 0)
+        self.set.is_clear()
     }
 
     /// Keeps only the members that `other` holds too.
     pub(super) fn intersect(&mut self, other: &Bits) {
-        for (i, word) in self.words.iter_mut().enumerate() {
-            *word &= other.words.get(i).copied().unwrap_or(0);
-        }
+        self.set.intersect_with(&other.set);
     }
 
     /// Takes out the members that `other` holds.
     pub(super) fn subtract(&mut self, other: &Bits) {
-        for (word, theirs) in self.words.iter_mut().zip(&other.words) {
-            *word &= !theirs;
-        }
+        self.set.difference_with(&other.set);
     }
 
     /// The members, ascending.
     pub(super) fn iter(&self) -> impl Iterator<Item = usize> + '_ {
-        self.words.iter().enumerate().flat_map(|(w, &word)| {
-            let mut rest = word;
-            std::iter::from_fn(move || {
-                (rest != 0).then(|| {
-                    let bit = rest.trailing_zeros() as usize;
-                    rest &= rest - 1;
-                    w * 64 + bit
-                })
-            })
-        })
+        self.set.ones()
     }
 }
 
@@ -142,7 +118,9 @@ mod tests {
     #[test]
     fn out_of_range_is_never_a_member() {
         let mut bits = Bits::new(10);
-        assert!(bits.insert(63)); // same word, past len: harmless
+        assert!(bits.insert(9));
+        assert!(!bits.insert(10));
+        assert!(!bits.contains(10));
         assert!(!bits.insert(64));
         assert!(!bits.contains(64));
         assert!(!bits.contains(1000));
