@@ -35,7 +35,7 @@ mod strings;
 pub use ast::{Expr, ExprKind, FPart, ImportName, Keyword, Module, Stmt, StmtKind, WithItem};
 pub use header::{Assigned, RevisionHeader, HEADER_NAMES};
 pub use lower::{lower_bodies, LoweredBodies, LoweredStatement, Refusal};
-pub use parse::parse_module;
+pub use parse::{parse_module, parse_module_header};
 pub use render::{render_python_ops, PythonOps, PythonRenderError};
 
 /// A file the reader refuses: `path:line: message`.

@@ -5,25 +5,51 @@
 //! missing token is refused at the line of the first one, as Python would refuse to import
 //! the file.
 
-use tree_sitter::{Node, Parser};
+use std::cell::RefCell;
+
+use tree_sitter::{LanguageError, Node, Parser};
 
 use super::ast::{Expr, ExprKind, FPart, ImportName, Keyword, Module, Stmt, StmtKind, WithItem};
 use super::strings::{decode, split_literal};
 use super::PythonError;
 
+thread_local! {
+    /// One parser per thread, made on first use: setting up a parser and loading the
+    /// grammar costs more than parsing a typical revision, and a history is read by a few
+    /// threads file after file.
+    static PARSER: RefCell<Result<Parser, LanguageError>> = RefCell::new(new_parser());
+}
+
+fn new_parser() -> Result<Parser, LanguageError> {
+    let mut parser = Parser::new();
+    parser.set_language(&tree_sitter_python::LANGUAGE.into())?;
+    Ok(parser)
+}
+
 /// Parses `source`; `path` names the file in errors.
 pub fn parse_module(path: &str, source: &str) -> Result<Module, PythonError> {
+    parse(path, source, true)
+}
+
+/// Parses `source` as [`parse_module`] does, but leaves the bodies of `def`s empty: the
+/// module-level statements and docstring a revision's header is read from, without the cost
+/// of walking the functions. Syntax errors anywhere in the file are still refused.
+pub fn parse_module_header(path: &str, source: &str) -> Result<Module, PythonError> {
+    parse(path, source, false)
+}
+
+fn parse(path: &str, source: &str, with_bodies: bool) -> Result<Module, PythonError> {
     let error = |line: usize, message: String| PythonError {
         path: path.to_string(),
         line,
         message,
     };
-    let mut parser = Parser::new();
-    parser
-        .set_language(&tree_sitter_python::LANGUAGE.into())
-        .map_err(|e| error(1, format!("the Python grammar did not load: {e}")))?;
-    let tree = parser
-        .parse(source, None)
+    let tree = PARSER
+        .with(|parser| match parser.borrow_mut().as_mut() {
+            Ok(p) => Ok(p.parse(source, None)),
+            Err(e) => Err(e.to_string()),
+        })
+        .map_err(|e| error(1, format!("the Python grammar did not load: {e}")))?
         .ok_or_else(|| error(1, "the Python parser gave up".to_string()))?;
     let root = tree.root_node();
     if root.has_error() {
@@ -32,6 +58,7 @@ pub fn parse_module(path: &str, source: &str) -> Result<Module, PythonError> {
     }
     let reader = Reader {
         src: source.as_bytes(),
+        with_bodies,
     };
     let body = reader
         .block(root)
@@ -73,6 +100,8 @@ type LineError = (usize, String);
 /// Walks the tree of one source text.
 struct Reader<'s> {
     src: &'s [u8],
+    /// Whether the bodies of `def`s are walked (else they are left empty).
+    with_bodies: bool,
 }
 
 impl<'s> Reader<'s> {
@@ -231,8 +260,8 @@ impl<'s> Reader<'s> {
             None => Vec::new(),
         };
         let body = match self.field(node, "body") {
-            Some(b) => self.block(b)?,
-            None => Vec::new(),
+            Some(b) if self.with_bodies => self.block(b)?,
+            _ => Vec::new(),
         };
         Ok(StmtKind::FunctionDef {
             name: name.to_string(),
@@ -302,8 +331,8 @@ impl<'s> Reader<'s> {
             }
         }
         let body = match self.field(node, "body") {
-            Some(b) => self.block(b)?,
-            None => Vec::new(),
+            Some(b) if self.with_bodies => self.block(b)?,
+            _ => Vec::new(),
         };
         Ok(StmtKind::With { items, body })
     }

@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use super::RunError;
 use crate::history::HistoryTable;
 use crate::revision::{Direction, Plan, Step, StepKind};
-use crate::script::{Script, ScriptOrigin, Section, TransactionMode};
+use crate::script::{Script, Section, TransactionMode};
 use crate::sql::{split_with, Comments, Statement};
 use crate::Dialect;
 
@@ -93,18 +93,15 @@ fn prepare_section<'s>(
 
 /// Refuses a step that would run a `.py` revision's body the reader could not lower.
 fn check_python_body(step: &Step, script: &Script, dialect: Dialect) -> Result<(), RunError> {
-    match (&script.origin, step.kind) {
-        (
-            ScriptOrigin::Python {
-                refusal: Some((on, line, what)),
-            },
-            StepKind::Migrate(_),
-        ) if on.is_none_or(|d| d == dialect) => Err(RunError::Unsupported {
-            revision: script.revision.clone(),
-            path: script.path.clone(),
-            line: *line,
-            what: what.clone(),
-        }),
+    match (script.python_refusal(), step.kind) {
+        (Some((on, line, what)), StepKind::Migrate(_)) if on.is_none_or(|d| d == dialect) => {
+            Err(RunError::Unsupported {
+                revision: script.revision.clone(),
+                path: script.path.clone(),
+                line: *line,
+                what: what.clone(),
+            })
+        }
         _ => Ok(()),
     }
 }

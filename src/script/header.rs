@@ -22,6 +22,7 @@
 
 use std::path::{Path, PathBuf};
 
+use super::python::{PythonBodies, Refused};
 use super::ScriptError;
 use crate::revision::{is_valid_revision_id, Direction, Revision, RevisionId};
 use crate::Dialect;
@@ -73,12 +74,9 @@ pub struct Script {
 pub enum ScriptOrigin {
     /// A `.sql` file: its sections are its bodies.
     Sql,
-    /// An Alembic `.py` file whose header was read statically. `refusal` is the line and the
-    /// construct that keep its bodies from running, if any: on every engine (`None`), or on
-    /// one.
-    Python {
-        refusal: Option<(Option<Dialect>, usize, String)>,
-    },
+    /// An Alembic `.py` file whose header was read statically; its bodies are lowered the
+    /// first time a section or the refusal is asked for (see [`PythonBodies`]).
+    Python { bodies: PythonBodies },
 }
 
 /// The header keys, in the order new files write them.
@@ -138,7 +136,7 @@ impl Script {
     /// The section to run for `direction` on `dialect`: the dialect's own, else the plain one.
     /// `None` for a downgrade means the revision is irreversible.
     pub fn section(&self, direction: Direction, dialect: Dialect) -> Option<&Section> {
-        let of_direction = || self.sections.iter().filter(|s| s.direction == direction);
+        let of_direction = || self.bodies().iter().filter(|s| s.direction == direction);
         of_direction()
             .find(|s| s.dialect == Some(dialect))
             .or_else(|| of_direction().find(|s| s.dialect.is_none()))
@@ -146,9 +144,26 @@ impl Script {
 
     /// Whether the script has any downgrade section (for any dialect).
     pub fn has_downgrade(&self) -> bool {
-        self.sections
+        self.bodies()
             .iter()
             .any(|s| s.direction == Direction::Downgrade)
+    }
+
+    /// The sections to run: a `.sql` file's own, or a `.py` file's lowered bodies.
+    fn bodies(&self) -> &[Section] {
+        match &self.origin {
+            ScriptOrigin::Sql => &self.sections,
+            ScriptOrigin::Python { bodies } => &bodies.lowered(&self.path).sections,
+        }
+    }
+
+    /// For a `.py` revision, the line and the construct that keep its bodies from running,
+    /// if any: on every engine (`None`), or on one. Always `None` for a `.sql` file.
+    pub fn python_refusal(&self) -> Option<&Refused> {
+        match &self.origin {
+            ScriptOrigin::Sql => None,
+            ScriptOrigin::Python { bodies } => bodies.lowered(&self.path).refusal.as_ref(),
+        }
     }
 
     /// The first paragraph of the message, as Alembic takes it from a docstring: the

@@ -4,18 +4,24 @@
 //!
 //! A `.py` revision takes part in every command that reads the graph (`heads`, `history`,
 //! `show`, `current`, `branches`, `stamp`, …) whatever its `upgrade()` and `downgrade()`
-//! hold. A body outside the reader's subset is kept as a refusal (see
-//! [`ScriptOrigin::Python`]): running it fails before a run starts, naming the construct and
-//! its line. Each lowered statement sits in its section's text at the line of the call it
-//! comes from, so an error from the database names the Python line.
+//! hold. Loading reads the header only (the bodies of the functions are not walked); the
+//! bodies are lowered the first time a command asks for a section or the refusal, once per
+//! script ([`PythonBodies`]), so that the read-only commands never pay for them. A body
+//! outside the reader's subset is kept as a refusal: running it fails before a run starts,
+//! naming the construct and its line. Each lowered statement sits in its section's text at
+//! the line of the call it comes from, so an error from the database names the Python line.
 //!
 //! As Alembic does, a file with no `revision` assignment takes its id from a legacy file name
 //! of hex digits (`1975ea83b712.py`), and is otherwise an error; `down_revision` is required.
 
+use std::fmt;
 use std::path::Path;
+use std::sync::{Arc, OnceLock};
 
 use super::{Script, ScriptError, ScriptOrigin, Section, TransactionMode};
-use crate::python::{lower_bodies, parse_module, LoweredStatement, PythonError, RevisionHeader};
+use crate::python::{
+    lower_bodies, parse_module, parse_module_header, LoweredStatement, PythonError, RevisionHeader,
+};
 use crate::revision::{is_valid_revision_id, Direction, RevisionId};
 use crate::Dialect;
 
@@ -30,7 +36,7 @@ pub fn parse_python_script(path: &Path, text: &str) -> Result<Script, ScriptErro
         })
     };
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let module = parse_module(&label, text).map_err(ScriptError::Python)?;
+    let module = parse_module_header(&label, text).map_err(ScriptError::Python)?;
     let header = RevisionHeader::read(&label, &module).map_err(ScriptError::Python)?;
     let revision = match &header.revision {
         Some(assigned) => match &assigned.value {
@@ -59,42 +65,98 @@ pub fn parse_python_script(path: &Path, text: &str) -> Result<Script, ScriptErro
         create_date: header.create_date,
         sections: Vec::new(),
         checksum: None,
-        origin: ScriptOrigin::Python { refusal: None },
-    }
-    .with_bodies(&module))
+        origin: ScriptOrigin::Python {
+            bodies: PythonBodies {
+                source: Arc::from(text),
+                lowered: Arc::new(OnceLock::new()),
+            },
+        },
+    })
 }
 
-impl Script {
-    /// Lowers the module's bodies into sections, or records why they can't run.
-    fn with_bodies(mut self, module: &crate::python::Module) -> Script {
-        let refusal = match lower_bodies(module) {
-            Ok(bodies) => match bodies.upgrade {
-                Some(upgrade) => {
-                    self.sections = sections(Direction::Upgrade, &upgrade);
-                    if let Some(downgrade) = &bodies.downgrade {
-                        self.sections
-                            .extend(sections(Direction::Downgrade, downgrade));
-                    }
-                    upgrade
-                        .iter()
-                        .chain(bodies.downgrade.iter().flatten())
-                        .find_map(|s| {
-                            s.refused_on
-                                .as_ref()
-                                .map(|(d, what)| (Some(*d), s.line, what.clone()))
-                        })
-                }
-                None => Some((
-                    None,
-                    1,
-                    "a Python revision without an upgrade() function".to_string(),
-                )),
-            },
-            Err(refusal) => Some((None, refusal.line, refusal.what)),
-        };
-        self.origin = ScriptOrigin::Python { refusal };
-        self
+/// Why a `.py` revision's bodies can't run: the engine (`None` for every engine), the line
+/// and the construct.
+pub type Refused = (Option<Dialect>, usize, String);
+
+/// A `.py` revision's source, lowered into sections on first use and kept (clones of a
+/// script share the result). Two values are equal when their sources are.
+#[derive(Clone)]
+pub struct PythonBodies {
+    source: Arc<str>,
+    lowered: Arc<OnceLock<Lowered>>,
+}
+
+/// The sections of both directions, and the refusal if any.
+pub struct Lowered {
+    pub sections: Vec<Section>,
+    pub refusal: Option<Refused>,
+}
+
+impl PythonBodies {
+    /// The lowered bodies; `path` names the file in a refusal the parse gives.
+    pub fn lowered(&self, path: &Path) -> &Lowered {
+        self.lowered
+            .get_or_init(|| lower(&path.display().to_string(), &self.source))
     }
+}
+
+impl PartialEq for PythonBodies {
+    fn eq(&self, other: &Self) -> bool {
+        self.source == other.source
+    }
+}
+
+impl Eq for PythonBodies {}
+
+impl fmt::Debug for PythonBodies {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("PythonBodies")
+            .field("lowered", &self.lowered.get().is_some())
+            .finish_non_exhaustive()
+    }
+}
+
+/// Parses the whole module and lowers its bodies into sections, or records why they can't
+/// run.
+fn lower(label: &str, source: &str) -> Lowered {
+    let mut lowered = Lowered {
+        sections: Vec::new(),
+        refusal: None,
+    };
+    let module = match parse_module(label, source) {
+        Ok(module) => module,
+        Err(e) => {
+            lowered.refusal = Some((None, e.line, e.message));
+            return lowered;
+        }
+    };
+    lowered.refusal = match lower_bodies(&module) {
+        Ok(bodies) => match bodies.upgrade {
+            Some(upgrade) => {
+                lowered.sections = sections(Direction::Upgrade, &upgrade);
+                if let Some(downgrade) = &bodies.downgrade {
+                    lowered
+                        .sections
+                        .extend(sections(Direction::Downgrade, downgrade));
+                }
+                upgrade
+                    .iter()
+                    .chain(bodies.downgrade.iter().flatten())
+                    .find_map(|s| {
+                        s.refused_on
+                            .as_ref()
+                            .map(|(d, what)| (Some(*d), s.line, what.clone()))
+                    })
+            }
+            None => Some((
+                None,
+                1,
+                "a Python revision without an upgrade() function".to_string(),
+            )),
+        },
+        Err(refusal) => Some((None, refusal.line, refusal.what)),
+    };
+    lowered
 }
 
 /// One section per engine for a lowered body; SQLite's is portable when a statement needs
@@ -211,7 +273,7 @@ mod tests {
         assert_eq!(script.depends_on, vec!["base_x"]);
         assert_eq!(script.doc(), "add tags");
         assert_eq!(script.create_date.as_deref(), Some("2026-01-02 03:04:05"));
-        assert_eq!(script.origin, ScriptOrigin::Python { refusal: None });
+        assert_eq!(script.python_refusal(), None);
         let up = script.section(Direction::Upgrade, Dialect::Postgresql);
         assert_eq!(
             up.map(|s| (s.sql.as_str(), s.first_line)),
@@ -231,12 +293,12 @@ mod tests {
             panic!("{script:?}")
         };
         assert_eq!(
-            script.origin,
-            ScriptOrigin::Python {
-                refusal: Some((None, 7, "op.create_exclude_constraint()".to_string()))
-            }
+            script.python_refusal(),
+            Some(&(None, 7, "op.create_exclude_constraint()".to_string()))
         );
-        assert!(script.sections.is_empty());
+        assert!(script
+            .section(Direction::Upgrade, Dialect::Sqlite)
+            .is_none());
         // A call one engine can't run is refused there only.
         let script = parse(
             "v/b.py",
@@ -246,10 +308,8 @@ mod tests {
             panic!("{script:?}")
         };
         assert_eq!(
-            script.origin,
-            ScriptOrigin::Python {
-                refusal: Some((Some(Dialect::Sqlite), 7, "op.alter_column() outside op.batch_alter_table() on SQLite (SQLite's ALTER TABLE can't change a column; Alembic emits ALTER COLUMN, which SQLite rejects)".to_string()))
-            }
+            script.python_refusal(),
+            Some(&(Some(Dialect::Sqlite), 7, "op.alter_column() outside op.batch_alter_table() on SQLite (SQLite's ALTER TABLE can't change a column; Alembic emits ALTER COLUMN, which SQLite rejects)".to_string()))
         );
         let pg = script.section(Direction::Upgrade, Dialect::Postgresql);
         assert_eq!(
@@ -258,14 +318,12 @@ mod tests {
         );
         let none = parse("v/c.py", "revision = 'c'\ndown_revision = None\n");
         assert_eq!(
-            none.map(|s| s.origin),
-            Ok(ScriptOrigin::Python {
-                refusal: Some((
-                    None,
-                    1,
-                    "a Python revision without an upgrade() function".to_string()
-                ))
-            })
+            none.map(|s| s.python_refusal().cloned()),
+            Ok(Some((
+                None,
+                1,
+                "a Python revision without an upgrade() function".to_string()
+            )))
         );
     }
 
