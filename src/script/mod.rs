@@ -22,7 +22,7 @@ pub use dir::{
 pub use header::{Script, ScriptOrigin, Section, TransactionMode, HEADER_KEYS};
 pub use mako_minimal::{render_mako_minimal, PythonBodies};
 pub use new_id::random_revision_id;
-pub use python::{parse_python_script, Lowered, PythonBodies, Refused};
+pub use python::{parse_python_script, Lowered, Refused};
 pub use source::{EmbeddedFile, EmbeddedScripts, ScriptSource};
 pub use template::{
     file_name, format_create_date, now_in_timezone, render_script, slugify, NewScript,
