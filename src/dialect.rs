@@ -47,7 +47,17 @@ impl Dialect {
         push_quoted(out, value, '\'');
     }
 
-    /// Quotes an identifier when it needs quoting (not a plain lowercase word).
+    /// Whether `word` (lowercase) is one of the engine's reserved words, which a name must be
+    /// quoted to use (the lists SQLAlchemy's identifier preparers quote).
+    pub fn reserves(self, word: &str) -> bool {
+        match self {
+            Dialect::Postgresql => PG_RESERVED.contains(&word),
+            Dialect::Sqlite => SQLITE_RESERVED.contains(&word),
+        }
+    }
+
+    /// Quotes an identifier when it needs quoting (not a plain lowercase word, or a reserved
+    /// word of the engine).
     pub fn quote_ident(self, ident: &str) -> String {
         let mut out = String::with_capacity(ident.len() + 2);
         self.push_ident(&mut out, ident);
@@ -62,7 +72,8 @@ impl Dialect {
             .is_some_and(|b| b.is_ascii_lowercase() || b == b'_')
             && ident
                 .bytes()
-                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+            && !self.reserves(ident);
         if plain {
             out.push_str(ident);
         } else {
@@ -89,6 +100,233 @@ impl fmt::Display for Dialect {
         f.write_str(self.name())
     }
 }
+
+/// SQLAlchemy's reserved words for SQLite (`SQLiteIdentifierPreparer.reserved_words`).
+const SQLITE_RESERVED: &[&str] = &[
+    "add",
+    "after",
+    "all",
+    "alter",
+    "analyze",
+    "and",
+    "as",
+    "asc",
+    "attach",
+    "autoincrement",
+    "before",
+    "begin",
+    "between",
+    "by",
+    "cascade",
+    "case",
+    "cast",
+    "check",
+    "collate",
+    "column",
+    "commit",
+    "conflict",
+    "constraint",
+    "create",
+    "cross",
+    "current_date",
+    "current_time",
+    "current_timestamp",
+    "database",
+    "default",
+    "deferrable",
+    "deferred",
+    "delete",
+    "desc",
+    "detach",
+    "distinct",
+    "drop",
+    "each",
+    "else",
+    "end",
+    "escape",
+    "except",
+    "exclusive",
+    "exists",
+    "explain",
+    "fail",
+    "false",
+    "for",
+    "foreign",
+    "from",
+    "full",
+    "glob",
+    "group",
+    "having",
+    "if",
+    "ignore",
+    "immediate",
+    "in",
+    "index",
+    "indexed",
+    "initially",
+    "inner",
+    "insert",
+    "instead",
+    "intersect",
+    "into",
+    "is",
+    "isnull",
+    "join",
+    "key",
+    "left",
+    "like",
+    "limit",
+    "match",
+    "natural",
+    "not",
+    "notnull",
+    "null",
+    "of",
+    "offset",
+    "on",
+    "or",
+    "order",
+    "outer",
+    "plan",
+    "pragma",
+    "primary",
+    "query",
+    "raise",
+    "references",
+    "reindex",
+    "rename",
+    "replace",
+    "restrict",
+    "right",
+    "rollback",
+    "row",
+    "select",
+    "set",
+    "table",
+    "temp",
+    "temporary",
+    "then",
+    "to",
+    "transaction",
+    "trigger",
+    "true",
+    "union",
+    "unique",
+    "update",
+    "using",
+    "vacuum",
+    "values",
+    "view",
+    "virtual",
+    "when",
+    "where",
+];
+
+/// SQLAlchemy's reserved words for PostgreSQL (`PGIdentifierPreparer.reserved_words`).
+const PG_RESERVED: &[&str] = &[
+    "all",
+    "analyse",
+    "analyze",
+    "and",
+    "any",
+    "array",
+    "as",
+    "asc",
+    "asymmetric",
+    "authorization",
+    "between",
+    "binary",
+    "both",
+    "case",
+    "cast",
+    "check",
+    "collate",
+    "column",
+    "constraint",
+    "create",
+    "cross",
+    "current_catalog",
+    "current_date",
+    "current_role",
+    "current_schema",
+    "current_time",
+    "current_timestamp",
+    "current_user",
+    "default",
+    "deferrable",
+    "desc",
+    "distinct",
+    "do",
+    "else",
+    "end",
+    "except",
+    "false",
+    "fetch",
+    "for",
+    "foreign",
+    "freeze",
+    "from",
+    "full",
+    "grant",
+    "group",
+    "having",
+    "ilike",
+    "in",
+    "initially",
+    "inner",
+    "intersect",
+    "into",
+    "is",
+    "isnull",
+    "join",
+    "leading",
+    "left",
+    "like",
+    "limit",
+    "localtime",
+    "localtimestamp",
+    "natural",
+    "new",
+    "not",
+    "notnull",
+    "null",
+    "of",
+    "off",
+    "offset",
+    "old",
+    "on",
+    "only",
+    "or",
+    "order",
+    "outer",
+    "over",
+    "overlaps",
+    "placing",
+    "primary",
+    "references",
+    "returning",
+    "right",
+    "select",
+    "session_user",
+    "similar",
+    "some",
+    "symmetric",
+    "table",
+    "then",
+    "to",
+    "trailing",
+    "true",
+    "union",
+    "unique",
+    "user",
+    "using",
+    "variadic",
+    "verbose",
+    "when",
+    "where",
+    "window",
+    "with",
+];
 
 #[cfg(test)]
 mod tests {
@@ -120,5 +358,14 @@ mod tests {
         let mut out = String::from("x.");
         d.push_ident(&mut out, "Y");
         assert_eq!(out, "x.\"Y\"");
+    }
+
+    #[test]
+    fn reserved_words_are_quoted_as_names() {
+        for d in [Dialect::Sqlite, Dialect::Postgresql] {
+            assert_eq!(d.quote_ident("null"), "\"null\"");
+            assert_eq!(d.quote_ident("select"), "\"select\"");
+            assert_eq!(d.quote_ident("users"), "users");
+        }
     }
 }

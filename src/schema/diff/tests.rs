@@ -237,7 +237,7 @@ fn generated_script_snapshot() {
 -- Renames are not detected: a renamed table or column appears as a drop and an add.
 
 -- WARNING: Drops table 'old' and all its rows.
-DROP TABLE old;
+DROP TABLE \"old\";
 
 -- WARNING: Drops column 'users.email' and its data.
 ALTER TABLE users DROP COLUMN email;
@@ -274,7 +274,7 @@ ALTER TABLE users DROP COLUMN city_id;
 
 ALTER TABLE users ADD COLUMN email TEXT;
 
-CREATE TABLE old (
+CREATE TABLE \"old\" (
     id INTEGER PRIMARY KEY
 );"
     );
