@@ -298,13 +298,7 @@ impl Config {
     /// `transaction_per_migration` (default true here: every migration is its own transaction).
     /// Read like SQLAlchemy's `asbool`.
     pub fn transaction_per_migration(&self) -> Result<bool, ConfigError> {
-        match self.get("transaction_per_migration") {
-            None => Ok(true),
-            Some(value) => parse_bool(value).ok_or_else(|| ConfigError::BadValue {
-                key: "transaction_per_migration".to_string(),
-                message: format!("String is not true/false: '{value}'"),
-            }),
-        }
+        self.flag("transaction_per_migration", true)
     }
 
     /// [`TransactionScope::PerMigration`] unless `transaction_per_migration = false`.
@@ -319,10 +313,15 @@ impl Config {
     /// `compare_server_default` (default false, as in Alembic): whether autogenerate and
     /// `check` compare server defaults. Read like SQLAlchemy's `asbool`.
     pub fn compare_server_default(&self) -> Result<bool, ConfigError> {
-        match self.get("compare_server_default") {
-            None => Ok(false),
+        self.flag("compare_server_default", false)
+    }
+
+    /// A true/false key read like SQLAlchemy's `asbool`; `default` when it is not set.
+    fn flag(&self, key: &str, default: bool) -> Result<bool, ConfigError> {
+        match self.get(key) {
+            None => Ok(default),
             Some(value) => parse_bool(value).ok_or_else(|| ConfigError::BadValue {
-                key: "compare_server_default".to_string(),
+                key: key.to_string(),
                 message: format!("String is not true/false: '{value}'"),
             }),
         }
