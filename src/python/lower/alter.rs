@@ -55,6 +55,11 @@ impl<'a> Target<'_, 'a> {
         }
     }
 
+    /// The same call, with its `op.*` form's table argument at `table_pos`.
+    pub fn table_at(&self, table_pos: usize) -> Self {
+        Target { table_pos, ..*self }
+    }
+
     /// `check` of the `op.*` form's `max` positional arguments.
     pub fn check(&self, max: usize, allowed: &[&str]) -> Result<(), Refusal> {
         let max = if self.batch.is_some() { max - 1 } else { max };
@@ -123,10 +128,7 @@ fn create_foreign_key(
     target: &Target<'_, '_>,
     names: &Names,
 ) -> Result<Vec<LoweredStatement>, Refusal> {
-    let t = Target {
-        table_pos: 1,
-        ..*target
-    };
+    let t = target.table_at(1);
     t.check(
         5,
         &[
@@ -169,10 +171,7 @@ fn create_key(
     names: &Names,
     op: &str,
 ) -> Result<Vec<LoweredStatement>, Refusal> {
-    let t = Target {
-        table_pos: 1,
-        ..*target
-    };
+    let t = target.table_at(1);
     t.check(3, &["schema"])?;
     let name = optional_string(t.arg(0, "constraint_name"), names, "a constraint name")?;
     let table = t.table(names, "table_name")?;
@@ -195,10 +194,7 @@ fn create_key(
 }
 
 fn create_check(target: &Target<'_, '_>, names: &Names) -> Result<Vec<LoweredStatement>, Refusal> {
-    let t = Target {
-        table_pos: 1,
-        ..*target
-    };
+    let t = target.table_at(1);
     t.check(3, &["schema"])?;
     let name = optional_string(t.arg(0, "constraint_name"), names, "a constraint name")?;
     let table = t.table(names, "table_name")?;
@@ -234,10 +230,7 @@ fn drop_constraint(
     target: &Target<'_, '_>,
     names: &Names,
 ) -> Result<Vec<LoweredStatement>, Refusal> {
-    let t = Target {
-        table_pos: 1,
-        ..*target
-    };
+    let t = target.table_at(1);
     t.check(
         3,
         &[
@@ -348,10 +341,7 @@ fn read_alter(t: &Target<'_, '_>, names: &Names) -> Result<ColumnAlter, Refusal>
 }
 
 fn alter_column(target: &Target<'_, '_>, names: &Names) -> Result<Vec<LoweredStatement>, Refusal> {
-    let t = Target {
-        table_pos: 0,
-        ..*target
-    };
+    let t = target.table_at(0);
     t.check(2, ALTER_KEYWORDS)?;
     let table = t.table(names, "table_name")?;
     let column = string(t.required(1, "column_name")?, names, "a column name")?;

@@ -13,7 +13,7 @@ use super::{both, LoweredStatement, Names, Refusal};
 
 /// `add_column(table, sa.Column(...))`.
 pub fn add_column(t: &Target<'_, '_>, names: &Names) -> Result<Vec<LoweredStatement>, Refusal> {
-    let t = Target { table_pos: 0, ..*t };
+    let t = t.table_at(0);
     t.check(2, &["table_name", "column", "schema"])?;
     let table = t.table(names, "table_name")?;
     let col = column(t.required(1, "column")?, names)?;
@@ -37,7 +37,7 @@ pub fn add_column(t: &Target<'_, '_>, names: &Names) -> Result<Vec<LoweredStatem
 
 /// `drop_column(table, name)`.
 pub fn drop_column(t: &Target<'_, '_>, names: &Names) -> Result<Vec<LoweredStatement>, Refusal> {
-    let t = Target { table_pos: 0, ..*t };
+    let t = t.table_at(0);
     t.check(2, &["table_name", "column_name", "schema"])?;
     let table = t.table(names, "table_name")?;
     let col = string(t.required(1, "column_name")?, names, "a column name")?;
@@ -56,7 +56,7 @@ pub fn drop_column(t: &Target<'_, '_>, names: &Names) -> Result<Vec<LoweredState
 
 /// `create_index(name, table, columns, unique=)`.
 pub fn create_index(t: &Target<'_, '_>, names: &Names) -> Result<Vec<LoweredStatement>, Refusal> {
-    let t = Target { table_pos: 1, ..*t };
+    let t = t.table_at(1);
     t.check(
         3,
         &["index_name", "table_name", "columns", "unique", "schema"],
@@ -72,7 +72,7 @@ pub fn create_index(t: &Target<'_, '_>, names: &Names) -> Result<Vec<LoweredStat
 
 /// `drop_index(name, table_name=)`.
 pub fn drop_index(t: &Target<'_, '_>, names: &Names) -> Result<Vec<LoweredStatement>, Refusal> {
-    let t = Target { table_pos: 1, ..*t };
+    let t = t.table_at(1);
     t.check(2, &["index_name", "table_name", "schema"])?;
     let name = string(t.required(0, "index_name")?, names, "an index name")?;
     Ok(vec![both(t.call.line, |d| {
