@@ -477,24 +477,17 @@ fn type_change(
     if old == new {
         return;
     }
+    let (from, to) = (old.sql(Dialect::Postgresql), new.sql(Dialect::Postgresql));
     if narrows(&old, &new) {
         found.push(raw(
             "DL003",
-            format!(
-                "'{table}.{column}' narrows from {} to {}",
-                old.sql(Dialect::Postgresql),
-                new.sql(Dialect::Postgresql)
-            ),
+            format!("'{table}.{column}' narrows from {from} to {to}"),
         ));
     }
     if pg && !binary_compatible(&old, &new) {
         found.push(raw(
             "PG007",
-            format!(
-                "changing '{table}.{column}' from {} to {} rewrites the table",
-                old.sql(Dialect::Postgresql),
-                new.sql(Dialect::Postgresql)
-            ),
+            format!("changing '{table}.{column}' from {from} to {to} rewrites the table"),
         ));
     }
 }
