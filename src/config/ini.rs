@@ -28,7 +28,7 @@
 use std::collections::BTreeMap;
 use std::path::{Component, Path, PathBuf};
 
-use super::{ConfigError, TransactionScope};
+use super::{ConfigError, LintGate, TransactionScope};
 
 /// Whether `name` is one of the logging or hook sections an Alembic ini carries beside its
 /// configuration sections (left out when a missing `-n` section lists the others).
@@ -314,6 +314,22 @@ impl Config {
     /// `check` compare server defaults. Read like SQLAlchemy's `asbool`.
     pub fn compare_server_default(&self) -> Result<bool, ConfigError> {
         self.flag("compare_server_default", false)
+    }
+
+    /// `lint`: `off` (the default), `warn` or `error` (any case).
+    pub fn lint_gate(&self) -> Result<LintGate, ConfigError> {
+        let Some(value) = self.get("lint") else {
+            return Ok(LintGate::Off);
+        };
+        match value.trim().to_ascii_lowercase().as_str() {
+            "" | "off" => Ok(LintGate::Off),
+            "warn" | "warning" => Ok(LintGate::Warn),
+            "error" => Ok(LintGate::Error),
+            _ => Err(ConfigError::BadValue {
+                key: "lint".to_string(),
+                message: format!("'{value}' is not off, warn or error"),
+            }),
+        }
     }
 
     /// A true/false key read like SQLAlchemy's `asbool`; `default` when it is not set.
@@ -945,6 +961,14 @@ datefmt = %H:%M:%S
 
         let c = cfg("[alembic]\nmodels = /abs/m.sql\n");
         assert_eq!(c.models_path(), PathBuf::from("/abs/m.sql"));
+
+        assert_eq!(c.lint_gate().ok(), Some(LintGate::Off));
+        let c = cfg("[alembic]\nlint = Error\n");
+        assert_eq!(c.lint_gate().ok(), Some(LintGate::Error));
+        let c = cfg("[alembic]\nlint = warn\n");
+        assert_eq!(c.lint_gate().ok(), Some(LintGate::Warn));
+        let c = cfg("[alembic]\nlint = strict\n");
+        assert!(matches!(c.lint_gate(), Err(ConfigError::BadValue { .. })));
 
         let c = cfg("[alembic]\ntruncate_slug_length = ten\ntransaction_per_migration = maybe\n");
         assert!(matches!(

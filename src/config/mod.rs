@@ -22,6 +22,19 @@ pub enum TransactionScope {
     Whole,
 }
 
+/// What `upgrade` does with the linter's findings on the revisions it would run: the `lint`
+/// setting.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LintGate {
+    /// Nothing is linted (the default).
+    Off,
+    /// The findings are printed and the upgrade goes on (`lint = warn`).
+    Warn,
+    /// The findings are printed, and an error-level one stops the upgrade before anything
+    /// runs (`lint = error`).
+    Error,
+}
+
 /// A configuration or URL problem, worded for the user.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]

@@ -2,8 +2,8 @@
 //! exemption for objects created in the same migration, ignore comments, `[lint]` severities,
 //! JSON, `--explain`, and the safe rewrites run on the real PostgreSQL server.
 
-use crate::assert_run;
 use crate::support::{pg, Engine, Project};
+use crate::{assert_run, engine_test};
 
 const BASE: &str = "CREATE TABLE users (id INTEGER PRIMARY KEY, email VARCHAR(200), name TEXT);
 CREATE TABLE posts (id INTEGER PRIMARY KEY, user_id INTEGER, body TEXT);
@@ -237,3 +237,39 @@ ALTER TABLE users ALTER COLUMN nick SET NOT NULL;",
     assert_eq!(nullable, ["NO"]);
     p.alembic(&["downgrade", "base"]).ok();
 }
+
+// With `lint = error`, `upgrade` (online and `--sql`) stops before running anything when a
+// revision it would run has an error-level finding; with `lint = warn` it prints them and runs.
+engine_test!(
+    upgrade_refuses_error_findings_with_lint_error,
+    engine
+        | engine
+        | {
+            let p = with_base(engine);
+            p.alembic(&["upgrade", "a1"]).ok();
+            p.script("b2")
+        .down_revision("a1")
+        .message("archive posts")
+        .upgrade("CREATE TABLE tags (id INTEGER PRIMARY KEY, name TEXT);\nDROP TABLE posts;")
+        .downgrade("CREATE TABLE posts (id INTEGER PRIMARY KEY, user_id INTEGER, body TEXT);\nCREATE INDEX ix_posts_body ON posts (body);\nDROP TABLE tags;")
+        .write();
+            p.write_ini("lint = error");
+            let run = p.alembic(&["upgrade", "head"]);
+            assert_run!(&p, "refused", run);
+            assert_eq!(p.version_rows(), ["a1"]);
+            assert!(p.tables().iter().any(|t| t == "posts"), "{:?}", p.tables());
+            assert!(!p.tables().iter().any(|t| t == "tags"), "{:?}", p.tables());
+            let run = p.alembic(&["upgrade", "a1:head", "--sql"]);
+            assert_run!(&p, "refused_sql", run);
+            // Revisions already applied are not judged: upgrading to a1 again is clean.
+            p.alembic(&["upgrade", "a1"]).ok();
+            p.write_ini("lint = warn");
+            let run = p.alembic(&["upgrade", "head"]).ok();
+            assert_run!(&p, "warned", run);
+            assert_eq!(p.version_rows(), ["b2"]);
+            assert!(!p.tables().iter().any(|t| t == "posts"), "{:?}", p.tables());
+            p.write_ini("lint = sometimes");
+            let run = p.alembic(&["upgrade", "head"]);
+            assert_run!(&p, "bad_value", run);
+        }
+);

@@ -4,13 +4,15 @@
 //! The schema before each linted revision is the one every earlier revision's upgrade builds
 //! in the model, so nothing but the version table is read from the database (and nothing at
 //! all with `--all`, `FROM:TO` or `--explain`).
+//!
+//! [`gate`] is the same linting run by `upgrade` when the ini's `lint` setting asks for it.
 
 use std::collections::HashSet;
 
-use litekb_migrations::config::Config;
+use litekb_migrations::config::{Config, LintGate};
 use litekb_migrations::lint::{self, Finding, Migration, Section, Severities, Severity};
 use litekb_migrations::project::Project;
-use litekb_migrations::revision::{plan_upgrade, Direction};
+use litekb_migrations::revision::{plan_upgrade, Direction, Plan};
 use litekb_migrations::schema::{apply_sql, Schema};
 use litekb_migrations::script::{Script, TransactionMode};
 use litekb_migrations::sql::{split_with, Comments};
@@ -56,6 +58,43 @@ pub fn lint(settings: &Settings, args: &LintArgs) -> Result<ExitStatus> {
         )));
     }
     Ok(ExitStatus::Success)
+}
+
+/// The `lint` setting's check before `upgrade` runs anything: lints the revisions of the plan
+/// `plan` gives (called only when the setting is on) for `dialect`, prints the findings to
+/// stderr, and with `lint = error` refuses the upgrade when one is an error.
+pub fn gate(
+    settings: &Settings,
+    project: &Project,
+    dialect: Dialect,
+    plan: impl FnOnce() -> Result<Plan>,
+) -> Result<()> {
+    let mode = project.config.lint_gate()?;
+    if mode == LintGate::Off {
+        return Ok(());
+    }
+    let selected: HashSet<String> = plan()?
+        .steps
+        .into_iter()
+        .filter_map(|s| s.revision)
+        .collect();
+    if selected.is_empty() {
+        return Ok(());
+    }
+    let severities = severities(&project.config)?;
+    let linted = lint_project(project, &selected, dialect, &severities)?;
+    let (errors, warnings) = count(&linted);
+    if errors + warnings > 0 {
+        settings.printer.warn(&text(&linted, errors, warnings));
+    }
+    if mode == LintGate::Error && errors > 0 {
+        return Err(usage(format!(
+            "upgrade refused: lint found {} in the revisions it would run, and {} sets lint = error; nothing was run",
+            plural(errors, "error"),
+            project.config.file.display()
+        )));
+    }
+    Ok(())
 }
 
 /// `--explain CODE`: the rule's title and explanation.
@@ -178,6 +217,11 @@ fn plural(n: usize, word: &str) -> String {
 
 /// `path:line:col: CODE message` (warnings marked), then the summary line.
 fn print_text(settings: &Settings, linted: &[Linted], errors: usize, warnings: usize) {
+    settings.printer.out(&text(linted, errors, warnings));
+}
+
+/// The finding lines and the summary line.
+fn text(linted: &[Linted], errors: usize, warnings: usize) -> String {
     let mut out = String::new();
     for l in linted {
         for f in &l.findings {
@@ -198,7 +242,7 @@ fn print_text(settings: &Settings, linted: &[Linted], errors: usize, warnings: u
         plural(errors, "error"),
         plural(warnings, "warning")
     ));
-    settings.printer.out(&out);
+    out
 }
 
 fn print_json(settings: &Settings, linted: &[Linted], errors: usize, warnings: usize) {

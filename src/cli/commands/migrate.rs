@@ -236,6 +236,11 @@ fn online(
 ) -> Result<ExitStatus> {
     let printer = settings.printer;
     let mut db = connect(printer, url)?;
+    if let Operation::Upgrade(_) = op {
+        super::lint::gate(settings, project, url.dialect(), || {
+            Migrator::for_project(project).plan(DbRef::Connected(db.as_mut()), op)
+        })?;
+    }
     let applied = Migrator::for_project(project)
         .on_event(move |e| log_event(e, &mut |m| printer.info(m)))
         .apply(DbRef::Connected(db.as_mut()), op);
@@ -290,6 +295,9 @@ fn offline(
     printer.info(&format!("Context impl {}.", dialect.impl_name()));
     printer.info("Generating static SQL");
     printer.info("Will assume transactional DDL.");
+    if let Operation::Upgrade(_) = op {
+        super::lint::gate(settings, project, dialect, || op.plan(project, start))?;
+    }
     let mut buf = Vec::new();
     let log = Arc::new(Mutex::new(String::new()));
     let lines = Arc::clone(&log);
