@@ -170,7 +170,9 @@ def record_sqlite_online(fixture, scratch, alembic):
     """Alembic's online `upgrade head` on a SQLite file (batch mode's move-and-copy needs a
     database to reflect), its schema then written as the `CREATE` statements SQLite keeps, to
     `alembic-schema.sqlite.sql`, and its version rows to `alembic-version.sqlite.txt`. Left
-    out where Alembic fails online (the `.failed` file of `--sql` says why)."""
+    out where Alembic fails online (the `.failed` file of `--sql` says why). Tables keep their
+    creation order; indexes are sorted by name, since batch mode recreates them in an order
+    that changes from run to run."""
     set_url(os.path.join(scratch, "alembic.ini"), "sqlite:///%(here)s/online.db")
     out = os.path.join(fixture, "alembic-schema.sqlite.sql")
     versions = os.path.join(fixture, "alembic-version.sqlite.txt")
@@ -185,7 +187,7 @@ def record_sqlite_online(fixture, scratch, alembic):
     db = sqlite3.connect(os.path.join(scratch, "online.db"))
     rows = db.execute(
         "SELECT sql FROM sqlite_master WHERE sql IS NOT NULL AND tbl_name NOT LIKE 'alembic_version%' "
-        "ORDER BY CASE type WHEN 'table' THEN 0 ELSE 1 END, rowid"
+        "ORDER BY CASE type WHEN 'table' THEN 0 ELSE 1 END, CASE type WHEN 'table' THEN rowid END, name"
     ).fetchall()
     with open(out, "w") as f:
         f.write("".join(r[0] + ";\n\n" for r in rows))
