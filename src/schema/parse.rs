@@ -62,7 +62,11 @@ pub fn parse_statement(sql: &str) -> Parsed {
     if let Some(parsed) = parse_trigger(sql) {
         return parsed;
     }
-    let Ok(mut statements) = Parser::parse_sql(&GenericDialect {}, sql) else {
+    // GenericDialect reads MySQL's `KEY name (cols)` in a table body, so a column named
+    // `key` fails there; PostgreSQL's grammar, which has no such clause, reads it.
+    let parsed = Parser::parse_sql(&GenericDialect {}, sql)
+        .or_else(|_| Parser::parse_sql(&sqlparser::dialect::PostgreSqlDialect {}, sql));
+    let Ok(mut statements) = parsed else {
         return Parsed::Verbatim { only_on: None };
     };
     if statements.len() != 1 {

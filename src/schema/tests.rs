@@ -482,3 +482,14 @@ fn an_operation_sqlite_cant_do_in_place_is_named_by_its_sql_not_its_debug_form()
         "SQLite can't do this in place; it needs a table rebuild: ALTER TABLE t ALTER COLUMN a TYPE TEXT"
     );
 }
+
+#[test]
+fn a_column_named_key_is_a_column() {
+    let ops = ops_of("CREATE TABLE settings (key VARCHAR(64) PRIMARY KEY, value TEXT)");
+    let [Op::CreateTable { table, .. }] = ops.as_slice() else {
+        panic!("{ops:?}")
+    };
+    let names: Vec<_> = table.columns.iter().map(|c| c.name.as_str()).collect();
+    assert_eq!(names, ["key", "value"]);
+    assert_eq!(table.primary_key.as_ref().unwrap().columns, ["key"]);
+}
