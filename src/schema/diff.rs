@@ -379,12 +379,19 @@ pub fn comparable(schema: &Schema, dialect: Dialect) -> Schema {
 
 /// The schema as the diff compares it on `dialect`: types as the engine holds them, tables
 /// sorted by name, defaults and constraint names in one canonical spelling, and foreign keys
-/// naming their referenced columns.
+/// naming their referenced columns. On SQLite a `TIMESTAMP WITH TIME ZONE` compares equal
+/// to a `TIMESTAMP` (SQLite has one kind of timestamp, which SQLAlchemy spells `DATETIME`
+/// whatever the time zone flag says).
 pub fn canonical(schema: &Schema, dialect: Dialect) -> Schema {
     let mut s = schema.on(dialect).sorted();
     for t in &mut s.tables {
         // The diff does not compare auto-increment, so only SQLite's key type is folded here.
         *t = t.stored_keys(dialect, false);
+        for c in &mut t.columns {
+            if dialect == Dialect::Sqlite && c.ty == ColumnType::TimestampTz {
+                c.ty = ColumnType::Timestamp;
+            }
+        }
     }
     let keys: Vec<(String, Vec<String>)> = s
         .tables
