@@ -177,16 +177,41 @@ fn class_value<'c>(class: &'c ClassInfo, name: &str) -> Option<&'c Expr> {
     })
 }
 
-/// The classes whose attributes a class gathers, ancestors first, the class itself last.
-fn lineage<'f>(found: &'f Found, class: &'f ClassInfo, out: &mut Vec<&'f ClassInfo>) {
-    for base in class.bases.iter().rev() {
-        if let Some(parent) = class_named(found, base) {
-            if !out.iter().any(|c| c.name == parent.name) {
-                lineage(found, parent, out);
+/// The classes whose attributes a class gathers, in Python's method resolution order (the
+/// class itself first; C3 over the classes of the files, other bases left out): the order
+/// in which `create_all` lays out the columns, and the first class naming an attribute wins.
+fn lineage<'f>(found: &'f Found, class: &'f ClassInfo) -> Vec<&'f ClassInfo> {
+    let parents: Vec<&ClassInfo> = class
+        .bases
+        .iter()
+        .filter_map(|b| class_named(found, b))
+        .collect();
+    let mut lists: Vec<Vec<&ClassInfo>> = parents.iter().map(|p| lineage(found, p)).collect();
+    lists.push(parents);
+    let mut out = vec![class];
+    loop {
+        lists.retain(|l| !l.is_empty());
+        let Some(head) = lists.iter().map(|l| l[0]).find(|h| {
+            lists
+                .iter()
+                .all(|l| !l[1..].iter().any(|c| c.name == h.name))
+        }) else {
+            // Done, or no consistent order (Python would refuse the class): the rest in
+            // depth-first order.
+            for l in &lists {
+                for c in l {
+                    if !out.iter().any(|o| o.name == c.name) {
+                        out.push(c);
+                    }
+                }
             }
+            return out;
+        };
+        out.push(head);
+        for l in &mut lists {
+            l.retain(|c| c.name != head.name);
         }
     }
-    out.push(class);
 }
 
 /// A mapped class's table.
@@ -202,20 +227,17 @@ fn class_table(found: &Found, class: &ClassInfo, cx: &Context<'_>) -> Result<Tab
             ))
         }
     };
-    let mut chain = Vec::new();
-    lineage(found, class, &mut chain);
+    let chain = lineage(found, class);
     let mut decls: Vec<ColumnDecl> = Vec::new();
     for c in &chain {
         for decl in class_columns(c, cx)? {
-            decls.retain(|d| d.column.name != decl.column.name);
-            decls.push(decl);
+            if !decls.iter().any(|d| d.column.name == decl.column.name) {
+                decls.push(decl);
+            }
         }
     }
     let mut table = assemble(name, decls);
-    let args = chain
-        .iter()
-        .rev()
-        .find_map(|c| class_value(c, "__table_args__"));
+    let args = chain.iter().find_map(|c| class_value(c, "__table_args__"));
     if let Some(args) = args {
         table_args(&mut table, args)?;
     }

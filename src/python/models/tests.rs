@@ -114,7 +114,7 @@ tags = sa.Table(
     );
     let a = s.table("accounts").unwrap();
     let names: Vec<_> = a.columns.iter().map(|c| c.name.as_str()).collect();
-    assert_eq!(names, ["created_at", "id", "org", "email_address"]);
+    assert_eq!(names, ["id", "org", "email_address", "created_at"]);
     assert_eq!(a.column("created_at").unwrap().ty, ColumnType::TimestampTz);
     assert!(a.column("org").unwrap().nullable);
     assert_eq!(a.uniques[0].name.as_deref(), Some("uq_org_email"));
@@ -197,4 +197,62 @@ fn a_type_mapped_by_the_caller_is_used() {
     let files = [SourceFile { path: "m.py", text }];
     let s = read_models_py(&files, &options, Dialect::Sqlite).unwrap();
     assert_eq!(s.tables[0].column("tags").unwrap().ty, ColumnType::Text);
+}
+
+#[test]
+fn module_aliases_and_subscripted_map_keys_are_read() {
+    let s = read(
+        r#"
+import datetime as dt
+from typing import Any
+from sqlalchemy import JSON
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+class Base(DeclarativeBase):
+    type_annotation_map = {dict[str, Any]: JSON}
+
+class Event(Base):
+    __tablename__ = "events"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[dt.datetime]
+    day: Mapped[dt.date | None]
+    detail: Mapped[dict[str, Any]]
+"#,
+    );
+    let e = s.table("events").unwrap();
+    assert_eq!(e.column("at").unwrap().ty, ColumnType::Timestamp);
+    assert_eq!(e.column("day").unwrap().ty, ColumnType::Date);
+    assert!(e.column("day").unwrap().nullable);
+    assert_eq!(e.column("detail").unwrap().ty, ColumnType::Json);
+}
+
+#[test]
+fn mixin_columns_follow_the_class_own_in_method_resolution_order() {
+    let s = read(
+        r#"
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+class Base(DeclarativeBase):
+    pass
+
+class A:
+    a: Mapped[int]
+    shared: Mapped[str]
+
+class B(A):
+    b: Mapped[int]
+
+class C(A):
+    c: Mapped[int]
+
+class T(B, C, Base):
+    __tablename__ = "t"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    shared: Mapped[int]
+"#,
+    );
+    let t = s.table("t").unwrap();
+    let names: Vec<_> = t.columns.iter().map(|c| c.name.as_str()).collect();
+    assert_eq!(names, ["id", "shared", "b", "c", "a"]);
+    assert_eq!(t.column("shared").unwrap().ty, ColumnType::Integer);
 }

@@ -92,6 +92,29 @@ fn is_type_name(name: &str) -> bool {
     name.chars().next().is_some_and(char::is_uppercase)
 }
 
+/// An annotation type as text, for matching it against the keys of a `type_annotation_map`:
+/// a dotted name, a string, or a subscript of those (`dict[str, Any]`).
+fn type_text(e: &Expr) -> Option<String> {
+    match &e.kind {
+        ExprKind::Str(s) => Some(s.clone()),
+        ExprKind::Subscript { value, index } => {
+            Some(format!("{}[{}]", type_text(value)?, type_text(index)?))
+        }
+        ExprKind::Tuple(items) => items
+            .iter()
+            .map(type_text)
+            .collect::<Option<Vec<_>>>()
+            .map(|parts| parts.join(", ")),
+        _ => e.dotted(),
+    }
+}
+
+/// Whether two annotation types name the same type: equal texts, or equal after dropping the
+/// module of a dotted name (`dt.datetime` and `datetime.datetime`).
+fn same_type(a: &str, b: &str) -> bool {
+    a == b || (!a.contains('[') && !b.contains('[') && last(a) == last(b))
+}
+
 /// The column type SQLAlchemy's default type map gives a Python annotation type, after the
 /// base's `type_annotation_map` (`map`, pairs of a Python type and a SQLAlchemy type).
 pub(crate) fn python_type(
@@ -99,15 +122,10 @@ pub(crate) fn python_type(
     map: &[(Expr, Expr)],
     options: &ReadOptions,
 ) -> Result<ColumnType, Refusal> {
-    let name = e
-        .dotted()
-        .or_else(|| e.as_str().map(str::to_string))
-        .ok_or_else(|| (e.line, "an annotation this reader can't read".to_string()))?;
+    let name =
+        type_text(e).ok_or_else(|| (e.line, "an annotation this reader can't read".to_string()))?;
     for (key, value) in map {
-        if key
-            .dotted()
-            .is_some_and(|k| k == name || last(&k) == last(&name))
-        {
+        if type_text(key).is_some_and(|k| same_type(&k, &name)) {
             return sql_type(value, options)?.ok_or_else(|| {
                 (
                     value.line,
@@ -119,17 +137,23 @@ pub(crate) fn python_type(
     if let Some((_, ty)) = options.types.iter().find(|(n, _)| *n == name) {
         return Ok(ty.clone());
     }
-    Ok(match name.as_str() {
+    // A module-qualified name (`datetime.datetime`, `dt.date`, `uuid.UUID`) by its class.
+    let class = if name.contains('[') {
+        &name
+    } else {
+        last(&name)
+    };
+    Ok(match class {
         "int" => ColumnType::Integer,
         "str" => ColumnType::Varchar(None),
         "bool" => ColumnType::Boolean,
         "float" => ColumnType::Double,
-        "datetime" | "datetime.datetime" => ColumnType::Timestamp,
-        "date" | "datetime.date" => ColumnType::Date,
-        "time" | "datetime.time" => ColumnType::Time,
-        "Decimal" | "decimal.Decimal" => ColumnType::Numeric(None),
+        "datetime" => ColumnType::Timestamp,
+        "date" => ColumnType::Date,
+        "time" => ColumnType::Time,
+        "Decimal" => ColumnType::Numeric(None),
         "bytes" => ColumnType::Blob,
-        "UUID" | "uuid.UUID" => ColumnType::Uuid,
+        "UUID" => ColumnType::Uuid,
         _ => {
             return Err((
                 e.line,
