@@ -16,6 +16,7 @@ mod inspect;
 mod json;
 mod lint;
 mod lock;
+mod models_corpus;
 mod offline;
 mod pg;
 mod portable;
