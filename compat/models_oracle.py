@@ -34,7 +34,22 @@ def ddl(namespace, url):
     )
     for metadata in metadatas(namespace):
         metadata.create_all(engine, checkfirst=False)
-    return "".join(s.strip() + ";\n\n" for s in statements)
+    return "".join(s + ";\n\n" for s in indexes_sorted([s.strip() for s in statements]))
+
+
+def indexes_sorted(statements):
+    """Each run of CREATE INDEX statements sorted: create_all emits a table's indexes in the
+    order of a set, which changes from run to run."""
+    out, run = [], []
+    for s in statements + [None]:
+        if s is not None and s.startswith(("CREATE INDEX", "CREATE UNIQUE INDEX")):
+            run.append(s)
+            continue
+        out.extend(sorted(run))
+        run = []
+        if s is not None:
+            out.append(s)
+    return out
 
 
 for case in sys.argv[1:]:
