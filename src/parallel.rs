@@ -7,6 +7,14 @@
 /// Below this many items, `in_order_on_threads` stays on the calling thread.
 pub const PARALLEL_MIN_ITEMS: usize = 256;
 
+/// How many threads to use: the CPUs this process may use, at most four. Asked once per
+/// process: on Linux the standard library answers by reading the cgroup's CPU quota files,
+/// and a service that loads an embedded history should open no file for it.
+fn threads() -> usize {
+    static THREADS: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+    *THREADS.get_or_init(|| std::thread::available_parallelism().map_or(1, |n| n.get().min(4)))
+}
+
 /// `f` applied to each item, results in order: on up to four threads (contiguous chunks)
 /// when there are at least [`PARALLEL_MIN_ITEMS`]. `f` gets a scratch buffer of its thread's
 /// to reuse between items. A thread that can't be started, or that panics, leaves its chunk
@@ -22,10 +30,10 @@ pub fn in_order_on_threads<T: Sync, R: Send>(
             .map(|item| f(item, &mut buf))
             .collect::<Vec<R>>()
     };
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(4));
-    if threads < 2 || items.len() < PARALLEL_MIN_ITEMS {
+    if items.len() < PARALLEL_MIN_ITEMS || threads() < 2 {
         return run(items);
     }
+    let threads = threads();
     let mut chunks = items.chunks(items.len().div_ceil(threads));
     let first = chunks.next().unwrap_or_default();
     std::thread::scope(|scope| {
