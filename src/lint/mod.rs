@@ -6,8 +6,10 @@
 //! created earlier in the same migration are exempt. The downgrade is judged only by the
 //! reversibility rules ([`reversible`]). `-- lint: ignore CODE reason` comments in a
 //! statement's text drop that statement's findings of `CODE`. Severities come from the
-//! caller's [`Severities`]; codes and explanations from [`catalog`].
+//! caller's [`Severities`]; codes and explanations from [`catalog`]. [`annotate`] writes
+//! findings into a script's text as comments.
 
+mod annotate;
 pub mod catalog;
 mod reversible;
 mod statement;
@@ -20,6 +22,7 @@ use crate::schema::{translate::apply_sql, Schema};
 use crate::sql::{split_with, Comments};
 use crate::Dialect;
 
+pub use annotate::annotate;
 pub use catalog::{rule, Rule, RULES};
 
 /// How much a finding matters.

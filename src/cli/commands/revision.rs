@@ -52,16 +52,21 @@ pub fn revision(settings: &Settings, args: &RevisionArgs) -> Result<ExitStatus> 
                 .line("No changes in schema detected; no revision written.");
             return Ok(ExitStatus::Success);
         }
+        let before = super::lint::schema_at_heads(project, dialect)?;
         if python_template(project).is_some() {
             let ops = render_python_ops(&changes, dialect).map_err(|e| usage(e.to_string()))?;
+            let bodies = (ops.upgrades.as_str(), ops.downgrades.as_str());
             python = Some(PythonBodies {
-                upgrades: ops.upgrades,
+                upgrades: super::lint::annotate_py(project, before, dialect, bodies)?,
                 downgrades: ops.downgrades,
                 imports: ops.imports,
             });
             (String::new(), String::new())
         } else {
-            script_bodies(&changes).map_err(AutogenerateError::from)?
+            let (upgrade, downgrade) = script_bodies(&changes).map_err(AutogenerateError::from)?;
+            let bodies = (upgrade.as_str(), downgrade.as_str());
+            let upgrade = super::lint::annotate_sql(project, before, dialect, bodies)?;
+            (upgrade, downgrade)
         }
     } else {
         (String::new(), String::new())
