@@ -38,6 +38,8 @@ pub struct Project {
     pub version_table: VersionTable,
     /// Script names in the version locations that are symbolic links to nothing (skipped).
     pub dangling_links: Vec<PathBuf>,
+    /// `.sql` files in the version locations with no header: not revisions (skipped).
+    pub headerless: Vec<PathBuf>,
     /// Settings given in code, which win over the configuration's.
     pub overrides: Overrides,
     /// The scripts were compiled into the binary (their paths name no file on disk).
@@ -115,6 +117,7 @@ impl Project {
         let Loaded {
             scripts,
             dangling: dangling_links,
+            headerless,
         } = load_scripts(&version_locations, checksums)?;
         // Alembic's test is a case-sensitive `== "true"`.
         if config.get("sourceless").map(str::trim) == Some("true") {
@@ -122,6 +125,7 @@ impl Project {
         }
         let mut project = Project::assemble(config, script_location, version_locations, scripts)?;
         project.dangling_links = dangling_links;
+        project.headerless = headerless;
         Ok(project)
     }
 
@@ -148,6 +152,7 @@ impl Project {
             overrides: Overrides::default(),
             embedded: false,
             dangling_links: Vec::new(),
+            headerless: Vec::new(),
         })
     }
 

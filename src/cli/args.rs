@@ -140,6 +140,9 @@ pub struct ShowArgs {
     /// Revision identifier.
     #[arg(allow_negative_numbers = true)]
     pub rev: String,
+    /// Also print the script's sections (the SQL each direction runs).
+    #[arg(short, long)]
+    pub verbose: bool,
     #[command(flatten)]
     pub output: FormatArg,
 }

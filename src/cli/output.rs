@@ -6,7 +6,7 @@
 use std::io::Write;
 
 use litekb_migrations::project::{absolute, Project};
-use litekb_migrations::script::{Script, ScriptOrigin};
+use litekb_migrations::script::{Script, ScriptOrigin, Section, TransactionMode};
 
 /// Where command output goes. `-q` silences stdout, as in Alembic, and the INFO lines too;
 /// SQL, warnings and errors always speak.
@@ -189,6 +189,47 @@ pub fn log_entry(project: &Project, id: &str, current: bool) -> String {
     out.push_str(&indented.join("\n"));
     out.push_str("\n\n");
     out
+}
+
+/// `show -v`'s addition to a revision's entry: each section the script runs, under its
+/// marker line, indented as the entry is, then a blank line; for a `.py` revision, its
+/// lowered statements and, when it cannot run, the construct that stops it.
+pub fn sections_text(script: &Script) -> String {
+    let mut out = String::new();
+    for section in script.bodies() {
+        out.push_str(&format!(
+            "    {}
+",
+            marker_line(section)
+        ));
+        let sql = section.sql.trim_end().trim_start_matches(['\n', '\r']);
+        for line in sql.lines() {
+            match line.is_empty() {
+                true => out.push('\n'),
+                false => out.push_str(&format!("    {line}\n")),
+            }
+        }
+        out.push('\n');
+    }
+    if let Some((dialect, line, construct)) = script.python_refusal() {
+        let on = dialect.map_or_else(String::new, |d| format!(" on {d}"));
+        out.push_str(&format!(
+            "    cannot run{on}: line {line}: {construct} is not supported\n\n"
+        ));
+    }
+    out
+}
+
+/// A section's marker as the file would write it: `-- +upgrade [dialect] [no-transaction]`.
+fn marker_line(section: &Section) -> String {
+    let mut line = format!("-- +{}", section.direction.as_str());
+    if let Some(dialect) = section.dialect {
+        line.push_str(&format!(" {dialect}"));
+    }
+    if section.transaction == TransactionMode::None {
+        line.push_str(" no-transaction");
+    }
+    line
 }
 
 /// The docstring Alembic would have written for a `.sql` script's header.

@@ -79,11 +79,18 @@ impl Settings {
         Ok(self.warned(until_exit(Project::load(self.config()?)?)))
     }
 
-    /// `project`, after a warning for each script name that is a link to nothing.
-    fn warned(&self, project: &'static Project) -> &'static Project {
+    /// `project`, after a warning for each script name that is a link to nothing and each
+    /// `.sql` file without a header.
+    pub fn warned(&self, project: &'static Project) -> &'static Project {
         for path in &project.dangling_links {
             self.printer.warning(&format!(
                 "{} is a symbolic link to nothing; it was skipped",
+                path.display()
+            ));
+        }
+        for path in &project.headerless {
+            self.printer.warning(&format!(
+                "{} has no '-- revision: <id>' header; it is not a revision and was skipped",
                 path.display()
             ));
         }

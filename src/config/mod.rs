@@ -47,7 +47,7 @@ pub enum ConfigError {
         source: std::io::Error,
     },
     /// A syntax error in the ini file.
-    #[error("{path}, line {line}: {message}")]
+    #[error("{}:{line}: {message}", .path.display())]
     Syntax {
         path: std::path::PathBuf,
         line: usize,

@@ -5,6 +5,7 @@
 //! also what offline mode prints) lives in [`version_table`]. Nothing here decides *what* to
 //! run; that is the plan's job.
 
+mod file_access;
 pub mod introspect;
 mod postgres;
 mod sqlite;

@@ -18,6 +18,7 @@ use std::time::{Duration, Instant};
 use rusqlite::types::ValueRef;
 use rusqlite::Connection;
 
+use super::file_access::permission_note;
 use super::{Database, DbError, DriverError, VersionTable};
 use crate::config::DatabaseUrl;
 use crate::Dialect;
@@ -89,7 +90,14 @@ impl SqliteDatabase<'static> {
         }
         let db = Connection::open(path)
             .and_then(SqliteDatabase::configure)
-            .map_err(|e| connect_error(url, e))?;
+            .map_err(|e| match permission_note(path) {
+                Some(note) if cannot_write(&e) => DbError::Connect {
+                    url: url.to_string(),
+                    message: format!("{e} ({note})"),
+                    source: DriverError::boxed(e),
+                },
+                _ => connect_error(url, e),
+            })?;
         Ok(SqliteDatabase {
             path: Some(path.to_path_buf()),
             ..db
@@ -159,6 +167,30 @@ impl SqliteDatabase<'_> {
     }
 }
 
+/// Whether SQLite failed to write or create a file (the cases [`permission_note`] explains).
+fn cannot_write(e: &rusqlite::Error) -> bool {
+    use rusqlite::ErrorCode::{CannotOpen, ReadOnly};
+    matches!(e.sqlite_error_code(), Some(ReadOnly | CannotOpen))
+}
+
+impl SqliteDatabase<'_> {
+    /// [`statement_error`], naming the path and the permission when a write was refused.
+    fn write_error(&self, e: rusqlite::Error) -> DbError {
+        let note = self
+            .path
+            .as_deref()
+            .filter(|_| cannot_write(&e))
+            .and_then(permission_note);
+        match note {
+            Some(note) => DbError::Statement {
+                message: format!("{e} ({note})"),
+                source: DriverError::boxed(e),
+            },
+            None => statement_error(e),
+        }
+    }
+}
+
 fn statement_error(e: rusqlite::Error) -> DbError {
     DbError::Statement {
         message: e.to_string(),
@@ -180,15 +212,17 @@ impl Database for SqliteDatabase<'_> {
     }
 
     fn execute(&mut self, sql: &str) -> Result<u64, DbError> {
-        let mut stmt = self.conn.prepare(sql).map_err(statement_error)?;
-        if stmt.column_count() > 0 {
-            // A statement that returns rows (PRAGMA, SELECT): run it to the end, count nothing.
-            let mut rows = stmt.raw_query();
-            while rows.next().map_err(statement_error)?.is_some() {}
-            return Ok(0);
-        }
-        let changed = stmt.raw_execute().map_err(statement_error)?;
-        Ok(changed as u64)
+        let result = (|| {
+            let mut stmt = self.conn.prepare(sql)?;
+            if stmt.column_count() > 0 {
+                // A statement that returns rows (PRAGMA, SELECT): run it to the end, count nothing.
+                let mut rows = stmt.raw_query();
+                while rows.next()?.is_some() {}
+                return Ok(0);
+            }
+            stmt.raw_execute().map(|changed| changed as u64)
+        })();
+        result.map_err(|e| self.write_error(e))
     }
 
     fn query_column(&mut self, sql: &str) -> Result<Vec<String>, DbError> {
@@ -209,9 +243,9 @@ impl Database for SqliteDatabase<'_> {
 
     fn begin(&mut self) -> Result<(), DbError> {
         // IMMEDIATE takes the write lock now, so two writers queue instead of deadlocking.
-        self.conn
-            .execute_batch("BEGIN IMMEDIATE")
-            .map_err(statement_error)?;
+        if let Err(e) = self.conn.execute_batch("BEGIN IMMEDIATE") {
+            return Err(self.write_error(e));
+        }
         if self.lock.is_some() && !self.exclusive {
             self.hold_sqlite_locks();
         }
@@ -219,7 +253,8 @@ impl Database for SqliteDatabase<'_> {
     }
 
     fn commit(&mut self) -> Result<(), DbError> {
-        self.conn.execute_batch("COMMIT").map_err(statement_error)
+        let committed = self.conn.execute_batch("COMMIT");
+        committed.map_err(|e| self.write_error(e))
     }
 
     fn rollback(&mut self) -> Result<(), DbError> {

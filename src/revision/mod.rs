@@ -96,7 +96,13 @@ pub enum RevisionError {
     },
     /// `Relative revision {0} didn't produce {1} migrations`.
     #[error("Relative revision {0} didn't produce {1} migrations")]
-    RelativeShort(String, u64),
+    RelativeShort(String, String),
+    /// `@` or `label@`: a target that names no revision.
+    #[error("Revision target '{0}' names nothing after '@'; write label@head, label@base, label@REV or a revision id")]
+    NothingAfterAt(String),
+    /// `base-N`: a walk down from below every revision (Alembic starts it at the heads).
+    #[error("Relative revision {0} walks below base; there is no revision under base")]
+    BelowBase(String),
     /// Alembic's downgrade overwalk (`downgrade head-5`).
     #[error("Walked too far")]
     WalkedTooFar,

@@ -41,20 +41,23 @@ pub(super) struct Relative<'a> {
     pub symbol: Option<&'a str>,
     /// The matched `+N` / `-N` text, as Alembic echoes it.
     pub text: &'a str,
-    /// Its value, saturating.
+    /// Its value, saturating (a walk of `i64::MAX` steps ends where the graph does).
     pub steps: i64,
 }
 
 impl Relative<'_> {
     /// `Relative revision X didn't produce N migrations`, with X as Alembic formats it:
-    /// the matched text, or (`python_int`) the integer.
+    /// the matched text, or (`python_int`) the integer. Both numbers are written from the
+    /// digits, so a count too large for `i64` is echoed as given.
     pub(super) fn short(&self, python_int: bool) -> RevisionError {
-        let shown = if python_int {
-            self.steps.to_string()
-        } else {
-            self.text.to_string()
+        let digits = self.text[1..].trim_start_matches('0');
+        let magnitude = if digits.is_empty() { "0" } else { digits };
+        let shown = match (python_int, self.steps < 0) {
+            (false, _) => self.text.to_string(),
+            (true, true) => format!("-{magnitude}"),
+            (true, false) => magnitude.to_string(),
         };
-        RevisionError::RelativeShort(shown, self.steps.unsigned_abs())
+        RevisionError::RelativeShort(shown, magnitude.to_string())
     }
 }
 
@@ -123,6 +126,8 @@ impl RevisionMap {
     /// Alembic `_resolve_revision_number`: the ids a symbol stands for, and its branch label.
     pub(super) fn resolve_number(&self, symbol: &str) -> Result<(Vec<String>, Option<String>)> {
         let (label, id) = match symbol.split_once('@') {
+            // `@` and `label@` name nothing (Alembic fails an assertion on them).
+            Some((_, "")) => return Err(RevisionError::NothingAfterAt(symbol.to_string())),
             Some((l, id)) => ((!l.is_empty()).then(|| l.to_string()), id),
             None => (None, symbol),
         };
@@ -435,6 +440,9 @@ impl RevisionMap {
         let Some(symbol) = rel.symbol else {
             return Err(rel.short(true));
         };
+        if symbol == "base" {
+            return Err(RevisionError::BelowBase(target.to_string()));
+        }
         let start = match rel.label {
             Some(l) => self.get_revision(&format!("{l}@{symbol}"))?,
             None => self.get_revision(symbol)?,
@@ -494,6 +502,9 @@ impl RevisionMap {
                 Some((l, s)) => ((!l.is_empty()).then(|| l.to_string()), s),
                 None => (None, target),
             };
+            if symbol.is_empty() && target.contains('@') {
+                return Err(RevisionError::NothingAfterAt(target.to_string()));
+            }
             // Alembic resolves the symbol without the label; the label only narrows the
             // roots of the downgrade.
             let found = self.get_revision(symbol)?;
@@ -508,6 +519,9 @@ impl RevisionMap {
                 None => Err(RevisionError::WalkedTooFar),
                 found => Ok((rel.label.map(str::to_string), found)),
             };
+        }
+        if rel.symbol == Some("base") {
+            return Err(RevisionError::BelowBase(target.to_string()));
         }
         let relative_to_current = rel.symbol.is_none();
         let (label, symbol): (Option<String>, String) = match (rel.symbol, rel.label) {

@@ -6,7 +6,8 @@
 //! nor is anything in `__pycache__` or any other name (`.pyc`, `README`).
 //! A location that does not exist is an error (Alembic silently skips it; a typo in
 //! `version_locations` would then look like an empty history). A file reached twice through
-//! overlapping locations is loaded once, as Alembic does.
+//! overlapping locations is loaded once, as Alembic does. A `.sql` file with no header at all
+//! (notes, a scratch query) is not a revision: it is skipped, and named for a warning.
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
@@ -23,12 +24,13 @@ pub enum Checksums {
     Skip,
 }
 
-/// The scripts of the version locations, and the script names that were symbolic links to
-/// nothing (skipped: a warning's business).
+/// The scripts of the version locations, the script names that were symbolic links to
+/// nothing, and the `.sql` files without a header (both skipped: a warning's business).
 #[derive(Debug, Default)]
 pub struct Loaded {
     pub scripts: Vec<Script>,
     pub dangling: Vec<PathBuf>,
+    pub headerless: Vec<PathBuf>,
 }
 
 /// Loads every `*.sql` script of each location, sorted by file name within a location,
@@ -36,6 +38,7 @@ pub struct Loaded {
 pub fn load_scripts(locations: &[PathBuf], checksums: Checksums) -> Result<Loaded, ScriptError> {
     let mut scripts = Vec::new();
     let mut dangling = Vec::new();
+    let mut headerless = Vec::new();
     let mut seen: HashSet<PathBuf> = HashSet::new();
     for location in locations {
         let entries = script_entries(location, &mut dangling)?;
@@ -62,22 +65,37 @@ pub fn load_scripts(locations: &[PathBuf], checksums: Checksums) -> Result<Loade
         };
         // Location by location, so that a bad file is reported before a later location is
         // even listed, as when every file was read in turn.
-        let loaded = read_scripts(&paths, checksums)?;
+        let loaded = read_scripts(&paths, checksums, &mut headerless)?;
         if scripts.is_empty() {
             scripts = loaded;
         } else {
             scripts.extend(loaded);
         }
     }
-    Ok(Loaded { scripts, dangling })
+    Ok(Loaded {
+        scripts,
+        dangling,
+        headerless,
+    })
 }
 
 /// Reads and parses `paths`, in order, on a few threads when there are many; the error is
-/// the one of the first failing file in order, as a one-by-one read would report.
-fn read_scripts(paths: &[PathBuf], checksums: Checksums) -> Result<Vec<Script>, ScriptError> {
-    in_order_on_threads(paths, |path, buf| read_script_with(path, buf, checksums))
-        .into_iter()
-        .collect()
+/// the one of the first failing file in order, as a one-by-one read would report. Files
+/// without a header go to `headerless`.
+fn read_scripts(
+    paths: &[PathBuf],
+    checksums: Checksums,
+    headerless: &mut Vec<PathBuf>,
+) -> Result<Vec<Script>, ScriptError> {
+    let mut scripts = Vec::with_capacity(paths.len());
+    for read in in_order_on_threads(paths, |path, buf| read_script_with(path, buf, checksums)) {
+        match read {
+            Ok(script) => scripts.push(script),
+            Err(ScriptError::NotARevision { path }) => headerless.push(path),
+            Err(err) => return Err(err),
+        }
+    }
+    Ok(scripts)
 }
 
 /// The script files of one location, sorted by file name.

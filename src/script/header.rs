@@ -110,6 +110,11 @@ impl Script {
         let lines = script_lines(text);
         let mut i = lines.iter().take_while(|l| l.trim().is_empty()).count();
         let header = Header::read(&lines, &mut i).map_err(syntax)?;
+        if header.entries.is_empty() {
+            return Err(ScriptError::NotARevision {
+                path: path.to_path_buf(),
+            });
+        }
         let revision = header.revision().map_err(syntax)?;
         let down_revisions = header.down_revisions().map_err(syntax)?;
         let sections = read_sections(&lines, i).map_err(syntax)?;
@@ -150,7 +155,7 @@ impl Script {
     }
 
     /// The sections to run: a `.sql` file's own, or a `.py` file's lowered bodies.
-    fn bodies(&self) -> &[Section] {
+    pub fn bodies(&self) -> &[Section] {
         match &self.origin {
             ScriptOrigin::Sql => &self.sections,
             ScriptOrigin::Python { bodies } => &bodies.lowered(&self.path).sections,
@@ -462,7 +467,16 @@ DROP TABLE tags;
         match Script::parse(Path::new("versions/x.sql"), text) {
             Err(err @ ScriptError::Syntax { .. }) => {
                 let shown = err.to_string();
-                assert!(shown.starts_with("versions/x.sql, line "), "{shown}");
+                assert!(
+                    shown.starts_with(&format!(
+                        "versions/x.sql:{}:",
+                        match &err {
+                            ScriptError::Syntax { line, .. } => *line,
+                            _ => 0,
+                        }
+                    )),
+                    "{shown}"
+                );
                 match err {
                     ScriptError::Syntax { line, message, .. } => (line, message),
                     _ => unreachable!(),
@@ -574,8 +588,11 @@ DROP TABLE tags;
         assert!(msg.contains("revision"), "{msg}");
         let (_, msg) = error("-- revision: a\n-- +upgrade\n");
         assert!(msg.contains("down_revision"), "{msg}");
-        let (_, msg) = error("");
-        assert!(msg.contains("revision"), "{msg}");
+        // No header at all: not a revision (a version location skips such a file).
+        for text in ["", "-- notes\nSELECT 1;\n", "\n\n-- +upgrade\n"] {
+            let err = Script::parse(Path::new("versions/x.sql"), text).expect_err(text);
+            assert!(matches!(err, ScriptError::NotARevision { .. }), "{err:?}");
+        }
 
         let (line, msg) = error("-- revision: a-b\n-- down_revision:\n-- +upgrade\n");
         assert_eq!(line, 1);
@@ -636,7 +653,6 @@ DROP TABLE tags;
         assert_eq!(error("-- revision: a\n-- +upgrade\n").0, 2);
         assert_eq!(error("\n\n-- revision: a\n").0, 3);
         assert_eq!(error("\n\n-- revision: a").0, 3);
-        assert_eq!(error("").0, 1);
         assert_eq!(
             error("-- revision: a\n-- down_revision:\n\n-- +downgrade\nA;\n"),
             (

@@ -49,8 +49,12 @@ pub enum ScriptError {
     },
     #[error("{path} is not valid UTF-8")]
     NotUtf8 { path: PathBuf },
+    /// A `.sql` file with no header at all: not a revision. Loading a version location skips
+    /// such a file (with a warning); reading it as a revision is this error.
+    #[error("{}:1: no '-- revision: <id>' header; this file is not a revision script", .path.display())]
+    NotARevision { path: PathBuf },
     /// A malformed header or section marker.
-    #[error("{path}, line {line}: {message}")]
+    #[error("{}:{line}: {message}", .path.display())]
     Syntax {
         path: PathBuf,
         line: usize,

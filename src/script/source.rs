@@ -145,6 +145,6 @@ mod tests {
             }],
         );
         let err = BAD.load(Checksums::Skip).unwrap_err().to_string();
-        assert!(err.starts_with("m/versions/x.sql, line 3:"), "{err}");
+        assert!(err.starts_with("m/versions/x.sql:3:"), "{err}");
     }
 }

@@ -11,6 +11,7 @@ mod compat;
 mod concurrency;
 mod crash;
 mod errors;
+mod everyday;
 mod golden;
 mod inspect;
 mod json;

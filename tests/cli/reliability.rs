@@ -431,7 +431,7 @@ fn a_script_branch_label_that_is_a_reserved_word_is_refused_with_file_and_line()
             assert_eq!(
                 msg,
                 format!(
-                    "$DIR/migrations/versions/a1.sql, line 3: branch label '{word}' is a word of revision \
+                    "$DIR/migrations/versions/a1.sql:3: branch label '{word}' is a word of revision \
                      targets (head, heads, base); 'upgrade {word}' would not mean this branch: \
                      choose another label"
                 )

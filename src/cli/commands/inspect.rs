@@ -4,7 +4,7 @@ use litekb_migrations::Result;
 
 use crate::cli::args::{BranchesArgs, CurrentArgs, HeadsArgs, HistoryArgs, ShowArgs};
 use crate::cli::json;
-use crate::cli::output::{log_entry, push_line, short_line, LineStyle};
+use crate::cli::output::{log_entry, push_line, sections_text, short_line, LineStyle};
 use crate::cli::settings::{usage, Settings};
 
 use super::{project_and_rows, version_rows};
@@ -185,7 +185,11 @@ pub fn show(settings: &Settings, args: &ShowArgs) -> Result<ExitStatus> {
         return Ok(ExitStatus::Success);
     }
     for id in ids {
-        settings.printer.out(&log_entry(project, &id, false));
+        let mut out = log_entry(project, &id, false);
+        if let (true, Some(script)) = (args.verbose, project.scripts.get(&id)) {
+            out.push_str(&sections_text(script));
+        }
+        settings.printer.out(&out);
     }
     Ok(ExitStatus::Success)
 }

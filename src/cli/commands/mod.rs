@@ -54,7 +54,7 @@ pub fn project_and_rows(settings: &Settings) -> Result<(&'static Project, Vec<St
             std::thread::Builder::new()
                 .spawn_scoped(scope, move || open_and_read(&url, &table, wait))
         });
-        let project = until_exit(Project::load(config)?);
+        let project = settings.warned(until_exit(Project::load(config)?));
         let url = url?;
         let read = match reader.and_then(|r| r.ok()).and_then(|h| h.join().ok()) {
             Some(read) => read,

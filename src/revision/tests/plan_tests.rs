@@ -65,6 +65,41 @@ fn linear_upgrade_table() {
 }
 
 #[test]
+fn targets_that_name_nothing_are_errors() {
+    let m = a1();
+    for target in ["@", "x@"] {
+        assert_eq!(
+            up_err(&m, &[], target),
+            format!("Revision target '{target}' names nothing after '@'; write label@head, label@base, label@REV or a revision id")
+        );
+    }
+    assert_eq!(
+        down_err(&m, &[C19], "@"),
+        "Revision target '@' names nothing after '@'; write label@head, label@base, label@REV or a revision id"
+    );
+    // Alembic walks `base-1` down from the heads, so it upgraded to head.
+    assert_eq!(
+        up_err(&m, &[], "base-1"),
+        "Relative revision base-1 walks below base; there is no revision under base"
+    );
+    assert_eq!(
+        down_err(&m, &[C19], "base-1"),
+        "Relative revision base-1 walks below base; there is no revision under base"
+    );
+    // `@head` is `head`, as in Alembic.
+    assert_eq!(up(&m, &[C27], "@head"), up(&m, &[C27], "head"));
+    // A count past i64 is echoed as written.
+    assert_eq!(
+        up_err(&m, &[], "+99999999999999999999"),
+        "Relative revision +99999999999999999999 didn't produce 99999999999999999999 migrations"
+    );
+    assert_eq!(
+        down_err(&m, &[C19], "-099999999999999999999"),
+        "Relative revision -099999999999999999999 didn't produce 99999999999999999999 migrations"
+    );
+}
+
+#[test]
 fn linear_downgrade_table() {
     let m = a1();
     let d19 = step(

@@ -1,0 +1,69 @@
+//! The everyday command line: targets that name nothing are errors, `show` prints a whole
+//! revision, a `.sql` file without a header is skipped with a warning. Snapshots of status,
+//! stdout and stderr, on both engines where a database is involved.
+
+use crate::support::{Engine, Project};
+use crate::{assert_run, engine_test};
+
+engine_test!(targets_that_name_nothing_are_errors, |p| {
+    p.linear();
+    p.alembic(&["upgrade", "+1"]).ok();
+    for (name, args) in [
+        ("upgrade_at", &["upgrade", "@"][..]),
+        ("upgrade_label_at", &["upgrade", "x@"]),
+        ("upgrade_base_minus_one", &["upgrade", "base-1"]),
+        ("downgrade_base_minus_one", &["downgrade", "base-1"]),
+        ("downgrade_at", &["downgrade", "@"]),
+        ("upgrade_too_many", &["upgrade", "+99999999999999999999"]),
+        (
+            "downgrade_too_many",
+            &["downgrade", "-99999999999999999999"],
+        ),
+    ] {
+        assert_run!(p, name, p.alembic(args));
+        assert_eq!(
+            p.version_rows(),
+            ["ae1027a6acf"],
+            "{name} moved the database"
+        );
+    }
+    // `@head` is `head`, as in Alembic.
+    p.alembic(&["upgrade", "@head"]).ok();
+    assert_eq!(p.version_rows(), ["1975ea83b712"]);
+});
+
+#[test]
+fn show_prints_the_whole_revision_and_with_v_its_sections() {
+    let p = Project::new(Engine::Sqlite);
+    p.linear();
+    p.script("0c0000000004")
+        .down_revision("1975ea83b712")
+        .message("tags")
+        .upgrade("CREATE TABLE tag (id INTEGER);\n\nINSERT INTO tag VALUES (1);")
+        .downgrade("DROP TABLE tag;")
+        .write();
+    assert_run!(&p, "show", p.alembic(&["show", "0c00"]));
+    assert_run!(&p, "show_v", p.alembic(&["show", "-v", "0c00"]));
+}
+
+#[test]
+fn a_sql_file_without_a_header_is_skipped_with_a_warning() {
+    let p = Project::new(Engine::Sqlite);
+    p.linear();
+    std::fs::write(
+        p.versions().join("notes.sql"),
+        "-- a query I keep\nSELECT 1;\n",
+    )
+    .expect("notes");
+    std::fs::write(p.versions().join("empty.sql"), "").expect("empty");
+    assert_run!(&p, "heads", p.alembic(&["heads"]));
+    assert_run!(&p, "upgrade", p.alembic(&["upgrade", "head"]));
+    assert_eq!(p.version_rows(), ["1975ea83b712"]);
+    // A header without its revision line is a revision written wrong: still an error.
+    std::fs::write(
+        p.versions().join("half.sql"),
+        "-- down_revision: 1975ea83b712\n",
+    )
+    .expect("half");
+    assert_run!(&p, "half_header", p.alembic(&["heads"]));
+}
