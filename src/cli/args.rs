@@ -57,7 +57,7 @@ pub enum Command {
     /// Show current branch points.
     Branches(BranchesArgs),
     /// Check if models.sql and the database differ.
-    Check,
+    Check(FormatArg),
     /// Print a shell completion script (e.g. `alembic completions bash > /etc/bash_completion.d/alembic`).
     Completions(CompletionsArgs),
     /// Display the current revision for a database.
@@ -93,7 +93,7 @@ pub enum Command {
     /// Upgrade to a later version.
     Upgrade(MigrateArgs),
     /// List applied scripts that changed since they ran (exit 3 if any did).
-    Verify,
+    Verify(FormatArg),
 }
 
 /// How a read-only command prints its answer.

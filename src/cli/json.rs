@@ -4,7 +4,9 @@
 //! A revision is always the same object ([`revision`]); fields are only ever added, so a
 //! reader of version 1 keeps working.
 
+use litekb_migrations::ops::Verification;
 use litekb_migrations::project::{absolute, Project};
+use litekb_migrations::schema::Change;
 use serde_json::{json, Value};
 
 use crate::cli::output::Printer;
@@ -51,6 +53,55 @@ pub fn revisions<'a>(
         .map(|id| revision(project, id, rows.map(|rows| rows.iter().any(|r| r == id))))
         .collect();
     Value::Array(list)
+}
+
+/// One difference `check` found: `kind` (the operation autogenerate would write, such as
+/// `add_table`, `drop_column`, `alter_type`), the `table`, the `column` or constraint/index
+/// `name` when it has one, and the `description` `check` prints.
+pub fn difference(change: &Change) -> Value {
+    let (kind, table, name) = match change {
+        Change::CreateTable(t) => ("add_table", t.name.as_str(), None),
+        Change::DropTable(t) => ("drop_table", t.name.as_str(), None),
+        Change::AddColumn { table, column } => ("add_column", table.as_str(), Some(&column.name)),
+        Change::DropColumn { table, column } => ("drop_column", table.as_str(), Some(&column.name)),
+        Change::AlterType { table, column, .. } => ("alter_type", table.as_str(), Some(column)),
+        Change::AlterNullable { table, column, .. } => {
+            ("alter_nullable", table.as_str(), Some(column))
+        }
+        Change::AlterDefault { table, column, .. } => {
+            ("alter_default", table.as_str(), Some(column))
+        }
+        Change::AddConstraint { table, .. } => ("add_constraint", table.as_str(), None),
+        Change::DropConstraint { table, .. } => ("drop_constraint", table.as_str(), None),
+        Change::CreateIndex(i) => ("add_index", i.table.as_str(), Some(&i.name)),
+        Change::DropIndex(i) => ("drop_index", i.table.as_str(), Some(&i.name)),
+    };
+    json!({
+        "kind": kind,
+        "table": table,
+        "name": name,
+        "description": change.describe(),
+    })
+}
+
+/// What `verify` found, one entry per applied revision it could not vouch for:
+/// `{"revision", "path", "state"}` with state `changed` (the script differs from the one
+/// that ran: the answer is "no") or `no_checksum` (applied by Python Alembic or stamped).
+pub fn verification(project: &Project, found: &Verification) -> Value {
+    let path_of = |id: &str| {
+        project
+            .scripts
+            .get(id)
+            .map(|s| absolute(&s.path).display().to_string())
+    };
+    let unrecorded = found
+        .unrecorded
+        .iter()
+        .map(|id| json!({"revision": id, "path": path_of(id), "state": "no_checksum"}));
+    let changed = found.changed.iter().map(|(id, path)| {
+        json!({"revision": id, "path": absolute(path).display().to_string(), "state": "changed"})
+    });
+    Value::Array(unrecorded.chain(changed).collect())
 }
 
 /// Prints `{"format_version": 1, key: value}` and a newline on stdout.

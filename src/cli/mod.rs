@@ -60,9 +60,9 @@ pub fn run(cli: Cli, settings: &Settings) -> Result<ExitStatus> {
         Command::Branches(args) => commands::inspect::branches(settings, &args),
         Command::Show(args) => commands::inspect::show(settings, &args),
         Command::Edit(args) => commands::edit::edit(settings, &args),
-        Command::Check => commands::check::check(settings),
+        Command::Check(args) => commands::check::check(settings, &args),
         Command::Completions(args) => Ok(completions(args.shell)),
-        Command::Verify => commands::verify::verify(settings),
+        Command::Verify(args) => commands::verify::verify(settings, &args),
         Command::Lint(args) => commands::lint::lint(settings, &args),
     }
 }

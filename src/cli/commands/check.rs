@@ -7,21 +7,34 @@ use litekb_migrations::project::Project;
 use litekb_migrations::schema::Change;
 use litekb_migrations::{Dialect, Result};
 
+use serde_json::Value;
+
 use super::migrate::connect_to_read;
+use crate::cli::args::FormatArg;
+use crate::cli::json;
 use crate::cli::settings::Settings;
 use crate::cli::ExitStatus;
 
 /// `check`: `No new upgrade operations detected.` (exit 0), or one line per difference and
-/// `FAILED: New upgrade operations detected: N` (exit 3).
-pub fn check(settings: &Settings) -> Result<ExitStatus> {
+/// `FAILED: New upgrade operations detected: N` (exit 3). With `--format json`, the
+/// differences as a JSON document on stdout instead of the lines (the status is the same).
+pub fn check(settings: &Settings, args: &FormatArg) -> Result<ExitStatus> {
     let project = settings.project()?;
     let changes = detect(settings, project)?;
-    if changes.is_empty() {
+    if args.json() {
+        let list = changes.iter().map(json::difference).collect();
+        json::print(settings.printer, "differences", Value::Array(list));
+    } else if changes.is_empty() {
         settings.printer.line("No new upgrade operations detected.");
         return Ok(ExitStatus::Success);
     }
-    for change in &changes {
-        settings.printer.line(&change.describe());
+    if changes.is_empty() {
+        return Ok(ExitStatus::Success);
+    }
+    if !args.json() {
+        for change in &changes {
+            settings.printer.line(&change.describe());
+        }
     }
     Ok(ExitStatus::No(format!(
         "New upgrade operations detected: {}",

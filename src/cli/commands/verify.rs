@@ -7,31 +7,28 @@
 //! revisions with no recorded checksum — applied by Python Alembic or stamped — are listed
 //! too, but are not a failure: nothing says they changed.
 
-use litekb_migrations::ops::verify as verify_applied;
+use litekb_migrations::ops::{verify as verify_applied, Verification};
 use litekb_migrations::project::absolute;
 use litekb_migrations::Result;
 
 use super::migrate::connect_to_read;
+use crate::cli::args::FormatArg;
+use crate::cli::json;
+use crate::cli::output::Printer;
 use crate::cli::settings::Settings;
 use crate::cli::ExitStatus;
 
-/// `verify`.
-pub fn verify(settings: &Settings) -> Result<ExitStatus> {
+/// `verify`; with `--format json`, the same findings as a JSON document (same status).
+pub fn verify(settings: &Settings, args: &FormatArg) -> Result<ExitStatus> {
     let project = settings.project_with_checksums()?;
     let url = settings.url(&project.config)?;
     let mut db = connect_to_read(super::ReadWait::of(settings, &project.config)?, &url)?;
     let found = verify_applied(project, db.as_mut())?;
     let p = settings.printer;
-    for rev in &found.unrecorded {
-        p.line(&format!(
-            "{rev} has no recorded checksum (applied by Python Alembic or stamped)"
-        ));
-    }
-    for (rev, path) in &found.changed {
-        p.line(&format!(
-            "{rev} changed since it was applied: {}",
-            absolute(path).display()
-        ));
+    if args.json() {
+        json::print(p, "scripts", json::verification(project, &found));
+    } else {
+        print_lines(p, &found);
     }
     if found.changed.is_empty() {
         return Ok(ExitStatus::Success);
@@ -44,4 +41,19 @@ pub fn verify(settings: &Settings) -> Result<ExitStatus> {
         if ids.len() == 1 { "it" } else { "they" },
         ids.join(", ")
     )))
+}
+
+/// The findings as lines: the revisions without a checksum, then the changed ones.
+fn print_lines(p: Printer, found: &Verification) {
+    for rev in &found.unrecorded {
+        p.line(&format!(
+            "{rev} has no recorded checksum (applied by Python Alembic or stamped)"
+        ));
+    }
+    for (rev, path) in &found.changed {
+        p.line(&format!(
+            "{rev} changed since it was applied: {}",
+            absolute(path).display()
+        ));
+    }
 }
