@@ -29,6 +29,8 @@ pub struct RevisionHeader {
     /// `down_revision`: empty for `None`, several ids for a merge.
     pub down_revision: Option<Assigned<Vec<String>>>,
     pub branch_labels: Vec<String>,
+    /// The line of the `branch_labels` assignment, when there is one.
+    pub branch_labels_line: Option<usize>,
     pub depends_on: Vec<String>,
     /// The module docstring, stripped (Alembic's `longdoc`); empty when there is none.
     pub message: String,
@@ -118,7 +120,10 @@ impl RevisionHeader {
                     line,
                 })
             }
-            "branch_labels" => self.branch_labels = strings.into_vec(),
+            "branch_labels" => {
+                self.branch_labels = strings.into_vec();
+                self.branch_labels_line = Some(line);
+            }
             _ => self.depends_on = strings.into_vec(),
         }
         Ok(())

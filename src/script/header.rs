@@ -272,14 +272,8 @@ impl<'a> Header<'a> {
             return Ok(Vec::new());
         };
         let labels = split_list(value);
-        match labels.iter().find(|l| RevisionId::is_reserved_word(l)) {
-            Some(word) => Err((
-                line,
-                format!(
-                    "branch label '{word}' is a word of revision targets (head, heads, base); \
-                     'upgrade {word}' would not mean this branch: choose another label"
-                ),
-            )),
+        match reserved_label(&labels) {
+            Some(message) => Err((line, message)),
             None => Ok(labels),
         }
     }
@@ -356,6 +350,16 @@ fn check_second_section(sections: &[Section], marker: &Marker) -> Result<(), Str
     Err(format!(
         "a second {what} section (the first starts on line {})",
         first.first_line.saturating_sub(1)
+    ))
+}
+
+/// Why a branch label among `labels` can't be used, if one is `head`, `heads` or `base`:
+/// every target naming it would mean something else. Shared by `.sql` and `.py` headers.
+pub(super) fn reserved_label(labels: &[String]) -> Option<String> {
+    let word = labels.iter().find(|l| RevisionId::is_reserved_word(l))?;
+    Some(format!(
+        "branch label '{word}' is a word of revision targets (head, heads, base); \
+         'upgrade {word}' would not mean this branch: choose another label"
     ))
 }
 

@@ -18,6 +18,7 @@ use std::fmt;
 use std::path::Path;
 use std::sync::{Arc, OnceLock};
 
+use super::header::reserved_label;
 use super::{Script, ScriptError, ScriptOrigin, Section, TransactionMode};
 use crate::python::{
     lower_bodies, parse_module, parse_module_header, LoweredStatement, PythonError, RevisionHeader,
@@ -54,6 +55,9 @@ pub fn parse_python_script(path: &Path, text: &str) -> Result<Script, ScriptErro
     };
     for id in &down.value {
         checked_id("down_revision", id, down.line).map_err(|(l, m)| error(l, m))?;
+    }
+    if let Some(message) = reserved_label(&header.branch_labels) {
+        return Err(error(header.branch_labels_line.unwrap_or(1), message));
     }
     Ok(Script {
         path: path.to_path_buf(),

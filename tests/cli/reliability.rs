@@ -441,6 +441,36 @@ fn a_script_branch_label_that_is_a_reserved_word_is_refused_with_file_and_line()
     }
 }
 
+#[test]
+fn a_py_branch_label_that_is_a_reserved_word_is_refused_with_file_and_line() {
+    let p = Project::new(Engine::Sqlite);
+    for (word, labels) in [
+        ("head", "('main', 'head')"),
+        ("heads", "['heads']"),
+        ("base", "'base'"),
+    ] {
+        let text = format!(
+            "\"\"\"labelled\"\"\"\nfrom alembic import op\n\nrevision = 'a1'\ndown_revision = None\n\
+             branch_labels = {labels}\ndepends_on = None\n\n\ndef upgrade():\n    \
+             op.execute('CREATE TABLE t (id INTEGER)')\n\n\ndef downgrade():\n    pass\n"
+        );
+        std::fs::write(p.versions().join("a1_labelled.py"), text).expect("write revision");
+        for args in [&["heads"][..], &["history"], &["upgrade", "head"]] {
+            let msg = p.normalize(&p.alembic(args).failed());
+            assert_eq!(
+                msg,
+                format!(
+                    "$DIR/migrations/versions/a1_labelled.py:6: branch label '{word}' is a word of \
+                     revision targets (head, heads, base); 'upgrade {word}' would not mean this \
+                     branch: choose another label"
+                ),
+                "{args:?}"
+            );
+        }
+        nothing_applied(&p);
+    }
+}
+
 engine_test!(
     a_bare_x_value_that_is_a_url_is_refused_and_others_warned,
     |p| {
