@@ -170,6 +170,10 @@ pub struct MigrateArgs {
     /// Arbitrary 'tag' name (accepted for compatibility; unused).
     #[arg(long)]
     pub tag: Option<String>,
+    /// Show each statement as it runs (-v); with -vv, also how long each one and each
+    /// migration took.
+    #[arg(short, long, action = clap::ArgAction::Count)]
+    pub verbose: u8,
 }
 
 #[derive(Debug, Args)]

@@ -7,6 +7,7 @@
 
 pub mod args;
 mod commands;
+pub mod detail;
 pub mod json;
 pub mod output;
 pub mod report;

@@ -247,6 +247,8 @@ mod tests {
         CreatingVersionTable,
         Started { summary: String, doc: String },
         Finished { summary: String },
+        Statement(String),
+        StatementDone,
     }
 
     impl From<Event<'_>> for Seen {
@@ -261,6 +263,8 @@ mod tests {
                 Event::StepFinished { step, .. } => Seen::Finished {
                     summary: crate::runner::step_summary(step),
                 },
+                Event::StatementStarted { sql } => Seen::Statement(sql.to_string()),
+                Event::StatementFinished { .. } => Seen::StatementDone,
             }
         }
     }
@@ -297,6 +301,9 @@ mod tests {
                 summary: summary.clone(),
                 doc: format!("step {i}"),
             });
+            let sql = format!("CREATE TABLE t{i} (id INTEGER PRIMARY KEY)");
+            expected.push(Seen::Statement(sql));
+            expected.push(Seen::StatementDone);
             expected.push(Seen::Finished { summary });
         }
         assert_eq!(events, expected);

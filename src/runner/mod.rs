@@ -134,6 +134,7 @@ pub enum RunError {
 
 /// What the runner reports while it works.
 #[derive(Debug)]
+#[non_exhaustive]
 pub enum Event<'a> {
     /// Another run holds the migration lock; this one waits for it.
     WaitingForLock,
@@ -148,6 +149,11 @@ pub enum Event<'a> {
     },
     /// A step committed.
     StepFinished { step: &'a Step, elapsed: Duration },
+    /// A statement of a step's section starts, as the script writes it (on SQLite a
+    /// portable statement may run as several); offline, it is being written.
+    StatementStarted { sql: &'a str },
+    /// That statement ran (or was written); `elapsed` is how long it took.
+    StatementFinished { sql: &'a str, elapsed: Duration },
 }
 
 /// Everything the runner needs besides the plan and the sink.
@@ -238,7 +244,7 @@ pub fn run_plan(
         let autocommit = prepared
             .as_ref()
             .is_some_and(|p| p.section.transaction == TransactionMode::None);
-        let result = run_step(step, prepared.as_ref(), ctx, &inserts, sink, whole);
+        let result = run_step(step, prepared.as_ref(), ctx, &inserts, sink, whole, observe);
         if let Err(err) = result {
             sink.rollback();
             return Err(outcome::with_outcome(err, progress));
@@ -318,6 +324,7 @@ fn run_step(
     inserts: &Inserts,
     sink: &mut dyn Sink,
     whole: bool,
+    observe: &mut dyn FnMut(Event<'_>),
 ) -> Result<(), RunError> {
     let started = Instant::now();
     let dialect = sink.dialect();
@@ -335,7 +342,7 @@ fn run_step(
         sink.begin()?;
     }
     if let Some(prepared) = prepared {
-        run_statements(prepared, sink, autocommit)?;
+        run_statements(prepared, sink, autocommit, observe)?;
     }
     if autocommit {
         sink.begin()?;
@@ -352,11 +359,13 @@ fn run_step(
     portable::after_transaction(sink, foreign_keys)
 }
 
-/// Runs a section's statements; in a `no-transaction` section, a failure says which ran.
+/// Runs a section's statements, reporting each to `observe`; in a `no-transaction` section,
+/// a failure says which ran.
 fn run_statements(
     prepared: &Prepared<'_>,
     sink: &mut dyn Sink,
     autocommit: bool,
+    observe: &mut dyn FnMut(Event<'_>),
 ) -> Result<(), RunError> {
     let Prepared {
         script,
@@ -364,7 +373,16 @@ fn run_statements(
         statements,
     } = prepared;
     for (ran, stmt) in statements.iter().enumerate() {
-        portable::statement(sink, stmt.sql, section).map_err(|source| RunError::Statement {
+        let started = Instant::now();
+        observe(Event::StatementStarted { sql: stmt.sql });
+        let result = portable::statement(sink, stmt.sql, section);
+        if result.is_ok() {
+            observe(Event::StatementFinished {
+                sql: stmt.sql,
+                elapsed: started.elapsed(),
+            });
+        }
+        result.map_err(|source| RunError::Statement {
             revision: script.revision.clone(),
             path: script.path.clone(),
             line: section.first_line + stmt.line_offset,

@@ -67,3 +67,22 @@ fn a_sql_file_without_a_header_is_skipped_with_a_warning() {
     .expect("half");
     assert_run!(&p, "half_header", p.alembic(&["heads"]));
 }
+
+engine_test!(v_shows_statements_and_vv_their_timings, |p| {
+    p.linear();
+    assert_run!(p, "upgrade_v", p.alembic(&["upgrade", "+1", "-v"]));
+    assert_run!(p, "upgrade_vv", p.alembic(&["upgrade", "head", "-vv"]));
+    assert_eq!(p.version_rows(), ["1975ea83b712"]);
+    assert_run!(
+        p,
+        "downgrade_v",
+        p.alembic(&["downgrade", "-1", "--verbose"])
+    );
+    // -q silences the detail along with the log lines.
+    assert_run!(
+        p,
+        "downgrade_q_vv",
+        p.alembic(&["-q", "downgrade", "base", "-vv"])
+    );
+    assert_eq!(p.version_rows(), Vec::<String>::new());
+});

@@ -3,6 +3,7 @@
 //! runs go through the library's `Migrator`, the path a service takes.
 
 use std::sync::{Arc, Mutex};
+use std::time::Instant;
 
 use litekb_migrations::config::DatabaseUrl;
 use litekb_migrations::db::{self, Database};
@@ -14,6 +15,7 @@ use litekb_migrations::runner::RunError;
 use litekb_migrations::{DbRef, Dialect, Error, Migrator, Result};
 
 use crate::cli::args::{MigrateArgs, PendingArgs, SqlArgs, StampArgs};
+use crate::cli::detail::Verbosity;
 use crate::cli::json;
 use crate::cli::output::{log_entry, push_info, push_line, Printer};
 use crate::cli::settings::{usage, Settings};
@@ -31,7 +33,7 @@ pub fn upgrade(settings: &Settings, args: &MigrateArgs) -> Result<ExitStatus> {
             ))
         }
     };
-    move_to(settings, target, args.sql, Operation::Upgrade)
+    move_to(settings, target, args, Operation::Upgrade)
 }
 
 /// `downgrade TARGET` (`--sql` needs `FROM:TO`).
@@ -47,7 +49,7 @@ pub fn downgrade(settings: &Settings, args: &MigrateArgs) -> Result<ExitStatus> 
     if args.sql && !target.contains(':') {
         return Err(usage("downgrade with --sql requires <fromrev>:<torev>"));
     }
-    move_to(settings, target, args.sql, Operation::Downgrade)
+    move_to(settings, target, args, Operation::Downgrade)
 }
 
 /// An empty target names no revision: refused rather than read as `base` (a silent no-op).
@@ -62,19 +64,19 @@ fn empty_target(command: &str) -> litekb_migrations::Error {
 fn move_to<'t>(
     settings: &Settings,
     target: &'t str,
-    sql: bool,
+    args: &MigrateArgs,
     op: fn(&'t str) -> Operation<'t>,
 ) -> Result<ExitStatus> {
     let project = settings.project_with_checksums()?;
     let url = settings.url(&project.config)?;
-    if sql {
+    if args.sql {
         let (start, end) = offline_range(project, target)?;
         return offline(settings, project, &url, &start, op(end));
     }
     if target.contains(':') {
         return Err(litekb_migrations::revision::RevisionError::RangeNotAllowed.into());
     }
-    online(settings, project, &url, op(target))
+    online(settings, project, &url, op(target), Verbosity(args.verbose))
 }
 
 /// `stamp REVISION...`.
@@ -116,7 +118,7 @@ pub fn stamp(settings: &Settings, args: &StampArgs) -> Result<ExitStatus> {
         targets: &args.revisions,
         purge: args.purge,
     };
-    online(settings, project, &url, op)
+    online(settings, project, &url, op, Verbosity(0))
 }
 
 /// `ensure_version`.
@@ -224,15 +226,17 @@ fn log_event(event: &Event<'_>, info: &mut dyn FnMut(&str)) {
                 info(&format!("Running {summary}, {doc}"));
             }
         }
-        Event::CreatingVersionTable | Event::StepFinished { .. } => {}
+        _ => {}
     }
 }
 
+/// Runs `op` against the database, logging as Alembic does and adding `verbosity`'s lines.
 fn online(
     settings: &Settings,
     project: &Project,
     url: &DatabaseUrl,
     op: Operation<'_>,
+    verbosity: Verbosity,
 ) -> Result<ExitStatus> {
     let printer = settings.printer;
     let mut db = connect(printer, url)?;
@@ -241,10 +245,21 @@ fn online(
             Migrator::for_project(project).plan(DbRef::Connected(db.as_mut()), op)
         })?;
     }
+    let detail = !printer.quiet;
+    let started = Instant::now();
     let applied = Migrator::for_project(project)
-        .on_event(move |e| log_event(e, &mut |m| printer.info(m)))
+        .on_event(move |e| {
+            log_event(e, &mut |m| printer.info(m));
+            let lines = verbosity.lines(e);
+            if detail && !lines.is_empty() {
+                printer.warn(&lines);
+            }
+        })
         .apply(DbRef::Connected(db.as_mut()), op);
     drop(db);
+    if let (Ok(plan), true) = (&applied, detail) {
+        printer.warn(&verbosity.total(plan.steps.len(), started.elapsed()));
+    }
     match applied {
         Err(Error::Run(RunError::CommitUnknown {
             revision,
