@@ -213,6 +213,9 @@ pub struct HistoryArgs {
     /// Indicate the current revision.
     #[arg(short = 'i', long = "indicate-current")]
     pub indicate_current: bool,
+    /// Draw branches and merges beside the revisions, as `git log --graph` does.
+    #[arg(long, conflicts_with = "format")]
+    pub graph: bool,
     #[command(flatten)]
     pub output: FormatArg,
 }

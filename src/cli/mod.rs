@@ -8,6 +8,7 @@
 pub mod args;
 mod commands;
 pub mod detail;
+pub mod graph;
 pub mod json;
 pub mod output;
 pub mod report;

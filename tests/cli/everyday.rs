@@ -86,3 +86,56 @@ engine_test!(v_shows_statements_and_vv_their_timings, |p| {
     );
     assert_eq!(p.version_rows(), Vec::<String>::new());
 });
+
+#[test]
+fn history_graph_draws_branches_and_merges_in_historys_order() {
+    let p = Project::new(Engine::Sqlite);
+    p.branchy(true);
+    // A second branch point on the merge, one branch of which merges back later, and a
+    // second base revision that stays a separate line.
+    p.script("ffff00000006")
+        .down_revision("eeee00000005")
+        .message("after the merge")
+        .write();
+    p.script("0a0a00000007")
+        .down_revision("eeee00000005")
+        .message("side branch")
+        .write();
+    p.script("0b0b00000008")
+        .down_revision("ffff00000006, 0a0a00000007")
+        .message("merge again")
+        .write();
+    p.script("0c0c00000009")
+        .message("another base")
+        .branch_labels("other")
+        .write();
+    let plain = p.alembic(&["history"]).ok();
+    let graph = p.alembic(&["history", "--graph"]).ok();
+    assert_run!(&p, "graph", graph);
+    // The same revisions in the same order, with the margin in front.
+    let graph = p.alembic(&["history", "--graph"]).ok();
+    let listed: Vec<&str> = graph
+        .stdout
+        .lines()
+        .filter(|l| l.contains('*'))
+        .map(|l| l.trim_start_matches([' ', '|', '*', '-', '.']))
+        .collect();
+    assert_eq!(listed, plain.stdout.lines().collect::<Vec<_>>());
+    assert_run!(&p, "graph_v", p.alembic(&["history", "--graph", "-v"]));
+    assert_run!(
+        &p,
+        "graph_range",
+        p.alembic(&["history", "--graph", "-r", "bbbb00000002:eeee00000005"])
+    );
+    assert_run!(
+        &p,
+        "graph_json",
+        p.alembic(&["history", "--graph", "--format", "json"])
+    );
+}
+
+engine_test!(history_graph_marks_the_current_revisions, |p| {
+    p.branchy(false);
+    p.alembic(&["upgrade", "cccc00000003"]).ok();
+    assert_run!(p, "graph_i", p.alembic(&["history", "--graph", "-i"]));
+});

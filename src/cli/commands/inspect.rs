@@ -3,6 +3,7 @@
 use litekb_migrations::Result;
 
 use crate::cli::args::{BranchesArgs, CurrentArgs, HeadsArgs, HistoryArgs, ShowArgs};
+use crate::cli::graph::{self, Node};
 use crate::cli::json;
 use crate::cli::output::{log_entry, push_line, sections_text, short_line, LineStyle};
 use crate::cli::settings::{usage, Settings};
@@ -60,10 +61,9 @@ pub fn history(settings: &Settings, args: &HistoryArgs) -> Result<ExitStatus> {
         json::print(settings.printer, "revisions", list);
         return Ok(ExitStatus::Success);
     }
-    let mut out = String::new();
-    for id in ids {
+    let entry = |id: &str| {
         if args.verbose {
-            out.push_str(&log_entry(project, &id, marked.contains(&id)));
+            log_entry(project, id, marked.iter().any(|m| m == id))
         } else {
             let style = LineStyle {
                 parents: true,
@@ -72,9 +72,24 @@ pub fn history(settings: &Settings, args: &HistoryArgs) -> Result<ExitStatus> {
                 doc: true,
                 current: marked,
             };
-            push_line(&mut out, &short_line(project, &id, style));
+            short_line(project, id, style) + "\n"
         }
-    }
+    };
+    let out = if args.graph {
+        let nodes: Vec<Node<'_>> = ids
+            .iter()
+            .map(|id| Node {
+                id,
+                parents: project.map.get(id).map_or_else(Vec::new, |r| {
+                    r.down_revisions.iter().map(String::as_str).collect()
+                }),
+                lines: entry(id).lines().map(str::to_string).collect(),
+            })
+            .collect();
+        graph::draw(&nodes)
+    } else {
+        ids.iter().map(|id| entry(id)).collect()
+    };
     settings.printer.out(&out);
     Ok(ExitStatus::Success)
 }
