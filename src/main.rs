@@ -16,7 +16,20 @@ fn main() -> ExitCode {
     };
     let raiseerr = cli.raiseerr;
     let settings = cli::settings::Settings::resolve(&cli);
-    match cli::run(cli, &settings) {
+    let result = cli::run(cli, &settings);
+    if let Some((signal, status)) = cli::interrupt::received() {
+        let failed = result.as_ref().err().and_then(|err| {
+            failure_lines(err, false, &settings.secrets())
+                .into_iter()
+                .next()
+        });
+        eprintln!(
+            "{}",
+            cli::interrupt::cancelled_line(signal, failed.as_deref())
+        );
+        return ExitCode::from(status);
+    }
+    match result {
         Ok(cli::ExitStatus::Success) => ExitCode::SUCCESS,
         Ok(cli::ExitStatus::No(answer)) => {
             eprintln!("FAILED: {answer}");

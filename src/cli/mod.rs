@@ -9,6 +9,7 @@ pub mod args;
 mod commands;
 pub mod detail;
 pub mod graph;
+pub mod interrupt;
 pub mod json;
 pub mod output;
 pub mod report;

@@ -5,6 +5,7 @@
 //! also what offline mode prints) lives in [`version_table`]. Nothing here decides *what* to
 //! run; that is the plan's job.
 
+mod cancel;
 mod file_access;
 pub mod introspect;
 mod postgres;
@@ -17,6 +18,7 @@ use std::time::Duration;
 use crate::config::{DatabaseUrl, UrlKind};
 use crate::Dialect;
 
+pub use cancel::{Cancel, Cancellable, Interrupter};
 pub use version_table::VersionTable;
 
 /// A database failure, worded for the user; URLs inside are already masked, and the password
@@ -57,6 +59,12 @@ pub enum DbError {
     /// Another process's write kept a SQLite database from being read and the wait ran out.
     #[error("timed out after {0:?} waiting for another process's write to the database to end (lock_timeout sets the limit)")]
     ReadTimeout(Duration),
+    /// A [`Cancel`] stopped the run: the statement was interrupted, or not started.
+    #[error("the statement was cancelled")]
+    Cancelled,
+    /// A [`Cancel`] ended the wait for the migration lock.
+    #[error("cancelled while waiting for the migration lock held by another process")]
+    LockWaitCancelled,
     /// An UPDATE or DELETE of the version table matched the wrong number of rows.
     #[error(
         "Online migration expected to match one row when {action} in '{table}'; {found} found"
@@ -159,6 +167,16 @@ pub trait Database {
 
     /// Reads the live schema into the portable model (inside the open transaction, if any).
     fn introspect(&mut self) -> Result<crate::schema::Schema, DbError>;
+
+    /// What interrupts this connection's running statement from another thread, if its
+    /// engine can.
+    fn interrupter(&self) -> Option<Interrupter> {
+        None
+    }
+
+    /// Makes [`Database::lock`] give up with [`DbError::Cancelled`] once `cancel` is asked
+    /// to stop (`None`: no longer).
+    fn watch(&mut self, _cancel: Option<&Cancel>) {}
 }
 
 /// Opens a connection for `url`.

@@ -17,7 +17,7 @@ use std::time::{Duration, Instant};
 use postgres::error::SqlState;
 use postgres::{Client, NoTls, SimpleQueryMessage};
 
-use super::{Database, DbError, DriverError, VersionTable};
+use super::{Cancel, Database, DbError, DriverError, Interrupter, VersionTable};
 use crate::config::{DatabaseUrl, PgParams, SslMode};
 use crate::Dialect;
 
@@ -92,6 +92,8 @@ pub struct PgDatabase<'c> {
     locked: bool,
     /// The password in use, to scrub from any server text before it is shown.
     password: Option<String>,
+    /// What ends a wait for the migration lock early.
+    cancel: Option<Cancel>,
 }
 
 impl<'c> PgDatabase<'c> {
@@ -102,6 +104,7 @@ impl<'c> PgDatabase<'c> {
             client: PgClient::Borrowed(client),
             locked: false,
             password: None,
+            cancel: None,
         }
     }
 }
@@ -187,6 +190,7 @@ impl PgDatabase<'static> {
             client: PgClient::Owned(Box::new(client)),
             locked: false,
             password,
+            cancel: None,
         })
     }
 }
@@ -303,6 +307,9 @@ impl Database for PgDatabase<'_> {
                 self.locked = true;
                 return Ok(());
             }
+            if self.cancel.as_ref().is_some_and(Cancel::is_requested) {
+                return Err(DbError::LockWaitCancelled);
+            }
             let elapsed = start.elapsed();
             if elapsed >= timeout {
                 return Err(DbError::LockTimeout(timeout));
@@ -317,6 +324,22 @@ impl Database for PgDatabase<'_> {
 
     fn introspect(&mut self) -> Result<crate::schema::Schema, DbError> {
         Ok(super::introspect::postgres::introspect(&mut self.client)?)
+    }
+
+    /// The server's cancel request, sent on a connection of its own (through TLS when the
+    /// session's `sslmode` asks for it).
+    fn interrupter(&self) -> Option<Interrupter> {
+        let token = self.client.cancel_token();
+        Some(std::sync::Arc::new(move || {
+            let _ = match super::tls::unverified_connector() {
+                Ok(tls) => token.cancel_query(tls),
+                Err(_) => token.cancel_query(NoTls),
+            };
+        }))
+    }
+
+    fn watch(&mut self, cancel: Option<&Cancel>) {
+        self.cancel = cancel.cloned();
     }
 
     fn unlock(&mut self) -> Result<(), DbError> {

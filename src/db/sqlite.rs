@@ -19,7 +19,7 @@ use rusqlite::types::ValueRef;
 use rusqlite::Connection;
 
 use super::file_access::permission_note;
-use super::{Database, DbError, DriverError, VersionTable};
+use super::{Cancel, Database, DbError, DriverError, Interrupter, VersionTable};
 use crate::config::DatabaseUrl;
 use crate::Dialect;
 
@@ -36,6 +36,8 @@ pub struct SqliteDatabase<'c> {
     lock: Option<File>,
     /// SQLite is in `locking_mode=EXCLUSIVE` for the migration lock's sake.
     exclusive: bool,
+    /// What ends a wait for the migration lock early.
+    cancel: Option<Cancel>,
 }
 
 /// The connection a [`SqliteDatabase`] works through.
@@ -74,6 +76,7 @@ impl<'c> SqliteDatabase<'c> {
             path,
             lock: None,
             exclusive: false,
+            cancel: None,
         }
     }
 }
@@ -127,6 +130,7 @@ impl SqliteDatabase<'static> {
             path: None,
             lock: None,
             exclusive: false,
+            cancel: None,
         })
     }
 }
@@ -298,6 +302,9 @@ impl Database for SqliteDatabase<'_> {
                         on_wait();
                         told = true;
                     }
+                    if self.cancel.as_ref().is_some_and(Cancel::is_requested) {
+                        return Err(DbError::LockWaitCancelled);
+                    }
                     if started.elapsed() >= timeout {
                         return Err(DbError::LockTimeout(timeout));
                     }
@@ -352,6 +359,16 @@ impl Database for SqliteDatabase<'_> {
 
     fn introspect(&mut self) -> Result<crate::schema::Schema, DbError> {
         super::introspect::sqlite::introspect(&self.conn).map_err(statement_error)
+    }
+
+    /// `sqlite3_interrupt` on this connection.
+    fn interrupter(&self) -> Option<Interrupter> {
+        let handle = self.conn.get_interrupt_handle();
+        Some(std::sync::Arc::new(move || handle.interrupt()))
+    }
+
+    fn watch(&mut self, cancel: Option<&Cancel>) {
+        self.cancel = cancel.cloned();
     }
 
     fn unlock(&mut self) -> Result<(), DbError> {

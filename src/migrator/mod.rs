@@ -14,7 +14,7 @@ use std::sync::OnceLock;
 use std::time::Duration;
 
 use crate::config::TransactionScope;
-use crate::db::{read_heads, VersionTable};
+use crate::db::{read_heads, Cancel, Cancellable, VersionTable};
 use crate::ops::{apply_offline, apply_online, Operation};
 use crate::project::Project;
 use crate::revision::Plan;
@@ -38,6 +38,8 @@ pub struct Migrator<'s> {
     lock_timeout: Option<Duration>,
     transaction_scope: Option<TransactionScope>,
     observer: Option<Observer>,
+    /// Stops a run from another thread.
+    cancel: Option<Cancel>,
     /// The embedded source, loaded.
     embedded: OnceLock<Project>,
 }
@@ -66,6 +68,7 @@ impl<'s> Migrator<'s> {
             lock_timeout: None,
             transaction_scope: None,
             observer: None,
+            cancel: None,
             embedded: OnceLock::new(),
         }
     }
@@ -115,6 +118,17 @@ impl<'s> Migrator<'s> {
         self.observer = Some(Box::new(observer));
         self
     }
+
+    /// Lets `cancel` stop the runs of [`Migrator::apply`] (and `upgrade`, `downgrade`) from
+    /// another thread: once [`Cancel::cancel`] is called, the running statement is
+    /// interrupted, no other starts, a wait for the migration lock ends, the migration's
+    /// transaction is rolled back and the lock released; the call returns the failure, whose
+    /// cause is [`DbError::Cancelled`](crate::db::DbError::Cancelled). A handle once cancelled
+    /// stays so: later runs through it stop before they start.
+    pub fn cancel_with(mut self, cancel: &Cancel) -> Self {
+        self.cancel = Some(cancel.clone());
+        self
+    }
 }
 
 impl Migrator<'_> {
@@ -134,7 +148,13 @@ impl Migrator<'_> {
     pub fn apply<'c>(&self, db: impl Into<DbRef<'c>>, op: Operation<'_>) -> Result<Plan> {
         self.with_project(Checksums::Compute, |project| {
             db.into().with_database(&|db| {
-                apply_online(project, db, op, &mut |event| self.observe(&event))
+                let mut observe = |event: Event<'_>| self.observe(&event);
+                match &self.cancel {
+                    Some(cancel) => {
+                        apply_online(project, &mut Cancellable::new(db, cancel), op, &mut observe)
+                    }
+                    None => apply_online(project, db, op, &mut observe),
+                }
             })
         })
     }

@@ -14,6 +14,7 @@ mod errors;
 mod everyday;
 mod golden;
 mod inspect;
+mod interrupt;
 mod json;
 mod lint;
 mod lock;

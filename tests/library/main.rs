@@ -4,6 +4,7 @@
 #[path = "../cli/support/pg.rs"]
 mod pg;
 
+mod cancel;
 mod connections;
 mod guard;
 mod rebuild;

@@ -247,15 +247,17 @@ fn online(
     }
     let detail = !printer.quiet;
     let started = Instant::now();
-    let applied = Migrator::for_project(project)
-        .on_event(move |e| {
-            log_event(e, &mut |m| printer.info(m));
-            let lines = verbosity.lines(e);
-            if detail && !lines.is_empty() {
-                printer.warn(&lines);
-            }
-        })
-        .apply(DbRef::Connected(db.as_mut()), op);
+    let mut migrator = Migrator::for_project(project).on_event(move |e| {
+        log_event(e, &mut |m| printer.info(m));
+        let lines = verbosity.lines(e);
+        if detail && !lines.is_empty() {
+            printer.warn(&lines);
+        }
+    });
+    if let Some(cancel) = crate::cli::interrupt::watch() {
+        migrator = migrator.cancel_with(&cancel);
+    }
+    let applied = migrator.apply(DbRef::Connected(db.as_mut()), op);
     drop(db);
     if let (Ok(plan), true) = (&applied, detail) {
         printer.warn(&verbosity.total(plan.steps.len(), started.elapsed()));
