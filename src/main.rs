@@ -4,18 +4,22 @@
 
 mod cli;
 
+use std::ffi::OsString;
+use std::io::IsTerminal;
 use std::process::ExitCode;
 
-use clap::Parser;
+use clap::{CommandFactory, FromArgMatches};
+use cli::colour::{self, paint, When};
 use cli::report::{failure_lines, Secrets};
 
 fn main() -> ExitCode {
-    let cli = match cli::args::Cli::try_parse() {
+    let cli = match parse(std::env::args_os().collect()) {
         Ok(cli) => cli,
-        Err(err) => return usage_error(err),
+        Err((err, colour)) => return usage_error(err, colour),
     };
     let raiseerr = cli.raiseerr;
     let settings = cli::settings::Settings::resolve(&cli);
+    let failed = paint("FAILED:", colour::ERROR, settings.printer.colour);
     let result = cli::run(cli, &settings);
     if let Some((signal, status)) = cli::interrupt::received() {
         let failed = result.as_ref().err().and_then(|err| {
@@ -32,12 +36,15 @@ fn main() -> ExitCode {
     match result {
         Ok(cli::ExitStatus::Success) => ExitCode::SUCCESS,
         Ok(cli::ExitStatus::No(answer)) => {
-            eprintln!("FAILED: {answer}");
+            eprintln!("{failed} {answer}");
             ExitCode::from(cli::ExitStatus::NO)
         }
         Err(err) => {
             for line in failure_lines(&err, raiseerr, &settings.secrets()) {
-                eprintln!("{line}");
+                match line.strip_prefix("FAILED:") {
+                    Some(rest) => eprintln!("{failed}{rest}"),
+                    None => eprintln!("{line}"),
+                }
             }
             if let Some(tip) = revision_hint(&err) {
                 eprintln!("{tip}");
@@ -57,12 +64,30 @@ fn revision_hint(err: &litekb_migrations::Error) -> Option<String> {
     cli::suggest::hint(&cli::suggest::similar_revisions(&project.map, name))
 }
 
+/// Parses the command line, with clap's help and errors coloured as `--color` says (read
+/// from the raw arguments first); on an error, also whether stderr gets colour.
+fn parse(args: Vec<OsString>) -> Result<cli::args::Cli, (clap::Error, bool)> {
+    let when = colour::from_args(args.get(1..).unwrap_or_default());
+    let colour = when.colours(
+        std::io::stderr().is_terminal(),
+        std::env::var_os("NO_COLOR").as_ref(),
+    );
+    let mut command = cli::args::Cli::command();
+    if when != When::Auto {
+        command = command.color(When::clap(colour));
+    }
+    command
+        .try_get_matches_from(args)
+        .and_then(|m| cli::args::Cli::from_arg_matches(&m))
+        .map_err(|e| (e, colour))
+}
+
 /// Help and version go to stdout with status 0. A usage error is clap's whole message (with
 /// its "a similar subcommand exists" tips and the pointer to `--help`) on stderr, status 2 as
-/// for Alembic's argparse; a database URL in the arguments is masked in it.
-fn usage_error(err: clap::Error) -> ExitCode {
+/// for Alembic's argparse, coloured when `colour`; a database URL in the arguments is
+/// masked in it.
+fn usage_error(err: clap::Error, colour: bool) -> ExitCode {
     use clap::error::ErrorKind;
-    use std::io::IsTerminal;
     if matches!(
         err.kind(),
         ErrorKind::DisplayHelp | ErrorKind::DisplayVersion
@@ -74,7 +99,6 @@ fn usage_error(err: clap::Error) -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let secrets = Secrets::new(args.iter().map(String::as_str), None);
     let rendered = err.render();
-    let colour = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
     let text = if colour {
         rendered.ansi().to_string()
     } else {

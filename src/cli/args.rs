@@ -7,12 +7,17 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
+use super::colour::When;
+
 /// `--version`: this tool's version, and the Alembic release whose behaviour it follows (the
 /// one its compatibility tests run against).
 const VERSION: &str = concat!(
     env!("CARGO_PKG_VERSION"),
     " (LiteKB migrations; follows Alembic 1.20.1)"
 );
+
+/// The heading of the options every command takes, in each command's `--help`.
+const GLOBAL: &str = "Global options";
 
 /// The exit statuses, shown under `alembic --help`.
 const EXIT_STATUS: &str = "\
@@ -34,20 +39,23 @@ Exit status:
 )]
 pub struct Cli {
     /// Alternate config file; defaults to $ALEMBIC_CONFIG, or "alembic.ini".
-    #[arg(short = 'c', long = "config", global = true)]
+    #[arg(short = 'c', long = "config", global = true, help_heading = GLOBAL)]
     pub config: Option<PathBuf>,
     /// Name of section in .ini file to use for Alembic config.
-    #[arg(short = 'n', long = "name", default_value = "alembic", global = true)]
+    #[arg(short = 'n', long = "name", default_value = "alembic", global = true, help_heading = GLOBAL)]
     pub name: String,
     /// Additional arguments, e.g. -x url=sqlite:///other.db (repeatable).
-    #[arg(short = 'x', value_name = "KEY=VALUE", global = true)]
+    #[arg(short = 'x', value_name = "KEY=VALUE", global = true, help_heading = GLOBAL)]
     pub x: Vec<String>,
     /// Raise a full error report instead of a one-line message.
-    #[arg(long, global = true)]
+    #[arg(long, global = true, help_heading = GLOBAL)]
     pub raiseerr: bool,
     /// Do not log to std output.
-    #[arg(short = 'q', long, global = true)]
+    #[arg(short = 'q', long, global = true, help_heading = GLOBAL)]
     pub quiet: bool,
+    /// Colour errors and warnings: auto (on a terminal, unless NO_COLOR is set), always, never.
+    #[arg(long, value_enum, value_name = "WHEN", default_value_t = When::Auto, global = true, help_heading = GLOBAL, hide_possible_values = true)]
+    pub color: When,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -55,44 +63,78 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Show current branch points.
+    #[command(after_help = "Examples:\n  alembic branches\n  alembic branches -v")]
     Branches(BranchesArgs),
     /// Check if models.sql and the database differ.
+    #[command(after_help = "Examples:\n  alembic check\n  alembic check --format json")]
     Check(FormatArg),
     /// Print a shell completion script (e.g. `alembic completions bash > /etc/bash_completion.d/alembic`).
+    #[command(
+        after_help = "Examples:\n  alembic completions bash > /etc/bash_completion.d/alembic\n  alembic completions zsh > ~/.zfunc/_alembic"
+    )]
     Completions(CompletionsArgs),
     /// Display the current revision for a database.
+    #[command(after_help = "Examples:\n  alembic current\n  alembic current --check-heads")]
     Current(CurrentArgs),
     /// Revert to a previous version.
+    #[command(
+        after_help = "Examples:\n  alembic downgrade -1\n  alembic downgrade --sql 1975ea83b712:base > undo.sql"
+    )]
     Downgrade(MigrateArgs),
     /// Edit revision script(s) using $EDITOR.
+    #[command(after_help = "Examples:\n  alembic edit head")]
     Edit(RevArg),
     /// Create the alembic version table if it doesn't exist already.
     #[command(name = "ensure_version")]
+    #[command(after_help = "Examples:\n  alembic ensure_version\n  alembic ensure_version --sql")]
     EnsureVersion(SqlArgs),
     /// Show current available heads in the script directory.
+    #[command(after_help = "Examples:\n  alembic heads\n  alembic heads --format json")]
     Heads(HeadsArgs),
     /// List changeset scripts in chronological order.
+    #[command(
+        after_help = "Examples:\n  alembic history --graph\n  alembic history -r base:current -i"
+    )]
     History(HistoryArgs),
     /// Initialize a new scripts directory.
+    #[command(after_help = "Examples:\n  alembic init migrations\n  alembic list_templates")]
     Init(InitArgs),
     /// Find migrations that lock tables, lose data or can't be undone (exit 3 on an error).
+    #[command(after_help = "Examples:\n  alembic lint\n  alembic lint --all --dialect postgresql")]
     Lint(LintArgs),
     /// List available templates.
     #[command(name = "list_templates")]
+    #[command(after_help = "Examples:\n  alembic list_templates")]
     ListTemplates,
     /// Merge two revisions together. Creates a new migration file.
+    #[command(after_help = "Examples:\n  alembic merge heads -m \"merge branches\"")]
     Merge(MergeArgs),
     /// List, in order, the migrations that `upgrade head` would apply.
+    #[command(after_help = "Examples:\n  alembic pending\n  alembic pending --check")]
     Pending(PendingArgs),
     /// Create a new revision file.
+    #[command(
+        after_help = "Examples:\n  alembic revision -m \"add account table\"\n  alembic revision --autogenerate -m \"from models.sql\""
+    )]
     Revision(RevisionArgs),
     /// Show the revision(s) denoted by the given symbol.
+    #[command(after_help = "Examples:\n  alembic show head\n  alembic show -v ae10")]
     Show(ShowArgs),
     /// 'stamp' the revision table with the given revision; don't run any migrations.
+    #[command(after_help = "Examples:\n  alembic stamp head\n  alembic stamp --purge base")]
     Stamp(StampArgs),
+    /// Print the man page (roff), of alembic or of one command.
+    #[command(
+        after_help = "Examples:\n  alembic man > alembic.1\n  alembic man upgrade | man -l -"
+    )]
+    Man(ManArgs),
     /// Upgrade to a later version.
+    #[command(
+        after_help = "Examples:\n  alembic upgrade head\n  alembic upgrade +1 -v\n  alembic upgrade --sql head > upgrade.sql"
+    )]
     Upgrade(MigrateArgs),
     /// List applied scripts that changed since they ran (exit 3 if any did).
+    #[command(after_help = "Examples:\n  alembic verify\n  alembic verify --format json")]
     Verify(FormatArg),
 }
 
@@ -124,6 +166,12 @@ pub struct CompletionsArgs {
     /// The shell to complete for.
     #[arg(value_enum)]
     pub shell: clap_complete::Shell,
+}
+
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// The command whose page to print (default: the page of alembic itself).
+    pub command: Option<String>,
 }
 
 #[derive(Debug, Args)]

@@ -6,6 +6,7 @@
 //! into a `FAILED: …` line and exit status 3.
 
 pub mod args;
+pub mod colour;
 mod commands;
 pub mod detail;
 pub mod graph;
@@ -44,6 +45,32 @@ fn completions(shell: clap_complete::Shell) -> ExitStatus {
     ExitStatus::Success
 }
 
+/// `man [COMMAND]`: the man page clap_mangen writes from the same definitions as `--help`,
+/// of `alembic` (with its commands listed) or of one command (`alembic-upgrade`).
+fn man(args: &args::ManArgs) -> Result<ExitStatus> {
+    use clap::CommandFactory;
+    let mut command = Cli::command();
+    command.build();
+    let page = match &args.command {
+        None => command,
+        Some(name) => command
+            .find_subcommand(name)
+            .cloned()
+            .map(|c| {
+                let full = format!("alembic-{}", c.get_name());
+                c.bin_name(full)
+            })
+            .ok_or_else(|| settings::usage(format!("no command '{name}': try 'alembic --help'")))?,
+    };
+    let mut out = Vec::new();
+    clap_mangen::Man::new(page)
+        .render(&mut out)
+        .map_err(|e| settings::usage(format!("can't write the man page: {e}")))?;
+    std::io::Write::write_all(&mut std::io::stdout().lock(), &out)
+        .map_err(|e| settings::usage(format!("can't write the man page: {e}")))?;
+    Ok(ExitStatus::Success)
+}
+
 /// Runs one parsed command line.
 pub fn run(cli: Cli, settings: &Settings) -> Result<ExitStatus> {
     settings.check_x(&cli)?;
@@ -65,6 +92,7 @@ pub fn run(cli: Cli, settings: &Settings) -> Result<ExitStatus> {
         Command::Edit(args) => commands::edit::edit(settings, &args),
         Command::Check(args) => commands::check::check(settings, &args),
         Command::Completions(args) => Ok(completions(args.shell)),
+        Command::Man(args) => man(&args),
         Command::Verify(args) => commands::verify::verify(settings, &args),
         Command::Lint(args) => commands::lint::lint(settings, &args),
     }

@@ -6,6 +6,8 @@
 use std::io::Write;
 
 use litekb_migrations::project::{absolute, Project};
+
+use super::colour::{self, paint};
 use litekb_migrations::script::{Script, ScriptOrigin, Section, TransactionMode};
 
 /// Where command output goes. `-q` silences stdout, as in Alembic, and the INFO lines too;
@@ -15,6 +17,8 @@ pub struct Printer {
     pub quiet: bool,
     /// Alembic's INFO lines are shown: not `-q`, and the ini's logging levels let them through.
     pub info: bool,
+    /// stderr gets colour ([`super::colour`]).
+    pub colour: bool,
 }
 
 impl Printer {
@@ -44,7 +48,8 @@ impl Printer {
 
     /// A `WARNING: …` line on stderr (printed even when quiet).
     pub fn warning(&self, message: &str) {
-        self.warn(&format!("WARNING: {message}\n"));
+        let label = paint("WARNING:", colour::WARNING, self.colour);
+        self.warn(&format!("{label} {message}\n"));
     }
 
     /// Writes log lines made with [`push_info`] to stderr, in one write (stderr is not

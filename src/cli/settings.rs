@@ -4,6 +4,7 @@
 //! else `$DATABASE_URL`, else `sqlalchemy.url`.
 
 use std::collections::BTreeMap;
+use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::sync::OnceLock;
 
@@ -61,6 +62,10 @@ impl Settings {
             printer: Printer {
                 quiet: cli.quiet,
                 info,
+                colour: cli.color.colours(
+                    std::io::stderr().is_terminal(),
+                    std::env::var_os("NO_COLOR").as_ref(),
+                ),
             },
             loaded,
         }

@@ -139,3 +139,108 @@ engine_test!(history_graph_marks_the_current_revisions, |p| {
     p.alembic(&["upgrade", "cccc00000003"]).ok();
     assert_run!(p, "graph_i", p.alembic(&["history", "--graph", "-i"]));
 });
+
+/// Runs under a terminal in `p`'s directory.
+fn in_pty(p: &Project, args: &[&str], env: &[(&str, &str)]) -> crate::support::Run {
+    crate::support::pty::run_in_pty(p.dir.path(), args, env)
+}
+
+#[test]
+fn errors_and_warnings_are_coloured_on_a_terminal_or_when_asked() {
+    let p = Project::new(Engine::Sqlite);
+    p.linear();
+    std::fs::write(p.versions().join("notes.sql"), "SELECT 1;\n").expect("notes");
+    let red = "\x1b[1;31mFAILED:\x1b[0m Can't locate revision";
+    let yellow = "\x1b[1;33mWARNING:\x1b[0m ";
+    // Piped: no colour, unless --color always.
+    let piped = p.alembic(&["upgrade", "nosuch"]);
+    assert!(
+        piped.stderr.contains("\nFAILED: Can't locate"),
+        "{}",
+        piped.stderr
+    );
+    assert!(!piped.stderr.contains('\x1b'), "{}", piped.stderr);
+    let always = p.alembic(&["--color", "always", "upgrade", "nosuch"]);
+    assert_eq!(always.code, 1);
+    assert!(always.stderr.contains(red), "{}", always.stderr);
+    assert!(always.stderr.contains(yellow), "{}", always.stderr);
+    assert_run!(&p, "always", always);
+    // On a terminal: colour, unless NO_COLOR or --color never.
+    let tty = in_pty(&p, &["upgrade", "nosuch"], &[]);
+    assert_eq!(tty.code, 1);
+    assert!(tty.stdout.contains(red), "{}", tty.stdout);
+    assert!(tty.stdout.contains(yellow), "{}", tty.stdout);
+    for (args, env) in [
+        (&["upgrade", "nosuch"][..], &[("NO_COLOR", "1")][..]),
+        (&["upgrade", "nosuch", "--color=never"], &[]),
+    ] {
+        let plain = in_pty(&p, args, env);
+        assert_eq!(plain.code, 1);
+        assert!(
+            plain.stdout.contains("\nFAILED: Can't locate"),
+            "{}",
+            plain.stdout
+        );
+        assert!(
+            !plain.stdout.contains('\x1b'),
+            "{args:?} {env:?}: {}",
+            plain.stdout
+        );
+    }
+    // clap's usage errors follow the same choice; status 2 either way.
+    let usage = p.alembic(&["--color", "always", "upgarde"]);
+    assert_eq!(usage.code, 2);
+    assert!(usage.stderr.contains('\x1b'), "{}", usage.stderr);
+    let usage = in_pty(&p, &["upgarde", "--color", "never"], &[]);
+    assert_eq!(usage.code, 2);
+    assert!(
+        usage.stdout.contains("unrecognized subcommand"),
+        "{}",
+        usage.stdout
+    );
+    assert!(!usage.stdout.contains('\x1b'), "{}", usage.stdout);
+}
+
+#[test]
+fn every_command_has_examples_and_global_options_in_its_help() {
+    let p = Project::new(Engine::Sqlite);
+    let top = p.alembic(&["--help"]).ok();
+    for name in top
+        .stdout
+        .lines()
+        .skip_while(|l| *l != "Commands:")
+        .skip(1)
+        .take_while(|l| !l.is_empty())
+        .filter_map(|l| l.split_whitespace().next())
+        .filter(|n| *n != "help")
+    {
+        let help = p.alembic(&[name, "--help"]).ok().stdout;
+        assert!(help.contains("\nExamples:\n  alembic "), "{name}: {help}");
+        assert!(help.contains("\nGlobal options:\n"), "{name}: {help}");
+        let before = help.split("Global options:").next().unwrap_or("");
+        assert!(
+            !before.contains("--config"),
+            "{name}: global option listed with its own"
+        );
+    }
+    assert_run!(&p, "upgrade_help", p.alembic(&["upgrade", "--help"]));
+}
+
+#[test]
+fn man_prints_the_page_of_alembic_and_of_each_command() {
+    let p = Project::new(Engine::Sqlite);
+    let page = p.alembic(&["man"]).ok().stdout;
+    assert!(page.contains(".TH alembic 1"), "{page}");
+    for command in ["upgrade", "history", "completions", "man"] {
+        assert!(
+            page.contains(&format!("alembic\\-{command}")),
+            "{command}: {page}"
+        );
+    }
+    let page = p.alembic(&["man", "upgrade"]).ok().stdout;
+    assert!(page.contains(".TH alembic-upgrade 1"), "{page}");
+    assert!(page.contains(".SH \"GLOBAL OPTIONS\""), "{page}");
+    assert!(page.contains("alembic upgrade head"), "examples: {page}");
+    let missing = p.alembic(&["man", "upgarde"]).failed();
+    assert!(missing.contains("no command 'upgarde'"), "{missing}");
+}

@@ -6,6 +6,7 @@
 #![allow(dead_code)]
 
 pub mod pg;
+pub mod pty;
 pub mod snapshot;
 
 use std::path::{Path, PathBuf};
