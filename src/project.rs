@@ -19,6 +19,9 @@ use crate::Result;
 /// would overflow the clock.
 const MAX_LOCK_TIMEOUT_SECS: f64 = 86_400.0;
 
+/// The most retries `ddl_lock_retries` may ask for.
+const MAX_DDL_LOCK_RETRIES: u32 = 10;
+
 /// How long a migration statement on PostgreSQL waits for a table lock unless
 /// `ddl_lock_timeout` says otherwise.
 pub const DEFAULT_DDL_LOCK_TIMEOUT: Duration = Duration::from_secs(10);
@@ -203,6 +206,26 @@ impl Project {
     /// of that table behind it. `0` waits as long as it takes.
     pub fn ddl_lock_timeout(&self) -> std::result::Result<Duration, ConfigError> {
         seconds(&self.config, "ddl_lock_timeout", DEFAULT_DDL_LOCK_TIMEOUT)
+    }
+
+    /// `ddl_lock_retries` (default 0, at most 10): how many times a migration that
+    /// `ddl_lock_timeout` ended is rolled back and run again, after a pause that doubles
+    /// from one second.
+    pub fn ddl_lock_retries(&self) -> std::result::Result<u32, ConfigError> {
+        match self.config.get("ddl_lock_retries") {
+            None => Ok(0),
+            Some(v) => v
+                .trim()
+                .parse::<u32>()
+                .ok()
+                .filter(|n| *n <= MAX_DDL_LOCK_RETRIES)
+                .ok_or_else(|| ConfigError::BadValue {
+                    key: "ddl_lock_retries".into(),
+                    message: format!(
+                        "'{v}' is not a whole number from 0 to {MAX_DDL_LOCK_RETRIES}"
+                    ),
+                }),
+        }
     }
 }
 

@@ -8,6 +8,7 @@
 mod cancel;
 mod file_access;
 pub mod introspect;
+mod lock_wait;
 mod postgres;
 mod sqlite;
 mod tls;
@@ -92,6 +93,17 @@ impl DbError {
             DriverError::Io(_) => true,
             DriverError::Sqlite(_) | DriverError::Tls(_) => false,
         }
+    }
+}
+
+impl DbError {
+    /// Whether PostgreSQL's `lock_timeout` ended the statement (`55P03`).
+    pub fn is_lock_timeout(&self) -> bool {
+        let DbError::Statement { source, .. } = self else {
+            return false;
+        };
+        matches!(source.as_ref(), DriverError::Postgres(e)
+            if e.code() == Some(&::postgres::error::SqlState::LOCK_NOT_AVAILABLE))
     }
 }
 

@@ -17,6 +17,7 @@ use std::time::{Duration, Instant};
 use postgres::error::SqlState;
 use postgres::{Client, NoTls, SimpleQueryMessage};
 
+use super::lock_wait;
 use super::{Cancel, Database, DbError, DriverError, Interrupter, VersionTable};
 use crate::config::{DatabaseUrl, PgParams, SslMode};
 use crate::Dialect;
@@ -197,12 +198,19 @@ impl PgDatabase<'static> {
 
 impl PgDatabase<'_> {
     fn statement_error(&self, err: postgres::Error) -> DbError {
+        self.statement_error_with(err, None)
+    }
+
+    /// The error of a statement; `waited` says what a lock timeout waited on.
+    fn statement_error_with(&self, err: postgres::Error, waited: Option<String>) -> DbError {
         let mut message = error_message(&err);
         if err.code() == Some(&SqlState::LOCK_NOT_AVAILABLE) {
-            message.push_str(
-                " (it waited ddl_lock_timeout for a lock on a table that another session holds: \
-                 find that session in pg_stat_activity and end it, or raise ddl_lock_timeout)",
-            );
+            let why = waited.unwrap_or_else(|| {
+                "it waited ddl_lock_timeout for a lock on a table that another session holds: \
+                 find that session in pg_stat_activity and end it, or raise ddl_lock_timeout"
+                    .to_string()
+            });
+            message.push_str(&format!(" ({why})"));
         }
         DbError::Statement {
             message: scrub(&message, self.password.as_deref()),
@@ -210,10 +218,57 @@ impl PgDatabase<'_> {
         }
     }
 
+    /// The error of `sql`; after a lock timeout, with the sessions it waited on.
+    fn failed(&mut self, sql: &str, err: postgres::Error) -> DbError {
+        if err.code() != Some(&SqlState::LOCK_NOT_AVAILABLE) {
+            return self.statement_error(err);
+        }
+        let waited = self.blockers(sql);
+        self.statement_error_with(err, waited)
+    }
+
+    /// Who holds locks on the tables `sql` names ([`lock_wait`]). The statement's transaction
+    /// is aborted, so it is rolled back first (the runner's rollback then finds none open).
+    fn blockers(&mut self, sql: &str) -> Option<String> {
+        let names = lock_wait::candidate_names(sql);
+        if names.is_empty() {
+            return None;
+        }
+        self.client.batch_execute("ROLLBACK").ok()?;
+        let messages = self
+            .client
+            .simple_query(&lock_wait::blockers_sql(&names))
+            .ok()?;
+        let blockers: Vec<lock_wait::Blocker> = messages
+            .iter()
+            .filter_map(|m| match m {
+                SimpleQueryMessage::Row(row) => {
+                    let col = |i| {
+                        row.try_get(i)
+                            .ok()
+                            .flatten()
+                            .unwrap_or_default()
+                            .to_string()
+                    };
+                    Some(lock_wait::Blocker {
+                        table: col(0),
+                        pid: col(1),
+                        application: col(2),
+                        state: col(3),
+                        query_start: col(4),
+                        mode: col(5),
+                    })
+                }
+                _ => None,
+            })
+            .collect();
+        lock_wait::describe(&blockers)
+    }
+
     fn simple(&mut self, sql: &str) -> Result<Vec<SimpleQueryMessage>, DbError> {
         self.client
             .simple_query(sql)
-            .map_err(|e| self.statement_error(e))
+            .map_err(|e| self.failed(sql, e))
     }
 
     fn try_lock(&mut self) -> Result<bool, DbError> {
@@ -245,7 +300,7 @@ impl Database for PgDatabase<'_> {
     fn run(&mut self, sql: &str) -> Result<(), DbError> {
         self.client
             .batch_execute(sql)
-            .map_err(|e| self.statement_error(e))
+            .map_err(|e| self.failed(sql, e))
     }
 
     /// The first column of every row, as PostgreSQL's text form; SQL NULL becomes `""`.

@@ -94,6 +94,7 @@ fn apply_locked(
         create_version_table: !exists,
         checksums: &checksums,
         create_history_table,
+        lock_retries: project.ddl_lock_retries()?,
     };
     run_plan(&plan, &ctx, &mut OnlineSink::new(db), observe)?;
     Ok(plan)
@@ -131,6 +132,7 @@ pub fn apply_offline(
         // `IF NOT EXISTS`: the SQL may be run against a database that already has it.
         create_history_table: !checksums.is_empty(),
         checksums: &checksums,
+        lock_retries: 0,
     };
     let before = schema_at(project, start, dialect)?;
     let mut sink = OfflineSink::new(out, dialect).with_schema(before);
@@ -249,6 +251,7 @@ mod tests {
         Finished { summary: String },
         Statement(String),
         StatementDone,
+        Retry(u32),
     }
 
     impl From<Event<'_>> for Seen {
@@ -265,6 +268,7 @@ mod tests {
                 },
                 Event::StatementStarted { sql } => Seen::Statement(sql.to_string()),
                 Event::StatementFinished { .. } => Seen::StatementDone,
+                Event::RetryingAfterLockTimeout { attempt, .. } => Seen::Retry(attempt),
             }
         }
     }

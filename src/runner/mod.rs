@@ -154,6 +154,14 @@ pub enum Event<'a> {
     StatementStarted { sql: &'a str },
     /// That statement ran (or was written); `elapsed` is how long it took.
     StatementFinished { sql: &'a str, elapsed: Duration },
+    /// `ddl_lock_timeout` ended a statement of the step, which was rolled back; it runs
+    /// again after `pause` (retry `attempt` of `retries`, the ini's `ddl_lock_retries`).
+    RetryingAfterLockTimeout {
+        step: &'a Step,
+        attempt: u32,
+        retries: u32,
+        pause: Duration,
+    },
 }
 
 /// Everything the runner needs besides the plan and the sink.
@@ -168,6 +176,8 @@ pub struct RunContext<'a> {
     pub checksums: &'a HashMap<String, String>,
     /// Emit the history table's `CREATE TABLE IF NOT EXISTS` before the first step.
     pub create_history_table: bool,
+    /// How many times a step that a lock timeout ended runs again (`ddl_lock_retries`).
+    pub lock_retries: u32,
 }
 
 /// The line Alembic logs for a step, without the doc: `upgrade a -> b`, `stamp_revision  -> c`.
@@ -244,7 +254,8 @@ pub fn run_plan(
         let autocommit = prepared
             .as_ref()
             .is_some_and(|p| p.section.transaction == TransactionMode::None);
-        let result = run_step(step, prepared.as_ref(), ctx, &inserts, sink, whole, observe);
+        let result =
+            run_step_retrying(step, prepared.as_ref(), ctx, &inserts, sink, whole, observe);
         if let Err(err) = result {
             sink.rollback();
             return Err(outcome::with_outcome(err, progress));
@@ -267,6 +278,55 @@ pub fn run_plan(
         commit(sink, last, "the whole run")?;
     }
     Ok(())
+}
+
+/// Runs a step; when a lock timeout ended it, rolls it back and runs it again after a pause
+/// that doubles from one second (up to 30), as often as `ctx.lock_retries` allows. Only a
+/// transactional step of a run with one transaction per migration is run again: then the
+/// rollback undid all of it and nothing else.
+fn run_step_retrying(
+    step: &Step,
+    prepared: Option<&Prepared<'_>>,
+    ctx: &RunContext<'_>,
+    inserts: &Inserts,
+    sink: &mut dyn Sink,
+    whole: bool,
+    observe: &mut dyn FnMut(Event<'_>),
+) -> Result<(), RunError> {
+    let retryable =
+        !whole && prepared.is_some_and(|p| p.section.transaction != TransactionMode::None);
+    let mut attempt = 0;
+    loop {
+        match run_step(step, prepared, ctx, inserts, sink, whole, observe) {
+            Err(err) if retryable && attempt < ctx.lock_retries && is_lock_timeout(&err) => {
+                sink.rollback();
+                attempt += 1;
+                let pause = Duration::from_secs(1u64 << (attempt - 1).min(5)).min(MAX_PAUSE);
+                observe(Event::RetryingAfterLockTimeout {
+                    step,
+                    attempt,
+                    retries: ctx.lock_retries,
+                    pause,
+                });
+                std::thread::sleep(pause);
+            }
+            other => return other,
+        }
+    }
+}
+
+/// The longest pause before a retry.
+const MAX_PAUSE: Duration = Duration::from_secs(30);
+
+/// Whether a lock timeout ended a statement of the step.
+fn is_lock_timeout(err: &RunError) -> bool {
+    match err {
+        RunError::Statement { source, .. } => matches!(
+            source.as_ref(),
+            StatementError::Sink(SinkError::Db(db)) if db.is_lock_timeout()
+        ),
+        _ => false,
+    }
 }
 
 /// Creates the version table and the history table when the context asks for them.

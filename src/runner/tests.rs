@@ -62,6 +62,7 @@ fn render(
         create_version_table: create,
         checksums: &checksums,
         create_history_table: create && !checksums.is_empty(),
+        lock_retries: 0,
     };
     let mut out = Vec::new();
     run_plan(

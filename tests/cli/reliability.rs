@@ -736,8 +736,11 @@ fn a_ddl_lock_wait_on_postgres_is_bounded_by_ddl_lock_timeout() {
     p.write_ini("ddl_lock_timeout = 1");
     let mut reader = crate::support::pg::admin_client(&p.url);
     reader
-        .batch_execute("BEGIN; SELECT count(*) FROM account;")
+        .batch_execute(
+            "SET application_name = 'report-reader'; BEGIN; SELECT count(*) FROM account;",
+        )
         .unwrap();
+    let (pid, query_start) = reader_session(&mut reader);
     let started = std::time::Instant::now();
     let run = run_with_deadline(
         p.dir.path(),
@@ -747,20 +750,110 @@ fn a_ddl_lock_wait_on_postgres_is_bounded_by_ddl_lock_timeout() {
     );
     let took = started.elapsed();
     let msg = p.normalize(&run.failed());
-    assert!(
-        msg.starts_with(
+    // The blocking session is named: pid, application, state, query start, lock; never its
+    // query text.
+    assert_eq!(
+        msg,
+        format!(
             "$DIR/migrations/versions/27c6a30d7c24.sql:9: ERROR: canceling statement due to \
-             lock timeout (it waited ddl_lock_timeout for a lock on a table that another \
-             session holds: find that session in pg_stat_activity and end it, or raise \
-             ddl_lock_timeout)"
-        ),
-        "{msg}"
+             lock timeout (it waited ddl_lock_timeout for a lock on table account that another \
+             session holds: pid {pid} (application 'report-reader', state 'idle in \
+             transaction', query started {query_start}, holds AccessShareLock on account); end \
+             that session (SELECT pg_terminate_backend({pid})) or let it finish, or raise \
+             ddl_lock_timeout or set ddl_lock_retries) (revision 27c6a30d7c24; this migration \
+             was rolled back; none were applied)"
+        )
     );
+    assert!(!msg.contains("count(*)"), "{msg}");
     assert!(took < std::time::Duration::from_secs(15), "took {took:?}");
     assert_eq!(p.version_rows(), ["ae1027a6acf"]);
     reader.batch_execute("COMMIT").unwrap();
     p.alembic(&["upgrade", "head"]).ok();
     assert_eq!(p.version_rows(), ["1975ea83b712"]);
+}
+
+/// The pid and query start (as the lock report writes it) of a test's own session.
+fn reader_session(client: &mut postgres::Client) -> (String, String) {
+    let row = client
+        .query_one(
+            "SELECT pg_backend_pid()::text, to_char(query_start, 'YYYY-MM-DD HH24:MI:SS TZ') \
+             FROM pg_stat_activity WHERE pid = pg_backend_pid()",
+            &[],
+        )
+        .unwrap();
+    // The report reads the start of the session's last query, the SELECT above.
+    (row.get(0), row.get(1))
+}
+
+/// With `ddl_lock_retries`, a migration that `ddl_lock_timeout` ended is rolled back and run
+/// again after a pause; once the blocking session lets go it applies, and each retry is
+/// logged. Without retries left, it fails as without the setting.
+#[test]
+fn ddl_lock_retries_run_a_migration_again_after_a_lock_timeout() {
+    use crate::support::run_with_deadline;
+    let p = Project::new(Engine::Postgres);
+    p.linear();
+    p.alembic(&["upgrade", "ae1027a6acf"]).ok();
+    p.write_ini("ddl_lock_timeout = 1\nddl_lock_retries = 5");
+    let mut reader = crate::support::pg::admin_client(&p.url);
+    reader
+        .batch_execute("BEGIN; SELECT count(*) FROM account;")
+        .unwrap();
+    let released = std::thread::spawn(move || {
+        std::thread::sleep(std::time::Duration::from_millis(2500));
+        reader.batch_execute("COMMIT").unwrap();
+    });
+    let run = run_with_deadline(
+        p.dir.path(),
+        &["upgrade", "head"],
+        &[],
+        std::time::Duration::from_secs(60),
+    )
+    .ok();
+    released.join().unwrap();
+    let retries: Vec<&str> = run
+        .stderr
+        .lines()
+        .filter(|l| l.contains("ddl_lock_timeout ended"))
+        .collect();
+    assert!(!retries.is_empty(), "{}", run.stderr);
+    assert_eq!(
+        retries[0],
+        "INFO  [alembic.runtime.migration] ddl_lock_timeout ended upgrade ae1027a6acf -> \
+         27c6a30d7c24, which was rolled back; running it again in 1s (retry 1 of 5, \
+         ddl_lock_retries)"
+    );
+    assert_eq!(p.version_rows(), ["1975ea83b712"]);
+    // Retries run out: the last failure is reported as without them.
+    p.alembic(&["downgrade", "ae1027a6acf"]).ok();
+    p.write_ini("ddl_lock_timeout = 1\nddl_lock_retries = 1");
+    let mut reader = crate::support::pg::admin_client(&p.url);
+    reader
+        .batch_execute("BEGIN; SELECT count(*) FROM account;")
+        .unwrap();
+    let run = run_with_deadline(
+        p.dir.path(),
+        &["upgrade", "head"],
+        &[],
+        std::time::Duration::from_secs(60),
+    );
+    assert_eq!(
+        run.stderr.matches("ddl_lock_timeout ended").count(),
+        1,
+        "{}",
+        run.stderr
+    );
+    assert!(run
+        .failed()
+        .contains("canceling statement due to lock timeout"));
+    assert_eq!(p.version_rows(), ["ae1027a6acf"]);
+    reader.batch_execute("COMMIT").unwrap();
+    p.write_ini("ddl_lock_retries = 11");
+    assert_eq!(
+        p.alembic(&["upgrade", "head"]).failed(),
+        "bad value for 'ddl_lock_retries' in configuration: '11' is not a whole number from 0 \
+         to 10"
+    );
 }
 
 /// A migration's `SELECT` of millions of rows on PostgreSQL drops the rows as they arrive:

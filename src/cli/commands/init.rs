@@ -215,6 +215,10 @@ script_location = {script_location}
 # session holds before it fails (0: no limit)
 # ddl_lock_timeout = 10
 
+# PostgreSQL: how many times a migration that ddl_lock_timeout ended is rolled back and run
+# again, after a pause that doubles from one second (at most 10)
+# ddl_lock_retries = 0
+
 # the target schema for `revision --autogenerate` and `check`
 models = %(here)s/models.sql
 

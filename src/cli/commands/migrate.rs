@@ -226,6 +226,17 @@ fn log_event(event: &Event<'_>, info: &mut dyn FnMut(&str)) {
                 info(&format!("Running {summary}, {doc}"));
             }
         }
+        Event::RetryingAfterLockTimeout {
+            step,
+            attempt,
+            retries,
+            pause,
+        } => info(&format!(
+            "ddl_lock_timeout ended {}, which was rolled back; running it again in {}s \
+             (retry {attempt} of {retries}, ddl_lock_retries)",
+            litekb_migrations::runner::step_summary(step),
+            pause.as_secs()
+        )),
         _ => {}
     }
 }
