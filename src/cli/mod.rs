@@ -13,6 +13,7 @@ pub mod graph;
 pub mod interrupt;
 pub mod json;
 pub mod output;
+pub mod progress;
 pub mod report;
 pub mod settings;
 pub mod suggest;

@@ -146,6 +146,9 @@ pub enum Event<'a> {
         step: &'a Step,
         summary: &'a str,
         doc: &'a str,
+        /// Which step of the plan it is, from 1, and how many the plan has.
+        number: usize,
+        of: usize,
     },
     /// A step committed.
     StepFinished { step: &'a Step, elapsed: Duration },
@@ -236,7 +239,7 @@ pub fn run_plan(
         whole,
         ..Progress::default()
     };
-    for (step, prepared) in plan.steps.iter().zip(&prepared) {
+    for (i, (step, prepared)) in plan.steps.iter().zip(&prepared).enumerate() {
         let started = Instant::now();
         if !step.is_purge() {
             let doc = prepared
@@ -248,6 +251,8 @@ pub fn run_plan(
                 step,
                 summary: &summary,
                 doc: &doc,
+                number: i + 1,
+                of: plan.steps.len(),
             });
             sink.comment(&format!("Running {summary}"))?;
         }

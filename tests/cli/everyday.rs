@@ -244,3 +244,72 @@ fn man_prints_the_page_of_alembic_and_of_each_command() {
     let missing = p.alembic(&["man", "upgarde"]).failed();
     assert!(missing.contains("no command 'upgarde'"), "{missing}");
 }
+
+/// Five revisions r1..r5 in a line; `slow` is a statement r3 runs first.
+fn five(p: &Project, slow: &str) {
+    let mut down = String::new();
+    for i in 1..=5 {
+        let extra = if i == 3 { slow } else { "" };
+        p.script(&format!("r{i}"))
+            .down_revision(&down)
+            .message(&format!("step {i}"))
+            .upgrade(&format!("{extra}CREATE TABLE t{i} (id INTEGER);"))
+            .downgrade(&format!("DROP TABLE t{i};"))
+            .write();
+        down = format!("r{i}");
+    }
+}
+
+engine_test!(a_long_run_shows_one_live_line_on_a_terminal_only, |p| {
+    five(p, "");
+    let tty = in_pty(p, &["upgrade", "head"], &[]);
+    assert_eq!(tty.code, 0, "{}", tty.stdout);
+    assert_eq!(p.version_rows(), ["r5"]);
+    for n in 1..=5 {
+        assert!(
+            tty.stdout.contains(&format!("[{n}/5] upgrade ")),
+            "{n}: {}",
+            tty.stdout
+        );
+    }
+    // Alembic's lines are all there, above the live line; the line is cleared at the end.
+    let info = tty
+        .stdout
+        .matches("INFO  [alembic.runtime.migration] Running upgrade")
+        .count();
+    assert_eq!(info, 5, "{}", tty.stdout);
+    let under_its_info_line = "Running upgrade r2 -> r3, step 3\n[3/5] upgrade r2 -> r3, step 3 (";
+    assert!(tty.stdout.contains(under_its_info_line), "{}", tty.stdout);
+    assert!(tty.stdout.ends_with("\r\x1b[2K"), "{:?}", tty.stdout);
+    // Piped, with -q, or for a plan of a few steps: no line.
+    let piped = p.alembic(&["downgrade", "base"]).ok();
+    assert!(
+        !piped.stderr.contains("[1/5]") && !piped.stderr.contains('\x1b'),
+        "{}",
+        piped.stderr
+    );
+    let quiet = in_pty(p, &["-q", "upgrade", "head"], &[]);
+    assert_eq!(quiet.stdout, "");
+    let few = in_pty(p, &["downgrade", "-3"], &[]);
+    assert!(
+        !few.stdout.contains("/3]") && !few.stdout.contains('\x1b'),
+        "{}",
+        few.stdout
+    );
+    assert_eq!(p.version_rows(), ["r2"]);
+});
+
+#[test]
+fn a_slow_statement_shows_that_it_is_still_running() {
+    let p = Project::new(Engine::Postgres);
+    five(&p, "SELECT pg_sleep(3.5);\n");
+    let tty = in_pty(&p, &["upgrade", "head"], &[]);
+    assert_eq!(tty.code, 0, "{}", tty.stdout);
+    assert!(
+        tty.stdout.contains("[3/5] upgrade r2 -> r3, step 3 (")
+            && tty.stdout.contains("s; statement still running for "),
+        "{}",
+        tty.stdout
+    );
+    assert_eq!(p.version_rows(), ["r5"]);
+}

@@ -2,6 +2,7 @@
 //! (or would move) the version table, online or as SQL text with `--sql`. Online and offline
 //! runs go through the library's `Migrator`, the path a service takes.
 
+use std::io::IsTerminal;
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
@@ -18,6 +19,7 @@ use crate::cli::args::{MigrateArgs, PendingArgs, SqlArgs, StampArgs};
 use crate::cli::detail::Verbosity;
 use crate::cli::json;
 use crate::cli::output::{log_entry, push_info, push_line, Printer};
+use crate::cli::progress::Progress;
 use crate::cli::settings::{usage, Settings};
 use crate::cli::ExitStatus;
 
@@ -241,6 +243,29 @@ fn log_event(event: &Event<'_>, info: &mut dyn FnMut(&str)) {
     }
 }
 
+/// What an online run does with each event: Alembic's log line and `verbosity`'s lines on
+/// stderr, above the progress line when there is one.
+fn observer(
+    printer: Printer,
+    verbosity: Verbosity,
+    progress: Option<Arc<Progress>>,
+) -> impl Fn(&Event<'_>) + Send + Sync + 'static {
+    move |e| {
+        let mut text = String::new();
+        if printer.info {
+            log_event(e, &mut |m| push_info(&mut text, m));
+        }
+        if !printer.quiet {
+            text.push_str(&verbosity.lines(e));
+        }
+        match &progress {
+            Some(progress) => progress.print(e, &text),
+            None if !text.is_empty() => printer.warn(&text),
+            None => {}
+        }
+    }
+}
+
 /// Runs `op` against the database, logging as Alembic does and adding `verbosity`'s lines.
 fn online(
     settings: &Settings,
@@ -256,21 +281,19 @@ fn online(
             Migrator::for_project(project).plan(DbRef::Connected(db.as_mut()), op)
         })?;
     }
-    let detail = !printer.quiet;
     let started = Instant::now();
-    let mut migrator = Migrator::for_project(project).on_event(move |e| {
-        log_event(e, &mut |m| printer.info(m));
-        let lines = verbosity.lines(e);
-        if detail && !lines.is_empty() {
-            printer.warn(&lines);
-        }
+    let progress = (!printer.quiet && std::io::stderr().is_terminal()).then(|| {
+        let width = console::Term::stderr().size().1;
+        Arc::new(Progress::start(usize::from(width)))
     });
+    let mut migrator =
+        Migrator::for_project(project).on_event(observer(printer, verbosity, progress.clone()));
     if let Some(cancel) = crate::cli::interrupt::watch() {
         migrator = migrator.cancel_with(&cancel);
     }
     let applied = migrator.apply(DbRef::Connected(db.as_mut()), op);
-    drop(db);
-    if let (Ok(plan), true) = (&applied, detail) {
+    drop((db, migrator, progress));
+    if let (Ok(plan), false) = (&applied, printer.quiet) {
         printer.warn(&verbosity.total(plan.steps.len(), started.elapsed()));
     }
     match applied {
