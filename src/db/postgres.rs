@@ -39,6 +39,11 @@ const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(30);
 /// fails instead of hanging a read forever.
 const KEEPALIVE_IDLE: Duration = Duration::from_secs(30);
 
+/// Between keepalive probes, and how many go unanswered before the connection is dropped:
+/// a vanished peer is noticed within about a minute of silence.
+const KEEPALIVE_INTERVAL: Duration = Duration::from_secs(10);
+const KEEPALIVE_RETRIES: u32 = 3;
+
 /// How long sent data may stay unacknowledged before the kernel drops the connection.
 const TCP_USER_TIMEOUT: Duration = Duration::from_secs(120);
 
@@ -183,10 +188,17 @@ impl PgDatabase<'static> {
                 DriverError::boxed(e),
             )
         })?;
-        // Best effort: a server without the setting (before 9.6) runs without it.
-        let _ = client.batch_execute(&format!(
-            "SET idle_in_transaction_session_timeout = '{IDLE_IN_TRANSACTION_TIMEOUT}'"
-        ));
+        // Best effort: a server without the setting (before 9.6) runs without it. A value the
+        // URL's `options` gives is the user's.
+        let given = params
+            .options
+            .as_deref()
+            .is_some_and(|o| o.contains("idle_in_transaction_session_timeout"));
+        if !given {
+            let _ = client.batch_execute(&format!(
+                "SET idle_in_transaction_session_timeout = '{IDLE_IN_TRANSACTION_TIMEOUT}'"
+            ));
+        }
         Ok(PgDatabase {
             client: PgClient::Owned(Box::new(client)),
             locked: false,
@@ -424,6 +436,8 @@ fn pg_config(
         .connect_timeout(connect_timeout(params))
         .keepalives(true)
         .keepalives_idle(KEEPALIVE_IDLE)
+        .keepalives_interval(KEEPALIVE_INTERVAL)
+        .keepalives_retries(KEEPALIVE_RETRIES)
         .tcp_user_timeout(TCP_USER_TIMEOUT);
     if let Some(password) = password {
         config.password(password);

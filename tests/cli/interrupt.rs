@@ -24,13 +24,13 @@ fn long_statement(engine: Engine) -> &'static str {
 }
 
 /// The binary running in the background, its stderr collected as it comes.
-struct Background {
+pub(crate) struct Background {
     child: Child,
     stderr: Arc<Mutex<String>>,
 }
 
 impl Background {
-    fn start(p: &Project, args: &[&str]) -> Background {
+    pub(crate) fn start(p: &Project, args: &[&str]) -> Background {
         let mut child = Command::new(env!("CARGO_BIN_EXE_alembic"))
             .args(args)
             .current_dir(p.dir.path())
@@ -55,12 +55,12 @@ impl Background {
         Background { child, stderr }
     }
 
-    fn stderr(&self) -> String {
+    pub(crate) fn stderr(&self) -> String {
         self.stderr.lock().unwrap().clone()
     }
 
     /// Waits up to 30 s for `text` on stderr.
-    fn wait_for(&self, text: &str) {
+    pub(crate) fn wait_for(&self, text: &str) {
         let start = Instant::now();
         while !self.stderr().contains(text) {
             assert!(
@@ -80,8 +80,19 @@ impl Background {
         assert!(status.success(), "kill -{name} failed");
     }
 
+    /// Whether it is still running.
+    pub(crate) fn running(&mut self) -> bool {
+        self.child.try_wait().expect("wait").is_none()
+    }
+
+    /// Ends it with SIGKILL.
+    pub(crate) fn kill(mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+
     /// Waits up to 20 s for the exit; returns the status and the whole stderr.
-    fn finish(mut self) -> (i32, String) {
+    pub(crate) fn finish(mut self) -> (i32, String) {
         let start = Instant::now();
         loop {
             if let Some(status) = self.child.try_wait().expect("wait") {

@@ -31,6 +31,7 @@ mod same_sql;
 mod schema;
 mod secrets;
 mod seed;
+mod stalls;
 mod stamp;
 mod tamper;
 mod upgrade;

@@ -712,6 +712,16 @@ fn a_server_that_never_answers_times_out_with_connect_timeout() {
         let started = std::time::Instant::now();
         let run = run_with_deadline(dir.path(), &["current"], &env, deadline);
         let took = started.elapsed();
+        // While it waits, it says for what.
+        assert!(
+            run.stderr.contains(&format!(
+                "INFO  [alembic.runtime.migration] Waiting for the server at 127.0.0.1:{port} to \
+                 answer (connect_timeout in the URL or $PGCONNECT_TIMEOUT sets how long, default \
+                 30s)...\n"
+            )),
+            "{}",
+            run.stderr
+        );
         assert_eq!(
             run.failed(),
             format!(
@@ -722,6 +732,46 @@ fn a_server_that_never_answers_times_out_with_connect_timeout() {
         );
         assert!(took < std::time::Duration::from_secs(10), "took {took:?}");
     }
+}
+
+/// With neither the URL nor `$PGCONNECT_TIMEOUT` saying, a server that accepts and never
+/// answers is given up on after the default 30 seconds, not waited for forever.
+#[test]
+fn a_server_that_never_answers_times_out_after_the_default_30s() {
+    use crate::support::{run_with_deadline, StallingServer};
+    let server = StallingServer::start();
+    let port = server.port;
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("postgresql://u@127.0.0.1:{port}/db");
+    std::fs::write(
+        dir.path().join("alembic.ini"),
+        format!("[alembic]\nscript_location = %(here)s\nsqlalchemy.url = {url}\n"),
+    )
+    .unwrap();
+    std::fs::create_dir_all(dir.path().join("versions")).unwrap();
+    let started = std::time::Instant::now();
+    let run = run_with_deadline(
+        dir.path(),
+        &["upgrade", "head"],
+        &[],
+        std::time::Duration::from_secs(60),
+    );
+    let took = started.elapsed();
+    assert!(
+        run.stderr.contains("Waiting for the server at"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(
+        run.failed(),
+        format!(
+            "can't connect to {url}: timed out after 30s waiting for the server at \
+             127.0.0.1:{port} to answer (connect_timeout in the URL or $PGCONNECT_TIMEOUT \
+             sets the limit)"
+        )
+    );
+    assert!(took >= std::time::Duration::from_secs(29), "took {took:?}");
+    assert!(took < std::time::Duration::from_secs(45), "took {took:?}");
 }
 
 /// An `ALTER TABLE` behind a session idle in a transaction that read the table fails after

@@ -195,7 +195,7 @@ fn offline_range<'a>(project: &Project, target: &'a str) -> Result<(Vec<String>,
 
 /// Connects and prints Alembic's two opening log lines.
 pub fn connect(printer: Printer, url: &DatabaseUrl) -> Result<Box<dyn Database>> {
-    let db = db::connect(url)?;
+    let db = super::connecting::connecting(printer, url, || db::connect(url))?;
     context_lines(printer, url.dialect());
     Ok(db)
 }
@@ -203,7 +203,7 @@ pub fn connect(printer: Printer, url: &DatabaseUrl) -> Result<Box<dyn Database>>
 /// [`connect`] for a command that only reads: a missing SQLite file reads as empty and is not
 /// created.
 pub fn connect_to_read(wait: super::ReadWait, url: &DatabaseUrl) -> Result<Box<dyn Database>> {
-    let mut db = db::connect_to_read(url)?;
+    let mut db = super::connecting::connecting(wait.printer, url, || db::connect_to_read(url))?;
     wait.apply(db.as_mut())?;
     context_lines(wait.printer, url.dialect());
     Ok(db)

@@ -1,6 +1,7 @@
 //! One module per group of commands.
 
 pub mod check;
+mod connecting;
 pub mod edit;
 pub mod init;
 pub mod inspect;
@@ -73,7 +74,7 @@ fn open_and_read(
     table: &VersionTable,
     wait: ReadWait,
 ) -> std::result::Result<std::result::Result<Vec<String>, DbError>, DbError> {
-    let mut db = db::connect_to_read(url)?;
+    let mut db = connecting::connecting(wait.printer, url, || db::connect_to_read(url))?;
     Ok(wait
         .apply(db.as_mut())
         .and_then(|()| db::read_heads(db.as_mut(), table)))

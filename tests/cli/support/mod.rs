@@ -522,3 +522,105 @@ pub fn run_with_deadline(
     }
     Run::from(child.wait_with_output().expect("output"))
 }
+
+/// A TCP proxy on 127.0.0.1 in front of a server, that a test can make misbehave mid-run:
+/// [`Proxy::stall`] stops passing bytes either way (the sockets stay open, as with a hung
+/// middlebox), [`Proxy::drop_all`] closes every connection (as a crashed one does).
+pub struct Proxy {
+    pub port: u16,
+    mode: std::sync::Arc<std::sync::atomic::AtomicU8>,
+}
+
+const PROXY_FORWARD: u8 = 0;
+const PROXY_STALL: u8 = 1;
+const PROXY_DROP: u8 = 2;
+const PROXY_STOP: u8 = 3;
+
+impl Proxy {
+    /// Starts forwarding to `127.0.0.1:target`.
+    pub fn start(target: u16) -> Proxy {
+        use std::sync::atomic::Ordering;
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+        listener.set_nonblocking(true).expect("nonblocking");
+        let port = listener.local_addr().expect("addr").port();
+        let mode = std::sync::Arc::new(std::sync::atomic::AtomicU8::new(PROXY_FORWARD));
+        let state = mode.clone();
+        std::thread::spawn(move || {
+            while state.load(Ordering::SeqCst) != PROXY_STOP {
+                let Ok((client, _)) = listener.accept() else {
+                    std::thread::sleep(std::time::Duration::from_millis(10));
+                    continue;
+                };
+                let _ = client.set_nonblocking(false);
+                let Ok(server) = std::net::TcpStream::connect(("127.0.0.1", target)) else {
+                    continue;
+                };
+                for (from, to) in [
+                    (client.try_clone().unwrap(), server.try_clone().unwrap()),
+                    (server, client),
+                ] {
+                    let state = state.clone();
+                    std::thread::spawn(move || pump(from, to, &state));
+                }
+            }
+        });
+        Proxy { port, mode }
+    }
+
+    /// Stops passing bytes; connections stay open.
+    pub fn stall(&self) {
+        self.mode
+            .store(PROXY_STALL, std::sync::atomic::Ordering::SeqCst);
+    }
+
+    /// Closes every connection, both ways.
+    pub fn drop_all(&self) {
+        self.mode
+            .store(PROXY_DROP, std::sync::atomic::Ordering::SeqCst);
+    }
+}
+
+impl Drop for Proxy {
+    fn drop(&mut self) {
+        self.mode
+            .store(PROXY_STOP, std::sync::atomic::Ordering::SeqCst);
+    }
+}
+
+/// Copies `from` to `to` while the proxy forwards; holds still while it stalls; closes
+/// both when it drops or stops.
+fn pump(
+    mut from: std::net::TcpStream,
+    mut to: std::net::TcpStream,
+    mode: &std::sync::atomic::AtomicU8,
+) {
+    use std::io::{Read, Write};
+    let _ = from.set_read_timeout(Some(std::time::Duration::from_millis(20)));
+    let mut buf = [0u8; 16 * 1024];
+    loop {
+        match mode.load(std::sync::atomic::Ordering::SeqCst) {
+            PROXY_FORWARD => {}
+            PROXY_STALL => {
+                std::thread::sleep(std::time::Duration::from_millis(20));
+                continue;
+            }
+            _ => break,
+        }
+        match from.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => {
+                if to.write_all(&buf[..n]).is_err() {
+                    break;
+                }
+            }
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+                ) => {}
+            Err(_) => break,
+        }
+    }
+    let _ = from.shutdown(std::net::Shutdown::Both);
+    let _ = to.shutdown(std::net::Shutdown::Both);
+}
