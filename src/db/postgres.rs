@@ -188,17 +188,7 @@ impl PgDatabase<'static> {
                 DriverError::boxed(e),
             )
         })?;
-        // Best effort: a server without the setting (before 9.6) runs without it. A value the
-        // URL's `options` gives is the user's.
-        let given = params
-            .options
-            .as_deref()
-            .is_some_and(|o| o.contains("idle_in_transaction_session_timeout"));
-        if !given {
-            let _ = client.batch_execute(&format!(
-                "SET idle_in_transaction_session_timeout = '{IDLE_IN_TRANSACTION_TIMEOUT}'"
-            ));
-        }
+        bound_idle_transactions(&mut client, params);
         Ok(PgDatabase {
             client: PgClient::Owned(Box::new(client)),
             locked: false,
@@ -416,6 +406,21 @@ impl Database for PgDatabase<'_> {
         self.query_column(&format!("SELECT pg_advisory_unlock({LOCK_KEY})"))?;
         self.locked = false;
         Ok(())
+    }
+}
+
+/// Has the server end this session when it sits idle inside a transaction for
+/// [`IDLE_IN_TRANSACTION_TIMEOUT`], unless the URL's `options` set a bound of the user's.
+/// Best effort: a server without the setting (before 9.6) runs without it.
+fn bound_idle_transactions(client: &mut Client, params: &PgParams) {
+    let given = params
+        .options
+        .as_deref()
+        .is_some_and(|o| o.contains("idle_in_transaction_session_timeout"));
+    if !given {
+        let _ = client.batch_execute(&format!(
+            "SET idle_in_transaction_session_timeout = '{IDLE_IN_TRANSACTION_TIMEOUT}'"
+        ));
     }
 }
 
