@@ -300,6 +300,30 @@ engine_test!(
     }
 );
 
+engine_test!(savepoint_misuse_fails_and_rolls_the_migration_back, |p| {
+    // A savepoint that was never set (or already released) is an error of the statement:
+    // the migration is rolled back whole and not recorded.
+    for (body, line) in [
+        ("CREATE TABLE a (id INTEGER);\nROLLBACK TO nosuch;", 10),
+        (
+            "SAVEPOINT s;\nCREATE TABLE a (id INTEGER);\nRELEASE s;\nRELEASE s;",
+            12,
+        ),
+    ] {
+        script(p, "a1", "", "savepoint", body, None);
+        let msg = p.normalize(&p.alembic(&["upgrade", "head"]).failed());
+        assert!(
+            msg.starts_with(&format!("$DIR/migrations/versions/a1.sql:{line}: ")),
+            "{msg}"
+        );
+        assert!(
+            msg.ends_with("(revision a1; this migration was rolled back; none were applied)"),
+            "{msg}"
+        );
+        nothing_applied(p);
+    }
+});
+
 engine_test!(
     a_failing_no_transaction_section_says_what_stays_applied,
     |p| {
