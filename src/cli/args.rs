@@ -38,9 +38,10 @@ Exit status:
     after_help = EXIT_STATUS
 )]
 pub struct Cli {
-    /// Alternate config file; defaults to $ALEMBIC_CONFIG, or "alembic.ini".
+    /// Alternate config file; defaults to $ALEMBIC_CONFIG, or "alembic.ini". May also name a
+    /// pyproject.toml (whose [tool.alembic] is read); given twice, one of each.
     #[arg(short = 'c', long = "config", global = true, help_heading = GLOBAL)]
-    pub config: Option<PathBuf>,
+    pub config: Vec<PathBuf>,
     /// Name of section in .ini file to use for Alembic config.
     #[arg(short = 'n', long = "name", default_value = "alembic", global = true, help_heading = GLOBAL)]
     pub name: String,

@@ -74,6 +74,7 @@ fn man(args: &args::ManArgs) -> Result<ExitStatus> {
 
 /// Runs one parsed command line.
 pub fn run(cli: Cli, settings: &Settings) -> Result<ExitStatus> {
+    settings.check_config_files()?;
     settings.check_x(&cli)?;
     match cli.command {
         Command::Init(args) => commands::init::init(settings, &args),

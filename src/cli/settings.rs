@@ -29,20 +29,74 @@ pub struct Settings {
     /// The configuration as read once at start-up, when it loaded; a failure is left for
     /// [`Settings::config`] to report when a command needs it.
     loaded: Option<Config>,
+    /// The `pyproject.toml` whose `[tool.alembic]` adds to the ini (it may not exist).
+    pub pyproject: PathBuf,
+    /// `-c` named two ini files or two `pyproject.toml` files: the usage error to report.
+    config_conflict: Option<String>,
+}
+
+/// The two configuration files of a run.
+#[derive(Debug, PartialEq, Eq)]
+struct ConfigFiles {
+    ini: PathBuf,
+    pyproject: PathBuf,
+}
+
+/// The ini file and the `pyproject.toml` as Alembic 1.16+ picks them: each `-c` value named
+/// `pyproject.toml` is the toml file, any other the ini; without `-c`, `$ALEMBIC_CONFIG`
+/// (the toml file if so named) and then `alembic.ini` and `pyproject.toml` in the current
+/// directory. Two of either kind is an error.
+fn config_files(
+    given: &[PathBuf],
+    env: Option<PathBuf>,
+) -> std::result::Result<ConfigFiles, String> {
+    let is_toml = |p: &PathBuf| p.file_name().is_some_and(|n| n == "pyproject.toml");
+    let mut files = ConfigFiles {
+        ini: PathBuf::from("alembic.ini"),
+        pyproject: PathBuf::from("pyproject.toml"),
+    };
+    if given.is_empty() {
+        match env {
+            Some(path) if is_toml(&path) => files.pyproject = path,
+            Some(path) => files.ini = path,
+            None => {}
+        }
+        return Ok(files);
+    }
+    let (tomls, inis): (Vec<&PathBuf>, Vec<&PathBuf>) = given.iter().partition(|p| is_toml(p));
+    if tomls.len() > 1 {
+        return Err("pyproject.toml indicated more than once".into());
+    }
+    if inis.len() > 1 {
+        return Err("only one ini file may be indicated".into());
+    }
+    if let Some(toml) = tomls.first() {
+        files.pyproject = (*toml).clone();
+    }
+    if let Some(ini) = inis.first() {
+        files.ini = (*ini).clone();
+    }
+    Ok(files)
 }
 
 impl Settings {
     /// Resolves the global options against the environment.
     pub fn resolve(cli: &Cli) -> Settings {
-        let config_file = cli
-            .config
-            .clone()
-            .or_else(|| {
-                std::env::var_os("ALEMBIC_CONFIG")
-                    .filter(|v| !v.is_empty())
-                    .map(PathBuf::from)
-            })
-            .unwrap_or_else(|| PathBuf::from("alembic.ini"));
+        let env = std::env::var_os("ALEMBIC_CONFIG")
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from);
+        let (files, config_conflict) = match config_files(&cli.config, env) {
+            Ok(files) => (files, None),
+            Err(why) => (
+                ConfigFiles {
+                    ini: PathBuf::from("alembic.ini"),
+                    pyproject: PathBuf::from("pyproject.toml"),
+                },
+                Some(why),
+            ),
+        };
+        let config_file = files.ini;
+        let pyproject = files.pyproject;
         let x = cli
             .x
             .iter()
@@ -52,7 +106,9 @@ impl Settings {
             })
             .collect();
         // A file that fails to load shows the INFO lines before the command reports it.
-        let loaded = Config::load(&config_file, &cli.name).ok();
+        let loaded = Config::load(&config_file, &cli.name)
+            .and_then(|c| c.with_pyproject(&pyproject))
+            .ok();
         let info = !cli.quiet && loaded.as_ref().is_none_or(Config::logs_info);
         Settings {
             config_file,
@@ -68,14 +124,28 @@ impl Settings {
                 ),
             },
             loaded,
+            pyproject,
+            config_conflict,
         }
     }
 
-    /// The configuration (a missing file reads as empty, as in Alembic).
+    /// The configuration (a missing file reads as empty, as in Alembic), with what
+    /// `[tool.alembic]` of the `pyproject.toml` adds.
     pub fn config(&self) -> Result<Config> {
         match &self.loaded {
             Some(config) => Ok(config.clone()),
-            None => Ok(Config::load(&self.config_file, &self.section)?),
+            None => {
+                Ok(Config::load(&self.config_file, &self.section)?
+                    .with_pyproject(&self.pyproject)?)
+            }
+        }
+    }
+
+    /// Refuses `-c` naming two ini files or two `pyproject.toml` files, as Alembic does.
+    pub fn check_config_files(&self) -> Result<()> {
+        match &self.config_conflict {
+            Some(why) => Err(usage(why.clone())),
+            None => Ok(()),
         }
     }
 
@@ -199,4 +269,50 @@ fn looks_like_url(value: &str) -> bool {
 /// A usage error, worded for the user.
 pub fn usage(message: impl Into<String>) -> Error {
     Error::Usage(message.into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn files(given: &[&str], env: Option<&str>) -> std::result::Result<ConfigFiles, String> {
+        let given: Vec<PathBuf> = given.iter().map(PathBuf::from).collect();
+        config_files(&given, env.map(PathBuf::from))
+    }
+
+    fn pair(ini: &str, toml: &str) -> ConfigFiles {
+        ConfigFiles {
+            ini: ini.into(),
+            pyproject: toml.into(),
+        }
+    }
+
+    #[test]
+    fn config_files_are_picked_as_alembic_picks_them() {
+        assert_eq!(files(&[], None), Ok(pair("alembic.ini", "pyproject.toml")));
+        assert_eq!(
+            files(&[], Some("/e/x.ini")),
+            Ok(pair("/e/x.ini", "pyproject.toml"))
+        );
+        assert_eq!(
+            files(&[], Some("/e/pyproject.toml")),
+            Ok(pair("alembic.ini", "/e/pyproject.toml"))
+        );
+        assert_eq!(
+            files(&["a/pyproject.toml"], Some("/e/x.ini")),
+            Ok(pair("alembic.ini", "a/pyproject.toml"))
+        );
+        assert_eq!(
+            files(&["a/pyproject.toml", "b.ini"], None),
+            Ok(pair("b.ini", "a/pyproject.toml"))
+        );
+        assert_eq!(
+            files(&["a.ini", "b.ini"], None),
+            Err("only one ini file may be indicated".into())
+        );
+        assert_eq!(
+            files(&["pyproject.toml", "x/pyproject.toml"], None),
+            Err("pyproject.toml indicated more than once".into())
+        );
+    }
 }

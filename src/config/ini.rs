@@ -63,6 +63,9 @@ pub struct Config {
     info_hidden: bool,
     /// The `[models.types]` section: column types the models reader is told, name to SQL.
     model_types: Vec<(String, String)>,
+    /// `version_locations` of `[tool.alembic]` ([`Config::with_pyproject`]), used when the
+    /// ini section has none.
+    toml_version_locations: Option<Vec<PathBuf>>,
 }
 
 /// What was not there when the configuration was read.
@@ -97,6 +100,7 @@ impl Config {
             missing: Some(Missing::File),
             info_hidden: false,
             model_types: Vec::new(),
+            toml_version_locations: None,
         };
         if let Some(text) = text {
             config.read_section(&text)?;
@@ -115,6 +119,7 @@ impl Config {
             missing: None,
             info_hidden: false,
             model_types: Vec::new(),
+            toml_version_locations: None,
         };
         config.read_section(text)?;
         Ok(config)
@@ -161,6 +166,30 @@ impl Config {
         self.values = values;
         self.missing = None;
         Ok(())
+    }
+
+    /// Adds what `[tool.alembic]` of the `pyproject.toml` at `path` sets and the ini section
+    /// does not (see [`super::pyproject`]); a missing file adds nothing.
+    pub fn with_pyproject(mut self, path: &Path) -> Result<Config, ConfigError> {
+        let text = match std::fs::read_to_string(path) {
+            Ok(text) => text,
+            Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Ok(self),
+            Err(source) => {
+                return Err(ConfigError::Read {
+                    path: path.to_path_buf(),
+                    source,
+                })
+            }
+        };
+        let here = here_of(path).to_string_lossy().into_owned();
+        let tool = super::pyproject::read(path, &here, &text)?;
+        for (key, value) in tool.values {
+            self.values.entry(key).or_insert(value);
+        }
+        self.toml_version_locations = tool
+            .version_locations
+            .map(|list| list.into_iter().map(PathBuf::from).collect());
+        Ok(self)
     }
 
     /// Whether the file's logging sections let Alembic's INFO lines through, as Python's
@@ -213,8 +242,9 @@ impl Config {
     /// commas only; the path separator is added so that the `a:b` example in `init`'s
     /// `alembic.ini` works without `path_separator = os`.
     pub fn version_locations(&self) -> Result<Vec<PathBuf>, ConfigError> {
-        let value = match self.get("version_locations") {
-            Some(value) if !value.trim().is_empty() => value,
+        let value = match (self.get("version_locations"), &self.toml_version_locations) {
+            (Some(value), _) if !value.trim().is_empty() => value,
+            (_, Some(list)) if !list.is_empty() => return Ok(list.clone()),
             _ => return Ok(vec![self.script_location()?.join("versions")]),
         };
         let parts: Vec<&str> = match self.path_separator()? {
@@ -672,6 +702,7 @@ mod tests {
             missing: None,
             info_hidden: false,
             model_types: Vec::new(),
+            toml_version_locations: None,
         };
         config.read_section(text)?;
         Ok(config)

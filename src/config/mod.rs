@@ -1,11 +1,12 @@
 //! Configuration: `alembic.ini` (Python configparser syntax) and database URLs.
 //!
-//! Owns reading the ini file, `%(here)s` interpolation and `%%` escapes, the typed accessors
+//! Owns reading the ini file (and `[tool.alembic]` of a `pyproject.toml`), `%(here)s` interpolation and `%%` escapes, the typed accessors
 //! for `[alembic]` keys, and the URL precedence `-x url=` > `$DATABASE_URL` > `sqlalchemy.url`.
 //! It does not open databases or read scripts.
 
 mod ini;
 mod logging;
+mod pyproject;
 mod url;
 
 pub use ini::Config;

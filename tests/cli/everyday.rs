@@ -313,3 +313,78 @@ fn a_slow_statement_shows_that_it_is_still_running() {
     );
     assert_eq!(p.version_rows(), ["r5"]);
 }
+
+engine_test!(
+    tool_alembic_in_pyproject_toml_is_read_as_alembic_reads_it,
+    |p| {
+        p.linear();
+        // The ini keeps only the URL (env.py's options stay in the ini); the script directory's
+        // options move to [tool.alembic].
+        std::fs::write(
+            p.path("alembic.ini"),
+            format!("[alembic]\nsqlalchemy.url = {}\n", p.url),
+        )
+        .expect("ini");
+        std::fs::write(
+        p.path("pyproject.toml"),
+        "[project]\nname = \"app\"\n\n[tool.alembic]\nscript_location = \"%(here)s/migrations\"\n\
+         version_locations = [\"%(here)s/migrations/versions\", \"%(here)s/more\"]\n",
+    )
+    .expect("pyproject");
+        std::fs::create_dir_all(p.path("more")).expect("more");
+        std::fs::write(
+            p.path("more/0d0d00000004.sql"),
+            "-- revision: 0d0d00000004\n-- down_revision: 1975ea83b712\n-- message: from more\n\n\
+         -- +upgrade\nCREATE TABLE more_t (id INTEGER);\n\n-- +downgrade\nDROP TABLE more_t;\n",
+        )
+        .expect("more script");
+        assert_run!(p, "upgrade", p.alembic(&["upgrade", "head"]));
+        assert_eq!(p.version_rows(), ["0d0d00000004"]);
+        assert!(
+            p.tables().contains(&"more_t".to_string()),
+            "{:?}",
+            p.tables()
+        );
+        // From another directory, both files named with -c; %(here)s is the toml file's directory.
+        let sub = p.path("sub");
+        std::fs::create_dir_all(&sub).expect("sub");
+        let ini = p.path("alembic.ini").display().to_string();
+        let toml = p.path("pyproject.toml").display().to_string();
+        let heads = crate::support::run_in(&sub, &["-c", &toml, "-c", &ini, "heads"]).ok();
+        assert_eq!(heads.stdout, "0d0d00000004 (head)\n");
+        // The ini's own value wins over [tool.alembic]'s.
+        std::fs::write(
+            p.path("alembic.ini"),
+            format!(
+                "[alembic]\nsqlalchemy.url = {}\nscript_location = %(here)s/nowhere\n",
+                p.url
+            ),
+        )
+        .expect("ini");
+        let failed = p.alembic(&["heads"]).failed();
+        assert!(failed.contains("nowhere"), "{failed}");
+    }
+);
+
+#[test]
+fn a_broken_pyproject_toml_is_named_with_its_line() {
+    let p = Project::new(Engine::Sqlite);
+    p.linear();
+    std::fs::write(
+        p.path("pyproject.toml"),
+        "[tool.alembic]\nsourceless = \"yes\"\n",
+    )
+    .expect("toml");
+    assert_run!(&p, "not_a_boolean", p.alembic(&["heads"]));
+    std::fs::write(
+        p.path("pyproject.toml"),
+        "[tool.alembic]\nscript_location =\n",
+    )
+    .expect("toml");
+    assert_run!(&p, "syntax", p.alembic(&["heads"]));
+    assert_run!(
+        &p,
+        "two_inis",
+        p.alembic(&["-c", "a.ini", "-c", "b.ini", "heads"])
+    );
+}
