@@ -194,7 +194,10 @@ impl Database for Cancellable<'_> {
         if self.cancel.is_requested() {
             return Err(DbError::LockWaitCancelled);
         }
-        self.db.lock(timeout, on_wait)
+        match self.db.lock(timeout, on_wait) {
+            Err(_) if self.cancel.is_requested() => Err(DbError::LockWaitCancelled),
+            other => other,
+        }
     }
 
     fn unlock(&mut self) -> Result<(), DbError> {

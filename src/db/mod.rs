@@ -11,6 +11,7 @@ pub mod introspect;
 mod lock_wait;
 mod postgres;
 mod sqlite;
+mod sqlite_busy;
 mod tls;
 pub mod version_table;
 

@@ -19,6 +19,7 @@ use rusqlite::types::ValueRef;
 use rusqlite::Connection;
 
 use super::file_access::permission_note;
+use super::sqlite_busy;
 use super::{Cancel, Database, DbError, DriverError, Interrupter, VersionTable};
 use crate::config::DatabaseUrl;
 use crate::Dialect;
@@ -36,8 +37,10 @@ pub struct SqliteDatabase<'c> {
     lock: Option<File>,
     /// SQLite is in `locking_mode=EXCLUSIVE` for the migration lock's sake.
     exclusive: bool,
-    /// What ends a wait for the migration lock early.
+    /// What ends a wait for the migration lock, or for another connection's write, early.
     cancel: Option<Cancel>,
+    /// How long a statement waits for another connection's write lock (owned connections).
+    busy: Duration,
 }
 
 /// The connection a [`SqliteDatabase`] works through.
@@ -77,6 +80,7 @@ impl<'c> SqliteDatabase<'c> {
             lock: None,
             exclusive: false,
             cancel: None,
+            busy: Duration::ZERO,
         }
     }
 }
@@ -131,6 +135,7 @@ impl SqliteDatabase<'static> {
             lock: None,
             exclusive: false,
             cancel: None,
+            busy: Duration::ZERO,
         })
     }
 }
@@ -326,7 +331,8 @@ impl Database for SqliteDatabase<'_> {
             .saturating_sub(started.elapsed())
             .max(Duration::from_secs(1));
         if let Conn::Owned(conn) = &self.conn {
-            conn.busy_timeout(left).map_err(statement_error)?;
+            sqlite_busy::set(conn, left, self.cancel.as_ref()).map_err(statement_error)?;
+            self.busy = left;
         }
         Ok(())
     }
@@ -344,7 +350,8 @@ impl Database for SqliteDatabase<'_> {
             |e: &rusqlite::Error| e.sqlite_error_code() == Some(rusqlite::ErrorCode::DatabaseBusy);
         conn.busy_timeout(Duration::ZERO).map_err(statement_error)?;
         let first = probe();
-        conn.busy_timeout(timeout).map_err(statement_error)?;
+        sqlite_busy::set(conn, timeout, self.cancel.as_ref()).map_err(statement_error)?;
+        self.busy = timeout;
         match first {
             Err(e) if busy(&e) => {
                 on_wait();
@@ -369,6 +376,10 @@ impl Database for SqliteDatabase<'_> {
 
     fn watch(&mut self, cancel: Option<&Cancel>) {
         self.cancel = cancel.cloned();
+        if let Conn::Owned(conn) = &self.conn {
+            // Best effort: the wait keeps its old form if it can't be changed.
+            let _ = sqlite_busy::set(conn, self.busy, cancel);
+        }
     }
 
     fn unlock(&mut self) -> Result<(), DbError> {

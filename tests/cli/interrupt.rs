@@ -240,3 +240,43 @@ engine_test!(ctrl_c_ends_a_wait_for_the_migration_lock, |p| {
     assert_eq!(first.finish().0, 130);
     assert_eq!(p.version_rows(), Vec::<String>::new());
 });
+
+/// On SQLite, a run waiting for another connection's write lock (SQLite's busy wait, up to
+/// `lock_timeout`) stops at the signal too, though `sqlite3_interrupt` does not reach that
+/// wait.
+#[test]
+fn ctrl_c_ends_a_sqlite_wait_for_another_connections_write() {
+    let p = Project::new(Engine::Sqlite);
+    p.write_ini("lock_timeout = 120");
+    p.script("a1")
+        .message("quick")
+        .upgrade("CREATE TABLE t (id INTEGER);")
+        .write();
+    let writer = rusqlite::Connection::open(p.path("test.db")).unwrap();
+    writer
+        .execute_batch(
+            "CREATE TABLE other (id INTEGER); BEGIN EXCLUSIVE; INSERT INTO other VALUES (1);",
+        )
+        .unwrap();
+    let run = Background::start(&p, &["upgrade", "head"]);
+    run.wait_for("Will assume transactional DDL.");
+    std::thread::sleep(Duration::from_millis(500));
+    let sent = Instant::now();
+    run.signal("INT");
+    let (code, stderr) = run.finish();
+    assert!(sent.elapsed() < Duration::from_secs(5), "{stderr}");
+    assert_eq!(code, 130, "stderr:\n{stderr}");
+    let failed: Vec<&str> = stderr
+        .lines()
+        .filter(|l| l.starts_with("FAILED:"))
+        .collect();
+    assert_eq!(failed.len(), 1, "{stderr}");
+    assert!(
+        failed[0].starts_with("FAILED: interrupted by SIGINT: "),
+        "{stderr}"
+    );
+    writer.execute_batch("COMMIT").unwrap();
+    assert_eq!(p.version_rows(), Vec::<String>::new());
+    p.alembic(&["upgrade", "head"]).ok();
+    assert_eq!(p.version_rows(), ["a1"]);
+}
