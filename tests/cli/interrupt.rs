@@ -280,3 +280,30 @@ fn ctrl_c_ends_a_sqlite_wait_for_another_connections_write() {
     p.alembic(&["upgrade", "head"]).ok();
     assert_eq!(p.version_rows(), ["a1"]);
 }
+
+/// A signal while the connection is still being made (a server that never answers) ends the
+/// command at once with the signal's status and one line: there is nothing to roll back.
+#[test]
+fn sigterm_while_connecting_ends_the_command_at_once() {
+    let server = crate::support::StallingServer::start();
+    let p = Project::new(Engine::Sqlite);
+    p.linear();
+    let url = format!(
+        "postgresql://u@127.0.0.1:{}/db?connect_timeout=60",
+        server.port
+    );
+    let ini = std::fs::read_to_string(p.path("alembic.ini")).unwrap();
+    std::fs::write(p.path("alembic.ini"), ini.replace(&p.url, &url)).unwrap();
+    let run = Background::start(&p, &["upgrade", "head"]);
+    run.wait_for("Waiting for the server at");
+    let sent = Instant::now();
+    run.signal("TERM");
+    let (code, stderr) = run.finish();
+    assert!(sent.elapsed() < Duration::from_secs(5), "{stderr}");
+    assert_eq!(code, 143, "stderr:\n{stderr}");
+    let failed: Vec<&str> = stderr
+        .lines()
+        .filter(|l| l.starts_with("FAILED:"))
+        .collect();
+    assert_eq!(failed, ["FAILED: interrupted by SIGTERM"], "{stderr}");
+}

@@ -275,6 +275,9 @@ fn online(
     verbosity: Verbosity,
 ) -> Result<ExitStatus> {
     let printer = settings.printer;
+    // From here a signal ends the command with its status (130/143); once the run has
+    // started, after cancelling it.
+    let cancel = crate::cli::interrupt::watch();
     let mut db = connect(printer, url)?;
     if let Operation::Upgrade(_) = op {
         super::lint::gate(settings, project, url.dialect(), || {
@@ -288,8 +291,8 @@ fn online(
     });
     let mut migrator =
         Migrator::for_project(project).on_event(observer(printer, verbosity, progress.clone()));
-    if let Some(cancel) = crate::cli::interrupt::watch() {
-        migrator = migrator.cancel_with(&cancel);
+    if let Some(cancel) = &cancel {
+        migrator = migrator.cancel_with(cancel);
     }
     let applied = migrator.apply(DbRef::Connected(db.as_mut()), op);
     drop((db, migrator, progress));
