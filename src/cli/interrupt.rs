@@ -1,13 +1,13 @@
 //! Ctrl-C and SIGTERM during a command that moves the database.
 //!
 //! [`watch`] catches both signals on a thread of its own, from before the connection is
-//! made. While a run is going through the [`Cancel`] handle it returns, the first signal cancels the run (the running statement is
-//! interrupted on the server, the migration's transaction rolled back, the lock released)
-//! and the command ends with one line and exit status 130 (SIGINT) or 143 (SIGTERM), see
-//! [`received`]. A signal when no run is going through the handle (still connecting, or
-//! done), or a second signal, ends the process at once with that status: there is nothing to
-//! roll back, or the user does not want to wait, and the server ends the session's
-//! transaction when its connection closes.
+//! made. While a run is going through the [`Cancel`] handle it returns, the first signal
+//! cancels the run (the running statement is interrupted on the server, the migration's
+//! transaction rolled back, the lock released) and the command ends with one line and exit
+//! status 130 (SIGINT) or 143 (SIGTERM), see [`received`]. A signal when no run is going
+//! through the handle (still connecting, or done), or a second signal, ends the process at
+//! once with that status: there is nothing to roll back, or the user does not want to wait,
+//! and the server ends the session's transaction when its connection closes.
 
 #![allow(clippy::print_stderr)]
 
