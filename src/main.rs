@@ -19,7 +19,8 @@ fn main() -> ExitCode {
     };
     let raiseerr = cli.raiseerr;
     let settings = cli::settings::Settings::resolve(&cli);
-    let failed = paint("FAILED:", colour::ERROR, settings.printer.colour);
+    let colour_on = settings.printer.colour;
+    let failed = paint("FAILED:", colour::ERROR, colour_on);
     let result = cli::run(cli, &settings);
     if let Some((signal, status)) = cli::interrupt::received() {
         let failed = result.as_ref().err().and_then(|err| {
@@ -27,10 +28,11 @@ fn main() -> ExitCode {
                 .into_iter()
                 .next()
         });
-        eprintln!(
-            "{}",
-            cli::interrupt::cancelled_line(signal, failed.as_deref())
-        );
+        let line = cli::interrupt::cancelled_line(signal, failed.as_deref());
+        match line.strip_prefix("FAILED:") {
+            Some(rest) => eprintln!("{}{rest}", paint("FAILED:", colour::ERROR, colour_on)),
+            None => eprintln!("{line}"),
+        }
         return ExitCode::from(status);
     }
     match result {

@@ -19,6 +19,8 @@ pub struct Printer {
     pub info: bool,
     /// stderr gets colour ([`super::colour`]).
     pub colour: bool,
+    /// stdout gets colour (lint's findings), by the same rules for stdout.
+    pub colour_stdout: bool,
 }
 
 impl Printer {

@@ -122,6 +122,10 @@ impl Settings {
                     std::io::stderr().is_terminal(),
                     std::env::var_os("NO_COLOR").as_ref(),
                 ),
+                colour_stdout: cli.color.colours(
+                    std::io::stdout().is_terminal(),
+                    std::env::var_os("NO_COLOR").as_ref(),
+                ),
             },
             loaded,
             pyproject,

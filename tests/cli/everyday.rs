@@ -388,3 +388,61 @@ fn a_broken_pyproject_toml_is_named_with_its_line() {
         p.alembic(&["-c", "a.ini", "-c", "b.ini", "heads"])
     );
 }
+
+#[test]
+fn ctrl_c_clears_the_live_line_before_saying_what_was_rolled_back() {
+    let p = Project::new(Engine::Postgres);
+    five(&p, "SELECT pg_sleep(30);\n");
+    let tty = crate::support::pty::interrupt_in_pty(
+        p.dir.path(),
+        &["upgrade", "head"],
+        std::time::Duration::from_secs(4),
+    );
+    assert_eq!(tty.code, 130, "{}", tty.stdout);
+    assert!(
+        tty.stdout.contains("statement still running for "),
+        "{}",
+        tty.stdout
+    );
+    // The line is cleared, then the one line of the interruption, uncut by it.
+    let (before, after) = tty
+        .stdout
+        .split_once("\x1b[1;31mFAILED:\x1b[0m interrupted by SIGINT: ")
+        .unwrap_or_else(|| panic!("{:?}", tty.stdout));
+    assert!(before.ends_with("s)\r\x1b[2K"), "{before:?}");
+    assert!(after.contains("this migration was rolled back"), "{after}");
+    assert!(
+        after.contains("the last one applied was upgrade r1 -> r2"),
+        "{after}"
+    );
+    assert_eq!(p.version_rows(), ["r2"]);
+}
+
+#[test]
+fn lint_codes_are_coloured_by_severity_when_colour_is_on() {
+    let p = Project::new(Engine::Sqlite);
+    p.script("a1")
+        .message("base")
+        .upgrade("CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT);")
+        .downgrade("DROP TABLE users;")
+        .write();
+    p.script("b2")
+        .down_revision("a1")
+        .message("risky")
+        .upgrade("ALTER TABLE users ADD COLUMN age INTEGER NOT NULL;\nALTER TABLE users RENAME COLUMN name TO full_name;")
+        .write();
+    std::fs::write(
+        p.path("alembic.ini"),
+        format!(
+            "[alembic]\nscript_location = %(here)s/migrations\nsqlalchemy.url = {}\n\n[lint]\nPG010 = warning\n",
+            p.url
+        ),
+    )
+    .expect("ini");
+    let args = ["lint", "--all", "--dialect", "postgresql"];
+    let plain = p.alembic(&args);
+    assert!(!plain.stdout.contains('\x1b'), "{}", plain.stdout);
+    let coloured = p.alembic(&[&args[..], &["--color", "always"]].concat());
+    assert_eq!(coloured.code, plain.code);
+    assert_run!(&p, "coloured", coloured);
+}

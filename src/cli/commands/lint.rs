@@ -85,7 +85,9 @@ pub fn gate(
     let linted = lint_project(project, &selected, dialect, &severities)?;
     let (errors, warnings) = count(&linted);
     if errors + warnings > 0 {
-        settings.printer.warn(&text(&linted, errors, warnings));
+        settings
+            .printer
+            .warn(&text(&linted, errors, warnings, settings.printer.colour));
     }
     if mode == LintGate::Error && errors > 0 {
         return Err(usage(format!(
@@ -277,22 +279,27 @@ fn plural(n: usize, word: &str) -> String {
 
 /// `path:line:col: CODE message` (warnings marked), then the summary line.
 fn print_text(settings: &Settings, linted: &[Linted], errors: usize, warnings: usize) {
-    settings.printer.out(&text(linted, errors, warnings));
+    let colour = settings.printer.colour_stdout;
+    settings
+        .printer
+        .out(&text(linted, errors, warnings, colour));
 }
 
-/// The finding lines and the summary line.
-fn text(linted: &[Linted], errors: usize, warnings: usize) -> String {
+/// The finding lines and the summary line; with `colour`, each finding's code (and mark) in
+/// red for an error, yellow for a warning.
+fn text(linted: &[Linted], errors: usize, warnings: usize, colour: bool) -> String {
     let mut out = String::new();
     for l in linted {
         for f in &l.findings {
-            let mark = if f.severity == Severity::Warning {
-                " (warning)"
+            let (mark, style) = if f.severity == Severity::Warning {
+                (" (warning)", crate::cli::colour::WARNING)
             } else {
-                ""
+                ("", crate::cli::colour::ERROR)
             };
+            let code = crate::cli::colour::paint(&format!("{}{mark}", f.code), style, colour);
             out.push_str(&format!(
-                "{}:{}:{}: {}{mark} {}\n",
-                l.path, f.line, f.col, f.code, f.message
+                "{}:{}:{}: {code} {}\n",
+                l.path, f.line, f.col, f.message
             ));
         }
     }
