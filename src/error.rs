@@ -1,11 +1,12 @@
-//! The crate's error: one variant per module, messages worded for the user.
+//! The crate's error: one variant per module, messages worded for the user. The kinds
+//! each variant carries are re-exported here, so a caller can match on them.
 
-use crate::config::ConfigError;
-use crate::db::DbError;
-use crate::ops::AutogenerateError;
-use crate::revision::RevisionError;
-use crate::runner::RunError;
-use crate::script::ScriptError;
+pub use crate::config::ConfigError;
+pub use crate::db::DbError;
+pub use crate::ops::AutogenerateError;
+pub use crate::revision::RevisionError;
+pub use crate::runner::RunError;
+pub use crate::script::ScriptError;
 
 /// Any failure of the engine.
 #[derive(Debug, thiserror::Error)]

@@ -31,7 +31,7 @@
 //! `pending`, `plan`, `sql`, and `verify`, a start-up guard with its [`VerifyError`]), [`ScriptSource`] and [`EmbeddedScripts`] (where the scripts come
 //! from), [`DbRef`] (a URL or the caller's `rusqlite::Connection` / `postgres::Client`),
 //! [`Plan`] and [`Step`] (what a call runs), [`Event`] (progress), [`Operation`] and
-//! [`Error`]. The same lock, version table, history table and checksums serve the `alembic`
+//! [`Error`] (its kinds in [`error`]). The same lock, version table, history table and checksums serve the `alembic`
 //! binary. The library reads no environment variable for the URL: the caller passes it. It
 //! never prints.
 //!
@@ -69,26 +69,42 @@
 //!   lint                  pure: migrations' statements judged against the model
 //! ```
 //!
-//! `revision` is pure: it knows revisions as values and produces a [`revision::Plan`]. The
-//! [`runner`] walks a plan into a sink, which is either a live database or an SQL writer, so
+//! `revision` is pure: it knows revisions as values and produces a [`Plan`]. The
+//! `runner` walks a plan into a sink, which is either a live database or an SQL writer, so
 //! online and offline modes emit the same statements. The library never prints; the `alembic`
 //! binary (module `cli`, feature `cli`) renders events and errors.
 
+// The service's API is the re-exports at the end of this file. The modules below are the
+// implementation: private to the crate where nothing outside uses them, and `doc(hidden)`
+// where the `alembic` binary (src/main.rs, src/cli) or the integration tests and benches
+// reach in. They are not part of the documented API and may change without notice.
+#[doc(hidden)]
 pub mod config;
+#[doc(hidden)]
 pub mod db;
-pub mod dialect;
+mod dialect;
 pub mod error;
+#[doc(hidden)]
 pub mod history;
+#[doc(hidden)]
 pub mod lint;
-pub mod migrator;
+mod migrator;
+#[doc(hidden)]
 pub mod ops;
-pub mod parallel;
+mod parallel;
+#[doc(hidden)]
 pub mod project;
+#[doc(hidden)]
 pub mod python;
+#[doc(hidden)]
 pub mod revision;
+#[doc(hidden)]
 pub mod runner;
+#[doc(hidden)]
 pub mod schema;
+#[doc(hidden)]
 pub mod script;
+#[doc(hidden)]
 pub mod sql;
 
 /// Compiles a migration history into the binary: `embed!("backend/alembic")` (a script
@@ -137,7 +153,7 @@ mod function_length_tests;
 pub use dialect::Dialect;
 pub use error::{Error, Result};
 pub use migrator::{DbRef, Migrator, VerifyError};
-pub use ops::Operation;
-pub use revision::{Plan, Step};
+pub use ops::{Operation, Verification};
+pub use revision::{Direction, Plan, Step, StepKind, VersionOp};
 pub use runner::Event;
 pub use script::{EmbeddedScripts, ScriptSource};

@@ -20,11 +20,13 @@ pub enum DbRef<'c> {
     /// A URL, parsed when the call starts.
     Url(&'c str),
     /// A parsed URL.
+    #[doc(hidden)]
     Parsed(&'c DatabaseUrl),
     /// The caller's SQLite connection.
     Sqlite(&'c mut rusqlite::Connection),
     /// The caller's PostgreSQL client.
     Postgres(&'c mut postgres::Client),
+    #[doc(hidden)]
     /// A connection opened with [`crate::db::connect`] (the `alembic` binary's), used on the
     /// calling thread.
     Connected(&'c mut dyn Database),

@@ -76,6 +76,7 @@ impl<'s> Migrator<'s> {
     /// A migrator over a project already loaded (how the `alembic` binary runs its commands
     /// through the same path): its configuration's settings are the ones used, and changing
     /// them with the setting methods is refused when a call starts.
+    #[doc(hidden)]
     pub fn for_project(project: &'s Project) -> Migrator<'s> {
         Migrator {
             loaded: Some(project),
