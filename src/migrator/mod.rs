@@ -56,6 +56,10 @@ impl std::fmt::Debug for Migrator<'_> {
     }
 }
 
+/// The setting methods: over an ini ([`ScriptSource::Ini`], or an embedded set built from an
+/// ini), a value set here beats the ini's, and the ini's beats the default; a setting left
+/// unset here is the ini's. Over a loaded project (`Migrator::for_project`, the `alembic`
+/// binary's), the project's configuration is the only source and a call refuses them.
 impl<'s> Migrator<'s> {
     /// A migrator over `source`: an embedded set (`Migrator::new(&MIGRATIONS)`), or
     /// [`ScriptSource::Ini`] / [`ScriptSource::Directory`] on disk.

@@ -233,3 +233,55 @@ fn a_loaded_project_runs_as_loaded_and_refuses_settings_in_code() {
         .unwrap_err();
     assert!(err.to_string().contains("settings"), "{err}");
 }
+
+/// A history whose second revision fails (it creates `t0` again).
+fn write_failing_history(dir: &Path) {
+    write_history(dir, 1);
+    std::fs::write(
+        dir.join("versions/r001.sql"),
+        "-- revision: r001\n-- down_revision: r000\n-- message: fails\n\n\
+         -- +upgrade\nCREATE TABLE t0 (id INTEGER PRIMARY KEY);\n\n\
+         -- +downgrade\nSELECT 1;\n",
+    )
+    .unwrap();
+}
+
+#[test]
+fn over_an_ini_the_setting_methods_beat_the_ini_and_the_ini_beats_the_defaults() {
+    let dir = tempfile::tempdir().unwrap();
+    write_failing_history(&dir.path().join("migrations"));
+    let ini = dir.path().join("alembic.ini");
+    std::fs::write(
+        &ini,
+        "[alembic]\nscript_location = %(here)s/migrations\nversion_table = ini_version\n\
+         transaction_per_migration = false\n",
+    )
+    .unwrap();
+
+    // The ini's settings: its version table, one transaction around the whole run (the
+    // failure of r001 takes r000 back with it).
+    let db = dir.path().join("ini.db");
+    let url = format!("sqlite:///{}", db.display());
+    let from_ini = Migrator::new(ScriptSource::Ini(&ini));
+    from_ini.upgrade(&url, "head").unwrap_err();
+    assert!(
+        !tables(&db).contains(&"t0".to_string()),
+        "{:?}",
+        tables(&db)
+    );
+    from_ini.upgrade(&url, "r000").unwrap();
+    assert_eq!(tables(&db), ["ini_version", "ini_version_history", "t0"]);
+    assert_eq!(from_ini.current(&url).unwrap(), ["r000"]);
+
+    // The methods' settings over the same ini: their table, a transaction per migration
+    // (r000 stays applied when r001 fails).
+    let db = dir.path().join("code.db");
+    let url = format!("sqlite:///{}", db.display());
+    let in_code = Migrator::new(ScriptSource::Ini(&ini))
+        .version_table("code_version")
+        .transaction_per_migration(true);
+    in_code.upgrade(&url, "head").unwrap_err();
+    assert_eq!(tables(&db), ["code_version", "code_version_history", "t0"]);
+    assert_eq!(in_code.current(&url).unwrap(), ["r000"]);
+    assert_eq!(from_ini.current(&url).unwrap(), Vec::<String>::new());
+}
