@@ -134,9 +134,17 @@ fn the_plain_service_migrates_postgresql_at_start_up() {
 fn the_tokio_service_migrates_both_engines_from_spawn_blocking() {
     let dir = tempfile::tempdir().unwrap();
     migrates_twice("tokio_service", "sqlite:///./app.db", dir.path(), &[]);
+    let tables = sqlite_tables(&dir.path().join("app.db"));
+    for table in TABLES {
+        assert!(tables.iter().any(|t| t == table), "{table}: {tables:?}");
+    }
     assert_eq!(sqlite_versions(&dir.path().join("app.db")), [HEAD]);
     let url = pg::database_url();
     migrates_twice("tokio_service", &url, dir.path(), &[]);
+    let tables = pg::tables(&url);
+    for table in TABLES {
+        assert!(tables.iter().any(|t| t == table), "{table}: {tables:?}");
+    }
     assert_eq!(
         pg::query_column(&url, "SELECT version_num FROM alembic_version"),
         [HEAD]
