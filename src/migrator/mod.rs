@@ -183,8 +183,7 @@ impl Migrator<'_> {
         self.with_project(Checksums::Skip, |project| {
             db.into().with_database(&|db| {
                 let rows = read_heads(db, &project.version_table)?;
-                project.check_rows(&rows)?;
-                op.plan(project, &rows)
+                op.plan_from_rows(project, &rows)
             })
         })
     }

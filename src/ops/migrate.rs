@@ -26,6 +26,17 @@ pub enum Operation<'a> {
 }
 
 impl Operation<'_> {
+    /// The plan from the version table's `rows`, which must all be revisions of the history
+    /// (except for `stamp --purge`, which exists to repair a table that names unknown ones).
+    /// Every path plans through it: a run under the lock, the Migrator's `plan` and
+    /// `pending`, and `alembic pending`.
+    pub fn plan_from_rows(&self, project: &Project, rows: &[String]) -> Result<Plan> {
+        if !matches!(self, Operation::Stamp { purge: true, .. }) {
+            project.check_rows(rows)?;
+        }
+        self.plan(project, rows)
+    }
+
     /// The plan from `current` heads.
     pub fn plan(&self, project: &Project, current: &[String]) -> Result<Plan> {
         Ok(match *self {
@@ -76,11 +87,7 @@ fn apply_locked(
 ) -> Result<Plan> {
     let exists = db.table_exists(&project.version_table)?;
     let current = read_heads(db, &project.version_table)?;
-    // `stamp --purge` exists to repair a table that names unknown revisions.
-    if !matches!(op, Operation::Stamp { purge: true, .. }) {
-        project.check_rows(&current)?;
-    }
-    let plan = op.plan(project, &current)?;
+    let plan = op.plan_from_rows(project, &current)?;
     let checksums = script_checksums(project, &plan)?;
     let history = HistoryTable::beside(&project.version_table);
     let create_history_table = !checksums.is_empty() && !db.table_exists(history.location())?;

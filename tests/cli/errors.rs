@@ -275,6 +275,22 @@ fn read_commands_report_script_errors_before_database_errors() {
 }
 
 #[test]
+fn pending_refuses_an_unknown_version_row_as_upgrade_does() {
+    let p = Project::new(Engine::Sqlite);
+    p.linear();
+    p.alembic(&["upgrade", "head"]).ok();
+    let conn = rusqlite::Connection::open(p.path("test.db")).expect("open");
+    conn.execute("UPDATE alembic_version SET version_num = 'abc'", [])
+        .expect("update");
+    let pending = p.alembic(&["pending"]).failed();
+    assert!(
+        pending.starts_with("Can't locate revision identified by 'abc': the version table"),
+        "{pending}"
+    );
+    assert_eq!(pending, p.alembic(&["upgrade", "head"]).failed());
+}
+
+#[test]
 fn an_empty_target_is_refused() {
     let p = Project::new(Engine::Sqlite);
     p.linear();

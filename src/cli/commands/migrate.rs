@@ -10,7 +10,7 @@ use litekb_migrations::config::DatabaseUrl;
 use litekb_migrations::db::{self, Database};
 use litekb_migrations::ops::{ensure_version_table, Operation};
 use litekb_migrations::project::Project;
-use litekb_migrations::revision::{plan_upgrade, Plan};
+use litekb_migrations::revision::Plan;
 use litekb_migrations::runner::Event;
 use litekb_migrations::runner::RunError;
 use litekb_migrations::{DbRef, Dialect, Error, Migrator, Result};
@@ -140,7 +140,8 @@ pub fn ensure_version(settings: &Settings, args: &SqlArgs) -> Result<ExitStatus>
 /// `pending`: what `upgrade head` would apply, in order.
 pub fn pending(settings: &Settings, args: &PendingArgs) -> Result<ExitStatus> {
     let (project, current) = super::project_and_rows(settings)?;
-    let plan = plan_upgrade(&project.map, &current, "head")?;
+    // The Migrator's `pending` plans the same way, from the rows it reads.
+    let plan = Operation::Upgrade("head").plan_from_rows(project, &current)?;
     if args.output.json() {
         let ids = plan.steps.iter().filter_map(|s| s.revision.as_deref());
         json::print(
