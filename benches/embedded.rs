@@ -15,7 +15,7 @@ use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use litekb_migrations::script::EmbeddedFile;
+use litekb_migrations::internals::script::EmbeddedFile;
 use litekb_migrations::{EmbeddedScripts, Migrator};
 
 const REVISIONS: usize = 1_000;

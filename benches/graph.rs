@@ -10,9 +10,9 @@ use std::hint::black_box;
 use std::path::Path;
 
 use criterion::{criterion_group, criterion_main, BatchSize, BenchmarkId, Criterion};
-use litekb_migrations::config::Config;
-use litekb_migrations::project::Project;
-use litekb_migrations::revision::{plan_upgrade, Revision, RevisionMap};
+use litekb_migrations::internals::config::Config;
+use litekb_migrations::internals::project::Project;
+use litekb_migrations::internals::revision::{plan_upgrade, Revision, RevisionMap};
 
 /// A deterministic 12-hex-digit id for revision `i` (a multiplicative hash, so that ids do
 /// not share long prefixes in load order).

@@ -74,38 +74,35 @@
 //! online and offline modes emit the same statements. The library never prints; the `alembic`
 //! binary (module `cli`, feature `cli`) renders events and errors.
 
-// The service's API is the re-exports at the end of this file. The modules below are the
-// implementation: private to the crate where nothing outside uses them, and `doc(hidden)`
-// where the `alembic` binary (src/main.rs, src/cli) or the integration tests and benches
-// reach in. They are not part of the documented API and may change without notice.
+// Without the `cli` feature the parts only the command line uses (autogenerate, lint, writing
+// new revisions, …) are still compiled, but nothing calls them.
+#![cfg_attr(not(feature = "cli"), allow(dead_code, unused_imports))]
+
+// The service's API is the re-exports at the end of this file. Every module below is
+// private to the crate; the `alembic` binary is the `cli` module (feature `cli`) and
+// src/main.rs only calls it. The project's own integration tests, benches and fuzz targets
+// reach the few internals they check through `internals`, which is not API.
+#[cfg(feature = "cli")]
 #[doc(hidden)]
-pub mod config;
-#[doc(hidden)]
-pub mod db;
+pub mod cli;
+pub(crate) mod config;
+pub(crate) mod db;
 mod dialect;
 pub mod error;
+pub(crate) mod history;
 #[doc(hidden)]
-pub mod history;
-#[doc(hidden)]
-pub mod lint;
+pub mod internals;
+pub(crate) mod lint;
 mod migrator;
-#[doc(hidden)]
-pub mod ops;
+pub(crate) mod ops;
 mod parallel;
-#[doc(hidden)]
-pub mod project;
-#[doc(hidden)]
-pub mod python;
-#[doc(hidden)]
-pub mod revision;
-#[doc(hidden)]
-pub mod runner;
-#[doc(hidden)]
-pub mod schema;
-#[doc(hidden)]
-pub mod script;
-#[doc(hidden)]
-pub mod sql;
+pub(crate) mod project;
+pub(crate) mod python;
+pub(crate) mod revision;
+pub(crate) mod runner;
+pub(crate) mod schema;
+pub(crate) mod script;
+pub(crate) mod sql;
 
 /// Compiles a migration history into the binary: `embed!("backend/alembic")` (a script
 /// directory: its `versions/` folder) or `embed!("backend/alembic.ini")` (the ini's

@@ -2,7 +2,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use litekb_migrations::config::Config;
+use litekb_migrations::internals::config::Config;
 
 fuzz_target!(|text: &str| {
     if let Ok(config) =

@@ -2,7 +2,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use litekb_migrations::script::Script;
+use litekb_migrations::internals::script::Script;
 
 fuzz_target!(|text: &str| {
     let _ = Script::parse(std::path::Path::new("/fuzz/x.sql"), text);

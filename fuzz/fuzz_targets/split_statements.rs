@@ -2,7 +2,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use litekb_migrations::script::split_statements;
+use litekb_migrations::internals::sql::split_statements;
 
 fuzz_target!(|text: &str| {
     let _ = split_statements(text);

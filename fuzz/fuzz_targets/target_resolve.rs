@@ -3,7 +3,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use litekb_migrations::revision::{plan_downgrade, plan_upgrade, Revision, RevisionMap};
+use litekb_migrations::internals::revision::{plan_downgrade, plan_upgrade, Revision, RevisionMap};
 
 fn rev(id: &str, down: &[&str], labels: &[&str], depends: &[&str]) -> Revision {
     let strings = |v: &[&str]| v.iter().map(|s| s.to_string()).collect();

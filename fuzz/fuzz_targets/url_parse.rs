@@ -2,7 +2,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use litekb_migrations::config::DatabaseUrl;
+use litekb_migrations::internals::config::DatabaseUrl;
 
 fuzz_target!(|text: &str| {
     if let Ok(url) = DatabaseUrl::parse(text) {

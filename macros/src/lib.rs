@@ -131,13 +131,13 @@ fn expansion(manifest_dir: &Path, given: &str) -> Result<String, String> {
     let mut entries = String::new();
     for file in &files {
         entries.push_str(&format!(
-            "{KRATE}::script::EmbeddedFile {{ path: {:?}, bytes: include_bytes!({:?}) }},\n",
+            "{KRATE}::internals::script::EmbeddedFile {{ path: {:?}, bytes: include_bytes!({:?}) }},\n",
             shown(file),
             path_str(file)?
         ));
     }
     Ok(format!(
-        "{KRATE}::script::EmbeddedScripts::new({given:?}, {ini}, &[{}], &[\n{entries}])",
+        "{KRATE}::internals::script::EmbeddedScripts::new({given:?}, {ini}, &[{}], &[\n{entries}])",
         locations.join(", ")
     ))
 }

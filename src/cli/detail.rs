@@ -7,7 +7,7 @@
 
 use std::time::Duration;
 
-use litekb_migrations::runner::{step_summary, Event};
+use crate::runner::{step_summary, Event};
 
 /// How much detail `-v` asked for: 0 none, 1 statements, 2 and more statements and timings.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]

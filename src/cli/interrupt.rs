@@ -13,7 +13,7 @@
 
 use std::sync::atomic::{AtomicI32, Ordering};
 
-use litekb_migrations::db::Cancel;
+use crate::db::Cancel;
 use signal_hook::consts::{SIGINT, SIGTERM};
 use signal_hook::iterator::Signals;
 

@@ -4,9 +4,9 @@
 //! A revision is always the same object ([`revision`]); fields are only ever added, so a
 //! reader of version 1 keeps working.
 
-use litekb_migrations::ops::Verification;
-use litekb_migrations::project::{absolute, Project};
-use litekb_migrations::schema::Change;
+use crate::ops::Verification;
+use crate::project::{absolute, Project};
+use crate::schema::Change;
 use serde_json::{json, Value};
 
 use crate::cli::output::Printer;

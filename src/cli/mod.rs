@@ -1,25 +1,28 @@
 //! The `alembic` command line: arguments → settings → command → output.
 //!
 //! This is the only code that prints. Each command lives in `commands/`, takes resolved
-//! [`settings::Settings`] and returns an [`ExitStatus`] or an error; `main` turns an error
-//! into one `FAILED: …` line on stderr and exit status 1 ([`report`]), and an answer "no"
+//! `settings::Settings` and returns an [`ExitStatus`] or an error; `main` turns an error
+//! into one `FAILED: …` line on stderr and exit status 1 (`report`), and an answer "no"
 //! into a `FAILED: …` line and exit status 3.
 
-pub mod args;
-pub mod colour;
+mod args;
+mod colour;
 mod commands;
-pub mod detail;
-pub mod graph;
-pub mod interrupt;
-pub mod json;
-pub mod output;
-pub mod progress;
-pub mod report;
-pub mod settings;
-pub mod suggest;
+mod detail;
+mod entry;
+mod graph;
+mod interrupt;
+mod json;
+mod output;
+mod progress;
+mod report;
+mod settings;
+mod suggest;
 
+pub use entry::main;
+
+use crate::Result;
 use args::{Cli, Command};
-use litekb_migrations::Result;
 use settings::Settings;
 
 /// How a command that ran to its end came out (a failure to run is an `Err`).

@@ -5,10 +5,10 @@
 
 use std::io::Write;
 
-use litekb_migrations::project::{absolute, Project};
+use crate::project::{absolute, Project};
 
 use super::colour::{self, paint};
-use litekb_migrations::script::{Script, ScriptOrigin, Section, TransactionMode};
+use crate::script::{Script, ScriptOrigin, Section, TransactionMode};
 
 /// Where command output goes. `-q` silences stdout, as in Alembic, and the INFO lines too;
 /// SQL, warnings and errors always speak.

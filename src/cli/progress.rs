@@ -15,7 +15,7 @@ use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
-use litekb_migrations::runner::Event;
+use crate::runner::Event;
 
 /// Plans of this many steps or fewer get no progress line: their INFO lines say it all.
 pub const FEW: usize = 3;

@@ -6,7 +6,7 @@
 
 use std::error::Error;
 
-use litekb_migrations::config::passwords_in;
+use crate::config::passwords_in;
 
 /// Passwords to keep out of every line printed for a failure.
 #[derive(Debug, Default)]

@@ -8,9 +8,9 @@ use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::sync::OnceLock;
 
-use litekb_migrations::config::{resolve_url, Config, DatabaseUrl};
-use litekb_migrations::project::Project;
-use litekb_migrations::{Error, Result};
+use crate::config::{resolve_url, Config, DatabaseUrl};
+use crate::project::Project;
+use crate::{Error, Result};
 
 use super::args::Cli;
 use super::output::Printer;

@@ -1,7 +1,7 @@
 //! "Did you mean" hints under a failure: the revision ids and branch labels closest to a name
 //! that names none of them.
 
-use litekb_migrations::revision::RevisionMap;
+use crate::revision::RevisionMap;
 
 /// How alike (Jaro-Winkler, 0 to 1) a candidate must be to be suggested.
 const SIMILAR: f64 = 0.8;
@@ -60,7 +60,7 @@ pub fn hint(suggestions: &[String]) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use litekb_migrations::revision::Revision;
+    use crate::revision::Revision;
 
     fn map() -> RevisionMap {
         let rev = |id: &str, down: &[&str], labels: &[&str]| Revision {

@@ -10,9 +10,7 @@ mod pyproject;
 mod url;
 
 pub use ini::Config;
-pub use url::{
-    mask_password_keywords, passwords_in, resolve_url, DatabaseUrl, PgParams, SslMode, UrlKind,
-};
+pub use url::{passwords_in, resolve_url, DatabaseUrl, PgParams, SslMode, UrlKind};
 
 /// How a run groups its migrations into transactions: the `transaction_per_migration` setting.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -40,6 +40,21 @@ pub struct PgParams {
     pub connect_timeout: Option<u64>,
 }
 
+impl PgParams {
+    /// The host to connect to: the URL's, or libpq's default `localhost` when it names none.
+    pub fn host_or_default(&self) -> String {
+        self.host
+            .clone()
+            .filter(|h| !h.is_empty())
+            .unwrap_or_else(|| "localhost".to_string())
+    }
+
+    /// The port to connect to: the URL's, or PostgreSQL's default 5432.
+    pub fn port_or_default(&self) -> u16 {
+        self.port.unwrap_or(5432)
+    }
+}
+
 impl fmt::Debug for PgParams {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("PgParams")
@@ -484,6 +499,16 @@ mod tests {
             Err(err @ ConfigError::BadUrl { .. }) => err.to_string(),
             other => panic!("{raw}: expected BadUrl, got {other:?}"),
         }
+    }
+
+    #[test]
+    fn host_and_port_default_as_libpq_does() {
+        let given = pg("postgresql://u@db.example:6543/app");
+        assert_eq!(given.host_or_default(), "db.example");
+        assert_eq!(given.port_or_default(), 6543);
+        let silent = pg("postgresql:///app");
+        assert_eq!(silent.host_or_default(), "localhost");
+        assert_eq!(silent.port_or_default(), 5432);
     }
 
     #[test]

@@ -125,12 +125,8 @@ impl PgDatabase<'static> {
     /// the server's certificate is not verified: the connection is encrypted, not
     /// authenticated.
     pub fn connect(url: &DatabaseUrl, params: &PgParams) -> Result<PgDatabase<'static>, DbError> {
-        let host = params
-            .host
-            .clone()
-            .filter(|h| !h.is_empty())
-            .unwrap_or_else(|| "localhost".to_string());
-        let port = params.port.unwrap_or(5432);
+        let host = params.host_or_default();
+        let port = params.port_or_default();
         let user = params
             .user
             .clone()

@@ -84,6 +84,7 @@ impl HistoryTable {
     }
 
     /// The `INSERT` of one row.
+    #[cfg(test)]
     pub fn insert_sql(&self, record: &Record<'_>, dialect: Dialect) -> String {
         self.inserts(dialect).sql(record)
     }

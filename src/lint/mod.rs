@@ -23,7 +23,7 @@ use crate::sql::{split_with, Comments};
 use crate::Dialect;
 
 pub use annotate::annotate;
-pub use catalog::{rule, Rule, RULES};
+pub use catalog::{rule, RULES};
 
 /// How much a finding matters.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]

@@ -16,6 +16,6 @@ pub mod migrate;
 pub mod models_target;
 pub mod verify;
 
-pub use autogenerate::{compare, live_schema, AutogenerateError};
+pub use autogenerate::{compare, AutogenerateError};
 pub use migrate::{apply_offline, apply_online, ensure_version_table, Operation};
 pub use verify::{verify, Verification};

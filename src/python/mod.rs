@@ -32,11 +32,11 @@ mod parse;
 pub mod render;
 mod strings;
 
-pub use ast::{Expr, ExprKind, FPart, ImportName, Keyword, Module, Stmt, StmtKind, WithItem};
-pub use header::{Assigned, RevisionHeader, HEADER_NAMES};
-pub use lower::{lower_bodies, LoweredBodies, LoweredStatement, Refusal};
+pub use ast::{Expr, ExprKind, Keyword, Module, Stmt, StmtKind};
+pub use header::RevisionHeader;
+pub use lower::{lower_bodies, LoweredStatement};
 pub use parse::{parse_module, parse_module_header};
-pub use render::{render_python_ops, PythonOps, PythonRenderError};
+pub use render::render_python_ops;
 
 /// A file the reader refuses: `path:line: message`.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]

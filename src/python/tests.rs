@@ -1,4 +1,6 @@
 use super::*;
+use crate::python::ast::{FPart, ImportName};
+use crate::python::header::Assigned;
 
 fn parse(source: &str) -> Module {
     match parse_module("v/x.py", source) {

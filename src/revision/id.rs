@@ -66,10 +66,6 @@ impl RevisionId {
         RevisionId(bytes.iter().map(|b| format!("{b:02x}")).collect())
     }
 
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-
     pub fn into_string(self) -> String {
         self.0
     }
@@ -132,7 +128,7 @@ mod tests {
     #[test]
     fn a_new_id_is_twelve_lowercase_hex_digits() {
         let id = RevisionId::from_random_bytes([0x00, 0x0f, 0xa0, 0xff, 0x12, 0x9b]);
-        assert_eq!(id.as_str(), "000fa0ff129b");
-        assert!(is_valid_revision_id(id.as_str()));
+        assert_eq!(id.to_string(), "000fa0ff129b");
+        assert!(is_valid_revision_id(&id.to_string()));
     }
 }

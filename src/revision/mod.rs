@@ -31,7 +31,7 @@ mod tests;
 
 pub use direction::Direction;
 pub use graph::{Revision, RevisionMap};
-pub use id::{is_valid_revision_id, reserved_chars, BadRevisionId, RevisionId};
+pub use id::{is_valid_revision_id, BadRevisionId, RevisionId};
 pub use plan::{plan_downgrade, plan_stamp, plan_upgrade, Plan, Step, StepKind, VersionOp};
 
 /// A graph or target problem. The messages are Alembic's where Alembic has one.

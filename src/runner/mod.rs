@@ -30,7 +30,6 @@ use crate::db::{DbError, VersionTable};
 use crate::history::{HistoryTable, Inserts, Record};
 use crate::revision::{Direction, Plan, Step, VersionOp};
 use crate::script::{Script, TransactionMode};
-use crate::Dialect;
 use check::Prepared;
 use outcome::Progress;
 
@@ -140,7 +139,7 @@ pub enum Event<'a> {
     WaitingForLock,
     /// The version table is being created.
     CreatingVersionTable,
-    /// A step starts; `summary` is its [`step_summary`], `doc` the revision's message (empty
+    /// A step starts; `summary` is its `step_summary`, `doc` the revision's message (empty
     /// for stamps).
     StepStarted {
         step: &'a Step,
@@ -207,16 +206,6 @@ fn push_joined(out: &mut String, items: &[String]) {
         }
         out.push_str(item);
     }
-}
-
-/// Checks that every step can run before anything does (see [`check`]).
-pub fn check_plan(
-    plan: &Plan,
-    scripts: &HashMap<String, Script>,
-    dialect: Dialect,
-    history: &HistoryTable,
-) -> Result<(), RunError> {
-    check::prepare(plan, scripts, dialect, history).map(drop)
 }
 
 /// Runs `plan` into `sink`, reporting progress to `observe`.

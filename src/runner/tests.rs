@@ -7,6 +7,7 @@ use super::*;
 use crate::revision::{Direction, Plan, Step, StepKind, VersionOp};
 use crate::script::ScriptOrigin;
 use crate::script::{Script, Section, TransactionMode};
+use crate::Dialect;
 
 fn section(direction: Direction, transaction: TransactionMode, sql: &str) -> Section {
     Section {

@@ -498,6 +498,7 @@ pub struct Compare {
 
 impl Compare {
     /// Alembic's defaults: server defaults are not compared.
+    #[cfg(test)]
     pub const ALEMBIC: Compare = Compare {
         server_defaults: false,
     };
@@ -509,6 +510,7 @@ impl Compare {
 
 /// The changes that turn `from` into `to`, both as `dialect` holds them, comparing
 /// everything the model carries ([`Compare::ALL`]).
+#[cfg(test)]
 pub fn diff(from: &Schema, to: &Schema, dialect: Dialect) -> Vec<Change> {
     diff_with(from, to, dialect, Compare::ALL)
 }

@@ -208,6 +208,8 @@ pub struct Column {
 }
 
 /// What a foreign key does when the row it references is deleted or updated.
+// `NoAction` is SQL's own name for the default (`ON DELETE NO ACTION`).
+#[allow(clippy::enum_variant_names)]
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Action {
     #[default]

@@ -3,6 +3,7 @@
 
 use proptest::prelude::*;
 
+use super::model::{Check, PrimaryKey, Unique};
 use super::render::{create_table, render_op, sqlite};
 use super::*;
 use crate::sql::split_statements;

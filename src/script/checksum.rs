@@ -7,14 +7,6 @@ use sha2::{Digest, Sha256};
 
 /// The lowercase hex SHA-256 of a script file's bytes, after dropping a UTF-8 byte-order mark
 /// and turning CRLF and lone CR into LF.
-///
-/// ```
-/// use litekb_migrations::script::checksum;
-///
-/// let sum = checksum(b"-- +upgrade\nSELECT 1;\n");
-/// assert_eq!(sum.len(), 64);
-/// assert_eq!(sum, checksum(b"\xEF\xBB\xBF-- +upgrade\r\nSELECT 1;\r\n"));
-/// ```
 pub fn checksum(bytes: &[u8]) -> String {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let mut hasher = Sha256::new();

@@ -213,11 +213,6 @@ pub fn check_sourceless(locations: &[PathBuf]) -> Result<(), ScriptError> {
     Ok(())
 }
 
-/// Reads and parses one script file.
-pub fn read_script(path: &Path) -> Result<Script, ScriptError> {
-    read_script_with(path, &mut Vec::new(), Checksums::Skip)
-}
-
 /// Reads and parses one script file, reading through `buf`.
 fn read_script_with(
     path: &Path,

@@ -16,13 +16,12 @@ mod template;
 
 pub use checksum::checksum;
 pub use dir::{
-    check_sourceless, is_script_name, load_scripts, parse_script_bytes, read_script, script_files,
-    write_new_script, Checksums, Loaded,
+    check_sourceless, load_scripts, parse_script_bytes, write_new_script, Checksums, Loaded,
 };
-pub use header::{Script, ScriptOrigin, Section, TransactionMode, HEADER_KEYS};
+pub use header::{Script, ScriptOrigin, Section, TransactionMode};
 pub use mako_minimal::{render_mako_minimal, PythonBodies};
 pub use new_id::random_revision_id;
-pub use python::{parse_python_script, Lowered, Refused};
+pub use python::parse_python_script;
 pub use source::{EmbeddedFile, EmbeddedScripts, ScriptSource};
 pub use template::{
     file_name, format_create_date, now_in_timezone, render_script, slugify, NewScript,

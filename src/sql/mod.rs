@@ -10,8 +10,8 @@
 mod marker;
 mod split;
 
-pub use marker::{parse_marker, Marker, MarkerOptions};
-pub use split::{split_statements, split_with, Comments, Statement, Unclosed, Unterminated};
+pub use marker::parse_marker;
+pub use split::{split_statements, split_with, Comments, Statement};
 
 /// The lines of `text`, each without its ending: `\n`, `\r\n` and a lone `\r` all end a line
 /// (as the script checksum counts them). A final line ending starts no empty line.

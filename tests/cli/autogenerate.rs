@@ -3,7 +3,7 @@
 //! schema is B and `check` passes, autogenerating again writes nothing; downgrade, it is A),
 //! the generated file for a typical change, and the refusals.
 
-use litekb_migrations::schema::{comparable, read_models, Schema};
+use litekb_migrations::internals::schema::{comparable, read_models, Schema};
 use litekb_migrations::Dialect;
 
 use crate::support::{Engine, Project};
@@ -415,7 +415,7 @@ engine_test!(unnamed_constraints_with_truncated_names, |p| {
             "SELECT conname FROM pg_constraint WHERE conrelid = '{LONG_TABLE}'::regclass ORDER BY conname"
         ));
         names.sort();
-        use litekb_migrations::schema::names;
+        use litekb_migrations::internals::schema::names;
         let first = ["first_long_column_name".to_string()];
         let pair = [first[0].clone(), "second_long_column_name".to_string()];
         let mut expected = vec![

@@ -7,8 +7,8 @@
 
 use std::path::{Path, PathBuf};
 
-use litekb_migrations::schema::parse_statement;
-use litekb_migrations::sql::split_statements;
+use litekb_migrations::internals::schema::parse_statement;
+use litekb_migrations::internals::sql::split_statements;
 
 const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/golden");
 const SNAPSHOTS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/cli/snapshots");

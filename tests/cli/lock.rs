@@ -142,16 +142,19 @@ impl Drop for Stall {
 fn upgrade_watching(
     p: &Project,
     mut during: impl FnMut(&rusqlite::Connection),
-) -> Box<dyn litekb_migrations::db::Database> {
-    use litekb_migrations::ops::{apply_online, Operation};
-    use litekb_migrations::runner::Event;
+) -> Box<dyn litekb_migrations::internals::db::Database> {
+    use litekb_migrations::internals::ops::{apply_online, Operation};
+    use litekb_migrations::internals::runner::Event;
 
     let config =
-        litekb_migrations::config::Config::load(&p.path("alembic.ini"), "alembic").expect("config");
+        litekb_migrations::internals::config::Config::load(&p.path("alembic.ini"), "alembic")
+            .expect("config");
     let url =
-        litekb_migrations::config::resolve_url(None, None, config.sqlalchemy_url()).expect("url");
-    let project = litekb_migrations::project::Project::load_with_checksums(config).expect("load");
-    let mut db = litekb_migrations::db::connect(&url).expect("connect");
+        litekb_migrations::internals::config::resolve_url(None, None, config.sqlalchemy_url())
+            .expect("url");
+    let project =
+        litekb_migrations::internals::project::Project::load_with_checksums(config).expect("load");
+    let mut db = litekb_migrations::internals::db::connect(&url).expect("connect");
     let other = rusqlite::Connection::open(p.path("test.db")).expect("open");
     let mut steps = 0;
     apply_online(

@@ -8,7 +8,7 @@
 
 use std::path::{Path, PathBuf};
 
-use litekb_migrations::schema::{Column, ColumnType, Schema, Table};
+use litekb_migrations::internals::schema::{Column, ColumnType, Schema, Table};
 
 use crate::support::{Engine, Project};
 

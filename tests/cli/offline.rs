@@ -1,6 +1,6 @@
 //! `--sql`: the exact text, and that it is what online mode runs.
 
-use litekb_migrations::history::checksum;
+use litekb_migrations::internals::history::checksum;
 
 use crate::support::{Engine, Project};
 use crate::{assert_run, engine_test};

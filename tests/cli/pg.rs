@@ -5,8 +5,8 @@ use std::sync::mpsc;
 use std::thread;
 use std::time::{Duration, Instant};
 
-use litekb_migrations::config::DatabaseUrl;
-use litekb_migrations::db::{self, Database, DbError, VersionTable};
+use litekb_migrations::internals::config::DatabaseUrl;
+use litekb_migrations::internals::db::{self, Database, DbError, VersionTable};
 use litekb_migrations::Dialect;
 
 use crate::support::pg;
@@ -380,7 +380,7 @@ fn harness_gives_fresh_databases() {
 /// is an error naming what was read. Neither panics.
 #[test]
 fn introspection_reads_null_answers_without_panicking() {
-    use litekb_migrations::db::introspect::postgres::{trigger, view, IntrospectError};
+    use litekb_migrations::internals::db::introspect::postgres::{trigger, view, IntrospectError};
 
     let url = pg::database_url();
     let mut client = pg::admin_client(&url);

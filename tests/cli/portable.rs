@@ -1,7 +1,7 @@
 //! What a plain section means on each engine, end to end: the same history on SQLite and on
 //! PostgreSQL gives equivalent schemas and the same rows.
 
-use litekb_migrations::schema::{comparable, Schema};
+use litekb_migrations::internals::schema::{comparable, Schema};
 use litekb_migrations::Dialect;
 
 use crate::support::{Engine, Project};

@@ -74,8 +74,9 @@ fn no_transaction_sections_can_create_indexes_concurrently() {
         .ok()
         .stdout;
     // The history row goes in the version update's transaction.
-    let checksum = litekb_migrations::history::checksum(&std::fs::read(&path).expect("read"));
-    let version = litekb_migrations::history::TOOL_VERSION;
+    let checksum =
+        litekb_migrations::internals::history::checksum(&std::fs::read(&path).expect("read"));
+    let version = litekb_migrations::internals::history::TOOL_VERSION;
     assert_eq!(
         sql,
         format!(

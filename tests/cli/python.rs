@@ -394,8 +394,10 @@ fn against_python_alembic(p: &Project, name: &str, head: &str) -> Option<String>
 /// The schema as the tool introspects it, one line per table, column, key, constraint and
 /// index, in the database's order.
 fn introspected(p: &Project) -> Vec<String> {
-    let schema =
-        litekb_migrations::schema::canonical(&p.introspect(), litekb_migrations::Dialect::Sqlite);
+    let schema = litekb_migrations::internals::schema::canonical(
+        &p.introspect(),
+        litekb_migrations::Dialect::Sqlite,
+    );
     format!("{schema:#?}").lines().map(str::to_string).collect()
 }
 

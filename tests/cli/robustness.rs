@@ -7,9 +7,9 @@
 
 use std::path::Path;
 
-use litekb_migrations::config::{Config, DatabaseUrl, UrlKind};
-use litekb_migrations::script::Script;
-use litekb_migrations::sql::split_statements;
+use litekb_migrations::internals::config::{Config, DatabaseUrl, UrlKind};
+use litekb_migrations::internals::script::Script;
+use litekb_migrations::internals::sql::split_statements;
 use proptest::prelude::*;
 
 /// Script-ish lines: header keys (known, unknown, repeated), markers (good, bad, with
@@ -74,7 +74,7 @@ proptest! {
         }
         match Script::parse(Path::new("/p/x.sql"), &text) {
             Ok(script) => {
-                let line_count = litekb_migrations::sql::lines(&text).count().max(1);
+                let line_count = litekb_migrations::internals::sql::lines(&text).count().max(1);
                 for section in &script.sections {
                     prop_assert!(section.first_line <= line_count + 1);
                     for st in split_statements(&section.sql).unwrap_or_default() {

@@ -2,7 +2,7 @@
 //! schemas equal across engines at every revision, SQLite table rebuilds that keep rows,
 //! indexes, triggers, views and foreign keys, and the rebuild in offline SQL.
 
-use litekb_migrations::schema::Schema;
+use litekb_migrations::internals::schema::Schema;
 use litekb_migrations::Dialect;
 
 use crate::support::{Engine, Project};

@@ -1,7 +1,7 @@
 //! The history table and `verify`: each applied script's checksum is recorded with its step,
 //! and `verify` reports the applied scripts that changed since they ran.
 
-use litekb_migrations::history::{checksum, TOOL_VERSION};
+use litekb_migrations::internals::history::{checksum, TOOL_VERSION};
 
 use crate::engine_test;
 use crate::support::{Engine, Project};

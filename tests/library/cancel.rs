@@ -5,8 +5,8 @@
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use litekb_migrations::db::{Cancel, DbError};
-use litekb_migrations::runner::{RunError, SinkError, StatementError};
+use litekb_migrations::internals::db::{Cancel, DbError};
+use litekb_migrations::internals::runner::{RunError, SinkError, StatementError};
 use litekb_migrations::{Error, Migrator, ScriptSource};
 
 use crate::pg;
@@ -35,7 +35,9 @@ fn cancel_soon(cancel: &Cancel) {
 }
 
 #[track_caller]
-fn assert_cancelled(result: litekb_migrations::Result<litekb_migrations::revision::Plan>) {
+fn assert_cancelled(
+    result: litekb_migrations::Result<litekb_migrations::internals::revision::Plan>,
+) {
     match result {
         Err(Error::Run(RunError::Statement { source, .. })) => assert!(
             matches!(

@@ -10,7 +10,7 @@ use std::path::Path;
 use std::process::Command;
 
 const PROBE_MAIN: &str = r#"
-mod script {
+mod internals { pub mod script {
     pub struct EmbeddedFile { pub path: &'static str, pub bytes: &'static [u8] }
     pub struct EmbeddedScripts { pub files: &'static [EmbeddedFile] }
     impl EmbeddedScripts {
@@ -23,9 +23,9 @@ mod script {
             EmbeddedScripts { files }
         }
     }
-}
+} }
 
-static SET: script::EmbeddedScripts = litekb_migrations_macros::embed!(crate, "migrations");
+static SET: internals::script::EmbeddedScripts = litekb_migrations_macros::embed!(crate, "migrations");
 
 fn main() {
     for file in SET.files {

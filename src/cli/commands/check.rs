@@ -2,10 +2,10 @@
 
 use std::io::Write;
 
-use litekb_migrations::ops::compare;
-use litekb_migrations::project::Project;
-use litekb_migrations::schema::Change;
-use litekb_migrations::{Dialect, Result};
+use crate::ops::compare;
+use crate::project::Project;
+use crate::schema::Change;
+use crate::{Dialect, Result};
 
 use serde_json::Value;
 

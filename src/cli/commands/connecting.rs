@@ -5,7 +5,7 @@
 use std::sync::mpsc;
 use std::time::Duration;
 
-use litekb_migrations::config::{DatabaseUrl, UrlKind};
+use crate::config::{DatabaseUrl, UrlKind};
 
 use crate::cli::output::Printer;
 
@@ -18,12 +18,8 @@ pub fn connecting<T>(printer: Printer, url: &DatabaseUrl, connect: impl FnOnce()
     let UrlKind::Postgres(params) = url.kind() else {
         return connect();
     };
-    let host = params
-        .host
-        .clone()
-        .filter(|h| !h.is_empty())
-        .unwrap_or_else(|| "localhost".to_string());
-    let port = params.port.unwrap_or(5432);
+    let host = params.host_or_default();
+    let port = params.port_or_default();
     let (done, finished) = mpsc::channel::<()>();
     let waiter = std::thread::spawn(move || {
         if finished.recv_timeout(QUIET) == Err(mpsc::RecvTimeoutError::Timeout) {

@@ -2,8 +2,8 @@
 
 use std::process::Command;
 
-use litekb_migrations::project::absolute;
-use litekb_migrations::{Error, Result};
+use crate::project::absolute;
+use crate::{Error, Result};
 
 use super::version_rows;
 use crate::cli::args::RevArg;

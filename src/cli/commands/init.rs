@@ -2,9 +2,9 @@
 
 use std::path::{Path, PathBuf};
 
-use litekb_migrations::project::absolute;
-use litekb_migrations::script::DEFAULT_TEMPLATE;
-use litekb_migrations::{Error, Result};
+use crate::project::absolute;
+use crate::script::DEFAULT_TEMPLATE;
+use crate::{Error, Result};
 
 use crate::cli::args::InitArgs;
 use crate::cli::settings::{usage, Settings};

@@ -1,6 +1,6 @@
 //! `current`, `history`, `heads`, `branches` and `show`: reading the graph and the database.
 
-use litekb_migrations::Result;
+use crate::Result;
 
 use crate::cli::args::{BranchesArgs, CurrentArgs, HeadsArgs, HistoryArgs, ShowArgs};
 use crate::cli::graph::{self, Node};

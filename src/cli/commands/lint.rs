@@ -1,4 +1,4 @@
-//! `lint`: each migration's statements judged by the rules of `litekb_migrations::lint`,
+//! `lint`: each migration's statements judged by the rules of `crate::lint`,
 //! printed as `path:line:col: CODE message` lines and a summary (exit 3 on any error).
 //!
 //! The schema before each linted revision is the one every earlier revision's upgrade builds
@@ -9,14 +9,14 @@
 
 use std::collections::HashSet;
 
-use litekb_migrations::config::{Config, LintGate};
-use litekb_migrations::lint::{self, Finding, Migration, Section, Severities, Severity};
-use litekb_migrations::project::Project;
-use litekb_migrations::revision::{plan_upgrade, Direction, Plan};
-use litekb_migrations::schema::{apply_sql, Schema};
-use litekb_migrations::script::{Script, TransactionMode};
-use litekb_migrations::sql::{split_with, Comments};
-use litekb_migrations::{Dialect, Result};
+use crate::config::{Config, LintGate};
+use crate::lint::{self, Finding, Migration, Section, Severities, Severity};
+use crate::project::Project;
+use crate::revision::{plan_upgrade, Direction, Plan};
+use crate::schema::{apply_sql, Schema};
+use crate::script::{Script, TransactionMode};
+use crate::sql::{split_with, Comments};
+use crate::{Dialect, Result};
 use serde_json::json;
 
 use crate::cli::args::{DialectArg, LintArgs};
@@ -205,7 +205,7 @@ pub fn annotate_py(
         "from alembic import op\nimport sqlalchemy as sa\nrevision = 'new'\ndown_revision = None\ndef upgrade():\n    {upgrades}\n\ndef downgrade():\n    {downgrades}\n"
     );
     let path = project.script_location.join("new.py");
-    let script = litekb_migrations::script::parse_python_script(&path, &module)?;
+    let script = crate::script::parse_python_script(&path, &module)?;
     let severities = severities(&project.config)?;
     let mut findings = lint_script(&mut schema, &script, dialect, &severities);
     // The body's first line is the template's to indent: nothing goes above it.

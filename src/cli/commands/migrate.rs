@@ -6,14 +6,14 @@ use std::io::IsTerminal;
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
-use litekb_migrations::config::DatabaseUrl;
-use litekb_migrations::db::{self, Database};
-use litekb_migrations::ops::{ensure_version_table, Operation};
-use litekb_migrations::project::Project;
-use litekb_migrations::revision::Plan;
-use litekb_migrations::runner::Event;
-use litekb_migrations::runner::RunError;
-use litekb_migrations::{DbRef, Dialect, Error, Migrator, Result};
+use crate::config::DatabaseUrl;
+use crate::db::{self, Database};
+use crate::ops::{ensure_version_table, Operation};
+use crate::project::Project;
+use crate::revision::Plan;
+use crate::runner::Event;
+use crate::runner::RunError;
+use crate::{DbRef, Dialect, Error, Migrator, Result};
 
 use crate::cli::args::{MigrateArgs, PendingArgs, SqlArgs, StampArgs};
 use crate::cli::detail::Verbosity;
@@ -55,7 +55,7 @@ pub fn downgrade(settings: &Settings, args: &MigrateArgs) -> Result<ExitStatus> 
 }
 
 /// An empty target names no revision: refused rather than read as `base` (a silent no-op).
-fn empty_target(command: &str) -> litekb_migrations::Error {
+fn empty_target(command: &str) -> crate::Error {
     usage(format!(
         "{command} needs a target revision, such as 'head', 'base' or '-1'; '' names none"
     ))
@@ -76,7 +76,7 @@ fn move_to<'t>(
         return offline(settings, project, &url, &start, op(end));
     }
     if target.contains(':') {
-        return Err(litekb_migrations::revision::RevisionError::RangeNotAllowed.into());
+        return Err(crate::revision::RevisionError::RangeNotAllowed.into());
     }
     online(settings, project, &url, op(target), Verbosity(args.verbose))
 }
@@ -237,7 +237,7 @@ fn log_event(event: &Event<'_>, info: &mut dyn FnMut(&str)) {
         } => info(&format!(
             "ddl_lock_timeout ended {}, which was rolled back; running it again in {}s \
              (retry {attempt} of {retries}, ddl_lock_retries)",
-            litekb_migrations::runner::step_summary(step),
+            crate::runner::step_summary(step),
             pause.as_secs()
         )),
         _ => {}

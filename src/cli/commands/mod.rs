@@ -10,14 +10,14 @@ pub mod migrate;
 pub mod revision;
 pub mod verify;
 
-use litekb_migrations::config::{DatabaseUrl, UrlKind};
-use litekb_migrations::db::{self, DbError, VersionTable};
+use crate::config::{DatabaseUrl, UrlKind};
+use crate::db::{self, DbError, VersionTable};
 use std::time::Duration;
 
-use litekb_migrations::config::Config;
-use litekb_migrations::db::Database;
-use litekb_migrations::project::{lock_timeout_of, version_table_of, Project};
-use litekb_migrations::Result;
+use crate::config::Config;
+use crate::db::Database;
+use crate::project::{lock_timeout_of, version_table_of, Project};
+use crate::Result;
 
 use crate::cli::output::Printer;
 use crate::cli::settings::{until_exit, Settings};

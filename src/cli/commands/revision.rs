@@ -3,16 +3,16 @@
 
 use std::path::PathBuf;
 
-use litekb_migrations::ops::AutogenerateError;
-use litekb_migrations::project::{absolute, Project};
-use litekb_migrations::python::render_python_ops;
-use litekb_migrations::revision::{BadRevisionId, RevisionError, RevisionId};
-use litekb_migrations::schema::generate::script_bodies;
-use litekb_migrations::script::{
+use crate::ops::AutogenerateError;
+use crate::project::{absolute, Project};
+use crate::python::render_python_ops;
+use crate::revision::{BadRevisionId, RevisionError, RevisionId};
+use crate::schema::generate::script_bodies;
+use crate::script::{
     file_name, format_create_date, now_in_timezone, random_revision_id, render_mako_minimal,
     render_script, slugify, write_new_script, NewScript, PythonBodies, DEFAULT_TEMPLATE,
 };
-use litekb_migrations::Result;
+use crate::Result;
 
 use super::check::{detect_on, log_detected};
 use crate::cli::args::{MergeArgs, RevisionArgs};
@@ -238,7 +238,7 @@ fn parents_for_head(project: &Project, head: &str, splice: bool) -> Result<Vec<S
     Ok(resolved)
 }
 
-fn not_head(id: &str) -> litekb_migrations::Error {
+fn not_head(id: &str) -> crate::Error {
     usage(format!(
         "Revision {id} is not a head revision; please specify --splice to create a new branch from this revision"
     ))

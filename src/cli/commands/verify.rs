@@ -7,9 +7,9 @@
 //! revisions with no recorded checksum — applied by Python Alembic or stamped — are listed
 //! too, but are not a failure: nothing says they changed.
 
-use litekb_migrations::ops::{verify as verify_applied, Verification};
-use litekb_migrations::project::absolute;
-use litekb_migrations::Result;
+use crate::ops::{verify as verify_applied, Verification};
+use crate::project::absolute;
+use crate::Result;
 
 use super::migrate::connect_to_read;
 use crate::cli::args::FormatArg;

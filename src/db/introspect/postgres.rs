@@ -438,7 +438,7 @@ fn column_type(name: &str) -> Option<ColumnType> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::schema::{IndexPart, PrimaryKey};
+    use crate::schema::model::{IndexPart, PrimaryKey};
 
     fn attribute(type_name: &str, default: Option<&str>, identity: &str) -> Attribute {
         Attribute {

@@ -1,6 +1,7 @@
 use super::*;
 use crate::python::{lower_bodies, parse_module};
-use crate::schema::{apply_sql, comparable, diff, read_models, Schema};
+use crate::schema::diff::diff;
+use crate::schema::{apply_sql, comparable, read_models, Schema};
 
 const PG: Dialect = Dialect::Postgresql;
 

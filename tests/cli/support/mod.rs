@@ -196,9 +196,9 @@ impl Project {
     }
 
     /// The live schema as the tool introspects it, without the tool's own tables.
-    pub fn introspect(&self) -> litekb_migrations::schema::Schema {
-        let url = litekb_migrations::config::DatabaseUrl::parse(&self.url).expect("url");
-        let mut db = litekb_migrations::db::connect(&url).expect("connect");
+    pub fn introspect(&self) -> litekb_migrations::internals::schema::Schema {
+        let url = litekb_migrations::internals::config::DatabaseUrl::parse(&self.url).expect("url");
+        let mut db = litekb_migrations::internals::db::connect(&url).expect("connect");
         let mut schema = db.introspect().expect("introspect");
         schema
             .tables

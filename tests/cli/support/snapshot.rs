@@ -46,7 +46,7 @@ pub fn settings(engine: Engine) -> insta::Settings {
     settings.add_filter(
         &format!(
             r"'{}'",
-            regex_escape(litekb_migrations::history::TOOL_VERSION)
+            regex_escape(litekb_migrations::internals::history::TOOL_VERSION)
         ),
         "'[TOOL_VERSION]'",
     );
