@@ -2,12 +2,15 @@
 //! which are mapped (a declarative base among their ancestors, not `__abstract__`), the
 //! columns each gathers from its mixins and abstract bases, and its `__table_args__`.
 
-use crate::python::{Expr, ExprKind, Keyword, PythonError, StmtKind};
+use crate::python::{Expr, ExprKind, Keyword, PythonError, Stmt, StmtKind};
 use crate::schema::model::{Index, IndexPart, PrimaryKey, Table, Unique};
 use crate::schema::Schema;
 use crate::Dialect;
 
-use super::columns::{action, check, is_mapped, keyword_str, read_column, ColumnDecl, Context};
+use super::columns::{
+    action, check, is_mapped, keyword_str, read_column, ColumnDecl, Context, PENDING,
+};
+use super::naming::{self, Convention};
 use super::scan::{ClassInfo, Found};
 use super::types::last;
 use super::{ReadOptions, Refusal};
@@ -61,13 +64,15 @@ pub(crate) fn build(
             .tables
             .push(class_table(found, class, &cx).map_err(fail)?);
     }
-    for (path, call) in &found.tables {
+    for (path, _, call) in &found.tables {
         let fail = |(line, message): Refusal| PythonError {
             path: path.clone(),
             line,
             message,
         };
-        schema.tables.push(table_call(call, &cx).map_err(fail)?);
+        schema
+            .tables
+            .push(table_call(found, call, &cx).map_err(fail)?);
     }
     Ok(schema)
 }
@@ -111,14 +116,13 @@ fn role(found: &Found, class: &ClassInfo, depth: usize) -> Result<Role, Refusal>
             "the class hierarchy is too deep or circular".to_string(),
         ));
     }
+    if class.made.is_some() {
+        return Ok(Role::Base);
+    }
     let mut under_base = false;
     for base in &class.bases {
         if matches!(last(base), "DeclarativeBase" | "DeclarativeBaseNoMeta") {
             return Ok(Role::Base);
-        }
-        if found.call_bases.contains(base) {
-            under_base = true;
-            continue;
         }
         if let Some(parent) = class_named(found, base) {
             match role(found, parent, depth + 1)? {
@@ -148,9 +152,6 @@ fn reaches_base(found: &Found, class: &ClassInfo, depth: usize) -> Result<bool, 
         return Ok(false);
     }
     for base in &class.bases {
-        if found.call_bases.contains(base) {
-            return Ok(true);
-        }
         if let Some(parent) = class_named(found, base) {
             if role(found, parent, depth + 1)? == Role::Base
                 || reaches_base(found, parent, depth + 1)?
@@ -216,18 +217,15 @@ fn lineage<'f>(found: &'f Found, class: &'f ClassInfo) -> Vec<&'f ClassInfo> {
 
 /// A mapped class's table.
 fn class_table(found: &Found, class: &ClassInfo, cx: &Context<'_>) -> Result<Table, Refusal> {
-    let name = match class_value(class, "__tablename__") {
-        Some(v) => v
-            .as_str()
-            .ok_or_else(|| (v.line, "__tablename__ must be a string literal".to_string()))?,
-        None => {
-            return Err((
-                class.line,
-                format!("the mapped class '{}' has no __tablename__", class.name),
-            ))
-        }
-    };
     let chain = lineage(found, class);
+    if let Some(v) = chain.iter().find_map(|c| class_value(c, "__bind_key__")) {
+        return Err((
+            v.line,
+            "__bind_key__: a model of another database is not read (one target, one database)"
+                .to_string(),
+        ));
+    }
+    let name = table_name(class, &chain)?;
     let mut decls: Vec<ColumnDecl> = Vec::new();
     for c in &chain {
         for decl in class_columns(c, cx)? {
@@ -236,12 +234,143 @@ fn class_table(found: &Found, class: &ClassInfo, cx: &Context<'_>) -> Result<Tab
             }
         }
     }
-    let mut table = assemble(name, decls);
+    let keys = keys(&decls);
+    let mut table = assemble(&name, decls);
     let args = chain.iter().find_map(|c| class_value(c, "__table_args__"));
     if let Some(args) = args {
-        table_args(&mut table, args)?;
+        table_args(&mut table, args, &keys)?;
     }
+    if table.primary_key.is_none() {
+        return Err((
+            class.line,
+            format!(
+                "the mapped class '{}' has no primary key (SQLAlchemy can't map it)",
+                class.name
+            ),
+        ));
+    }
+    resolve_references(found, &mut table, cx)?;
+    let convention = class_convention(found, &chain)?;
+    naming::apply(&mut table, &keys, &convention, cx.dialect, class.line)?;
     Ok(table)
+}
+
+/// The class's `__tablename__`; under Flask-SQLAlchemy's `db.Model` a class without one (in
+/// itself or a mixin) is named after the class, in snake case.
+fn table_name(class: &ClassInfo, chain: &[&ClassInfo]) -> Result<String, Refusal> {
+    let literal = |v: &Expr| {
+        v.as_str()
+            .map(str::to_string)
+            .ok_or_else(|| (v.line, "__tablename__ must be a string literal".to_string()))
+    };
+    if let Some(v) = class_value(class, "__tablename__") {
+        return literal(v);
+    }
+    if chain
+        .iter()
+        .any(|c| c.made.as_ref().is_some_and(|m| m.autoname))
+    {
+        if let Some(v) = chain.iter().find_map(|c| class_value(c, "__tablename__")) {
+            return literal(v);
+        }
+        return Ok(snake_case(&class.name));
+    }
+    Err((
+        class.line,
+        format!("the mapped class '{}' has no __tablename__", class.name),
+    ))
+}
+
+/// Flask-SQLAlchemy's `camel_to_snake_case`: `_` before a capital that follows a lower-case
+/// letter or a digit, and before a capital (not the first character) that a lower-case
+/// letter follows; then lower case, leading `_` dropped. `HTTPRequest` is `http_request`.
+pub(crate) fn snake_case(name: &str) -> String {
+    let chars: Vec<char> = name.chars().collect();
+    let mut out = String::new();
+    for (i, &c) in chars.iter().enumerate() {
+        let upper = c.is_ascii_uppercase();
+        let after_lower =
+            i > 0 && (chars[i - 1].is_ascii_lowercase() || chars[i - 1].is_ascii_digit());
+        let before_lower = chars.get(i + 1).is_some_and(char::is_ascii_lowercase);
+        if upper && (after_lower || (i > 0 && before_lower)) {
+            out.push('_');
+        }
+        out.push(c);
+    }
+    out.to_lowercase().trim_start_matches('_').to_string()
+}
+
+/// Each column's key (attribute name) by column name.
+fn keys(decls: &[ColumnDecl]) -> Vec<(String, String)> {
+    decls
+        .iter()
+        .map(|d| (d.column.name.clone(), d.key.clone()))
+        .collect()
+}
+
+/// The naming convention of the metadata a mapped class's base carries: the first class
+/// of its lineage that sets one (`metadata = MetaData(...)` in a base's body, or the
+/// `metadata=` of the call that made the base).
+fn class_convention(found: &Found, chain: &[&ClassInfo]) -> Result<Convention, Refusal> {
+    for c in chain {
+        if let Some(m) = c.made.as_ref().and_then(|m| m.metadata.as_ref()) {
+            return metadata_convention(found, m, 0);
+        }
+        if let Some(m) = class_value(c, "metadata") {
+            return metadata_convention(found, m, 0);
+        }
+    }
+    Ok(Convention::default())
+}
+
+/// The naming convention of a metadata expression: `MetaData(...)`, a name bound to one,
+/// or `Base.metadata` / `db.metadata`.
+fn metadata_convention(found: &Found, e: &Expr, depth: usize) -> Result<Convention, Refusal> {
+    let cant = || {
+        (
+            e.line,
+            "a metadata this reader can't follow (MetaData(...), a name bound to one, or \
+             Base.metadata)"
+                .to_string(),
+        )
+    };
+    if depth > 20 {
+        return Err(cant());
+    }
+    match &e.kind {
+        ExprKind::Call { func, keywords, .. }
+            if func.dotted().is_some_and(|f| last(&f) == "MetaData") =>
+        {
+            if let Some(k) = keywords.iter().find(|k| k.name == "schema") {
+                return Err((
+                    k.value.line,
+                    "tables in another schema are not read".to_string(),
+                ));
+            }
+            match keywords.iter().find(|k| k.name == "naming_convention") {
+                Some(k) => match &k.value.kind {
+                    ExprKind::Name(n) => match found.value(n) {
+                        Some(d) => Convention::from_dict(d),
+                        None => Err(cant()),
+                    },
+                    _ => Convention::from_dict(&k.value),
+                },
+                None => Ok(Convention::default()),
+            }
+        }
+        ExprKind::Name(n) => match found.value(n) {
+            Some(v) => metadata_convention(found, v, depth + 1),
+            None => Err(cant()),
+        },
+        _ => {
+            let dotted = e.dotted().ok_or_else(cant)?;
+            let owner = dotted.strip_suffix(".metadata").ok_or_else(cant)?;
+            let class = class_named(found, owner)
+                .or_else(|| class_named(found, &format!("{owner}.Model")))
+                .ok_or_else(cant)?;
+            class_convention(found, &lineage(found, class))
+        }
+    }
 }
 
 /// The columns a class body declares, in order.
@@ -290,6 +419,10 @@ fn class_columns(class: &ClassInfo, cx: &Context<'_>) -> Result<Vec<ColumnDecl>,
             }
             _ => None,
         };
+        let annotation = match annotation {
+            Some(a) => Some(unquoted(a)?),
+            None => None,
+        };
         let mapped = annotation.as_ref().is_some_and(is_mapped);
         if call.is_none() && !(mapped && value.is_none()) {
             continue;
@@ -297,6 +430,52 @@ fn class_columns(class: &ClassInfo, cx: &Context<'_>) -> Result<Vec<ColumnDecl>,
         out.push(read_column(attr, annotation.as_ref(), call, stmt.line, cx)?);
     }
     Ok(out)
+}
+
+/// An annotation as SQLAlchemy evaluates it: a string annotation (`x: "Mapped[int]"`) is
+/// read as the expression it holds.
+fn unquoted(annotation: &Expr) -> Result<Expr, Refusal> {
+    let Some(text) = annotation.as_str() else {
+        return Ok(annotation.clone());
+    };
+    let bad = || {
+        (
+            annotation.line,
+            format!("the string annotation \"{text}\" is not an expression this reader reads"),
+        )
+    };
+    let module = crate::python::parse_module("annotation", text).map_err(|_| bad())?;
+    match module.body.as_slice() {
+        [Stmt {
+            kind: StmtKind::Expr(e),
+            ..
+        }] => Ok(relined(e.clone(), annotation.line)),
+        _ => Err(bad()),
+    }
+}
+
+/// `e` with the line of every part set to `line`.
+fn relined(mut e: Expr, line: usize) -> Expr {
+    e.line = line;
+    let boxed = |b: &mut Box<Expr>| **b = relined((**b).clone(), line);
+    match &mut e.kind {
+        ExprKind::Subscript { value, index } => {
+            boxed(value);
+            boxed(index);
+        }
+        ExprKind::BinOp { left, right, .. } => {
+            boxed(left);
+            boxed(right);
+        }
+        ExprKind::Attribute { value, .. } => boxed(value),
+        ExprKind::Tuple(items) | ExprKind::List(items) => {
+            for i in items.iter_mut() {
+                *i = relined(i.clone(), line);
+            }
+        }
+        _ => {}
+    }
+    e
 }
 
 /// A statement of a class body that is not an assignment: passed over or refused.
@@ -331,7 +510,8 @@ fn assemble(name: &str, decls: Vec<ColumnDecl>) -> Table {
         let col = d.column.name.clone();
         if d.index {
             table.indexes.push(Index {
-                name: format!("ix_{name}_{col}"),
+                // Named by the naming convention.
+                name: String::new(),
                 table: name.to_string(),
                 unique: d.unique,
                 columns: vec![part(&col)],
@@ -360,7 +540,7 @@ fn part(col: &str) -> IndexPart {
 
 /// `__table_args__`: a tuple of constraints and indexes, optionally ending with a dict, or a
 /// dict alone.
-fn table_args(table: &mut Table, args: &Expr) -> Result<(), Refusal> {
+fn table_args(table: &mut Table, args: &Expr, keys: &[(String, String)]) -> Result<(), Refusal> {
     let items: &[Expr] = match &args.kind {
         ExprKind::Tuple(items) | ExprKind::List(items) => items,
         ExprKind::Dict(_) => std::slice::from_ref(args),
@@ -372,13 +552,13 @@ fn table_args(table: &mut Table, args: &Expr) -> Result<(), Refusal> {
         }
     };
     for item in items {
-        table_item(table, item)?;
+        table_item(table, item, keys)?;
     }
     Ok(())
 }
 
 /// One constraint or index of `__table_args__` or of a `Table(...)` call.
-fn table_item(table: &mut Table, item: &Expr) -> Result<(), Refusal> {
+fn table_item(table: &mut Table, item: &Expr, keys: &[(String, String)]) -> Result<(), Refusal> {
     if let ExprKind::Dict(pairs) = &item.kind {
         return table_options(pairs);
     }
@@ -398,7 +578,7 @@ fn table_item(table: &mut Table, item: &Expr) -> Result<(), Refusal> {
     let names = |from: &[Expr]| -> Result<Vec<String>, Refusal> {
         from.iter()
             .map(|a| {
-                column_name(a)
+                column_name(a, keys)
                     .ok_or_else(|| (a.line, "a column name this reader can't read".to_string()))
             })
             .collect()
@@ -421,10 +601,18 @@ fn table_item(table: &mut Table, item: &Expr) -> Result<(), Refusal> {
             })
         }
         "CheckConstraint" => table.checks.push(check(line, args, keywords)?),
-        "Index" => table.indexes.push(index(table, line, args, keywords)?),
-        "ForeignKeyConstraint" => table
-            .foreign_keys
-            .push(fk_constraint(line, args, keywords)?),
+        "Index" => table
+            .indexes
+            .push(index(table, line, args, keywords, keys)?),
+        "ForeignKeyConstraint" => {
+            let mut fk = fk_constraint(line, args, keywords)?;
+            for c in &mut fk.columns {
+                if let Some((name, _)) = keys.iter().find(|(_, k)| k == c) {
+                    *c = name.clone();
+                }
+            }
+            table.foreign_keys.push(fk);
+        }
         other => {
             return Err((
                 line,
@@ -457,9 +645,12 @@ fn table_options(pairs: &[(Expr, Expr)]) -> Result<(), Refusal> {
     Ok(())
 }
 
-/// A column named by a string, or by a bare attribute name of the class body.
-fn column_name(e: &Expr) -> Option<String> {
-    e.as_str().or_else(|| e.as_name()).map(str::to_string)
+/// A column named by a string, or by a bare attribute name of the class body: its key,
+/// which `keys` turns into the column's name.
+fn column_name(e: &Expr, keys: &[(String, String)]) -> Option<String> {
+    let key = e.as_str().or_else(|| e.as_name())?;
+    let name = keys.iter().find(|(_, k)| k == key).map(|(n, _)| n.as_str());
+    Some(name.unwrap_or(key).to_string())
 }
 
 fn index(
@@ -467,17 +658,21 @@ fn index(
     line: usize,
     args: &[Expr],
     keywords: &[Keyword],
+    keys: &[(String, String)],
 ) -> Result<Index, Refusal> {
     let Some((first, cols)) = args.split_first() else {
         return Err((line, "Index needs a name and columns".to_string()));
     };
-    let name = first
-        .as_str()
-        .ok_or_else(|| (line, "Index needs a name first".to_string()))?;
+    let name = match &first.kind {
+        ExprKind::None => "",
+        _ => first
+            .as_str()
+            .ok_or_else(|| (line, "Index needs a name (or None) first".to_string()))?,
+    };
     let columns = cols
         .iter()
         .map(|c| {
-            column_name(c)
+            column_name(c, keys)
                 .map(|n| part(&n))
                 .ok_or_else(|| (c.line, "an index column this reader can't read".to_string()))
         })
@@ -533,9 +728,10 @@ fn fk_constraint(
     })
 }
 
-/// `Table("name", metadata, Column(...), ..., constraints...)`.
-fn table_call(call: &Expr, cx: &Context<'_>) -> Result<Table, Refusal> {
-    let ExprKind::Call { args, .. } = &call.kind else {
+/// `Table("name", metadata, Column(...), ..., constraints...)`; Flask-SQLAlchemy's
+/// `db.Table("name", Column(...), ...)` takes the extension's metadata when none is given.
+fn table_call(found: &Found, call: &Expr, cx: &Context<'_>) -> Result<Table, Refusal> {
+    let ExprKind::Call { func, args, .. } = &call.kind else {
         return Err((call.line, "a Table this reader can't read".to_string()));
     };
     let name = args.first().and_then(Expr::as_str).ok_or_else(|| {
@@ -544,15 +740,31 @@ fn table_call(call: &Expr, cx: &Context<'_>) -> Result<Table, Refusal> {
             "Table needs its name as a string first".to_string(),
         )
     })?;
+    let is_column = |e: &Expr| match &e.kind {
+        ExprKind::Call { func, .. } => func.dotted().is_some_and(|f| last(&f) == "Column"),
+        _ => false,
+    };
+    let flask_db = func
+        .dotted()
+        .and_then(|f| f.strip_suffix(".Table").map(str::to_string))
+        .filter(|db| found.flask.contains(db));
+    let (convention, skip) = match (args.get(1), &flask_db) {
+        (Some(first), Some(db)) if is_column(first) => {
+            let model = class_named(found, &format!("{db}.Model")).expect("the db's Model");
+            (class_convention(found, &lineage(found, model))?, 1)
+        }
+        (Some(metadata), _) => (metadata_convention(found, metadata, 0)?, 2),
+        (None, _) => return Err((call.line, "Table needs its name and a metadata".to_string())),
+    };
     let mut decls = Vec::new();
     let mut rest = Vec::new();
-    for arg in args.iter().skip(2) {
+    for arg in args.iter().skip(skip) {
         match &arg.kind {
             ExprKind::Call {
-                func,
                 args: cargs,
                 keywords,
-            } if func.dotted().is_some_and(|f| last(&f) == "Column") => {
+                ..
+            } if is_column(arg) => {
                 decls.push(read_column(
                     "",
                     None,
@@ -570,9 +782,98 @@ fn table_call(call: &Expr, cx: &Context<'_>) -> Result<Table, Refusal> {
             "a Column of a Table needs its name as a string first".to_string(),
         ));
     }
+    let keys = keys(&decls);
     let mut table = assemble(name, decls);
     for item in rest {
-        table_item(&mut table, item)?;
+        table_item(&mut table, item, &keys)?;
     }
+    resolve_references(found, &mut table, cx)?;
+    naming::apply(&mut table, &keys, &convention, cx.dialect, call.line)?;
     Ok(table)
+}
+
+/// The foreign keys of `table` that name their target by attribute (see [`PENDING`]) given
+/// the table and column that attribute is: `User.id` (a mapped class of the files and its
+/// attribute), `User.__table__.c.id`, or `users.c.id` (a name bound to a `Table(...)`).
+fn resolve_references(found: &Found, table: &mut Table, cx: &Context<'_>) -> Result<(), Refusal> {
+    for fk in &mut table.foreign_keys {
+        let Some(pending) = fk.ref_table.strip_prefix(PENDING) else {
+            continue;
+        };
+        let (line, target) = pending.split_once(PENDING).expect("a pending reference");
+        let line: usize = line.parse().expect("a line");
+        let (table_name, column) = reference(found, target, cx)
+            .map_err(|(_, m)| (line, m))?
+            .ok_or_else(|| {
+                (
+                    line,
+                    format!(
+                        "ForeignKey({target}): not a column of a mapped class or a Table of \
+                         the files"
+                    ),
+                )
+            })?;
+        fk.ref_table = table_name;
+        fk.ref_columns = vec![column];
+    }
+    Ok(())
+}
+
+/// The table and column an attribute target names, if it names one of the files.
+fn reference(
+    found: &Found,
+    target: &str,
+    cx: &Context<'_>,
+) -> Result<Option<(String, String)>, Refusal> {
+    let parts: Vec<&str> = target.split('.').collect();
+    let (owner, key) = match parts.as_slice() {
+        [owner, key] => (*owner, *key),
+        [owner, "__table__", "c", key] => (*owner, *key),
+        [owner, "c", key] => (*owner, *key),
+        _ => return Ok(None),
+    };
+    if let Some(class) = class_named(found, owner) {
+        if role(found, class, 0)? != Role::Mapped {
+            return Ok(None);
+        }
+        let chain = lineage(found, class);
+        let name = table_name(class, &chain)?;
+        for c in &chain {
+            if let Some(d) = class_columns(c, cx)?.into_iter().find(|d| d.attr == key) {
+                return Ok(Some((name, d.column.name)));
+            }
+        }
+        return Ok(None);
+    }
+    let Some((_, _, call)) = found
+        .tables
+        .iter()
+        .find(|(_, names, _)| names.iter().any(|n| n == owner))
+    else {
+        return Ok(None);
+    };
+    let ExprKind::Call { args, .. } = &call.kind else {
+        return Ok(None);
+    };
+    let Some(name) = args.first().and_then(Expr::as_str) else {
+        return Ok(None);
+    };
+    for arg in args {
+        if let ExprKind::Call {
+            func,
+            args: cargs,
+            keywords,
+        } = &arg.kind
+        {
+            if func.dotted().is_some_and(|f| last(&f) == "Column") {
+                let Some(col) = cargs.first().and_then(Expr::as_str) else {
+                    continue;
+                };
+                if keyword_str(keywords, "key").unwrap_or(col) == key {
+                    return Ok(Some((name.to_string(), col.to_string())));
+                }
+            }
+        }
+    }
+    Ok(None)
 }

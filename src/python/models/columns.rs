@@ -14,6 +14,11 @@ use super::{ReadOptions, Refusal};
 #[derive(Clone, Debug)]
 pub(crate) struct ColumnDecl {
     pub column: Column,
+    /// The attribute it is bound to in a class (empty in a `Table(...)`).
+    pub attr: String,
+    /// The column's key: `key=`, else its name (a class's attribute name does not change
+    /// it); constraints of the table name their columns by it.
+    pub key: String,
     pub primary_key: bool,
     pub unique: bool,
     pub index: bool,
@@ -90,6 +95,8 @@ pub(crate) fn read_column(
     let mut ty = None;
     let mut decl = ColumnDecl {
         column: placeholder(),
+        attr: attr.to_string(),
+        key: String::new(),
         primary_key: flag("primary_key").unwrap_or(false),
         unique: flag("unique").unwrap_or(false),
         index: flag("index").unwrap_or(false),
@@ -136,6 +143,10 @@ pub(crate) fn read_column(
     for fk in &mut decl.foreign_keys {
         fk.columns = vec![name.clone()];
     }
+    decl.key = kw("key")
+        .and_then(Expr::as_str)
+        .unwrap_or(&name)
+        .to_string();
     decl.column = Column {
         name,
         ty,
@@ -194,12 +205,9 @@ fn foreign_key(
     keywords: &[Keyword],
     column: &str,
 ) -> Result<ForeignKey, Refusal> {
-    let target = args.first().and_then(Expr::as_str).ok_or_else(|| {
-        (
-            line,
-            "ForeignKey takes a \"table.column\" string here".to_string(),
-        )
-    })?;
+    let Some(target) = args.first().and_then(Expr::as_str) else {
+        return attribute_foreign_key(line, args, keywords, column);
+    };
     let Some((table, col)) = target.split_once('.').filter(|(_, c)| !c.contains('.')) else {
         return Err((
             line,
@@ -211,6 +219,37 @@ fn foreign_key(
         columns: vec![column.to_string()],
         ref_table: table.to_string(),
         ref_columns: vec![col.to_string()],
+        on_delete: action(line, keywords, "ondelete")?,
+        on_update: action(line, keywords, "onupdate")?,
+    })
+}
+
+/// Marks a foreign key whose target is an attribute (`User.id`, `User.__table__.c.id`,
+/// `users.c.id`): its `ref_table` is this mark, the line, the mark again and the dotted
+/// target, resolved once every class and table of the files is known.
+pub(crate) const PENDING: char = '\u{1}';
+
+fn attribute_foreign_key(
+    line: usize,
+    args: &[Expr],
+    keywords: &[Keyword],
+    column: &str,
+) -> Result<ForeignKey, Refusal> {
+    let Some(target) = args
+        .first()
+        .and_then(Expr::dotted)
+        .filter(|d| d.contains('.'))
+    else {
+        return Err((
+            line,
+            "ForeignKey takes a \"table.column\" string or a Class.attribute here".to_string(),
+        ));
+    };
+    Ok(ForeignKey {
+        name: keyword_str(keywords, "name").map(str::to_string),
+        columns: vec![column.to_string()],
+        ref_table: format!("{PENDING}{line}{PENDING}{target}"),
+        ref_columns: Vec::new(),
         on_delete: action(line, keywords, "ondelete")?,
         on_update: action(line, keywords, "onupdate")?,
     })

@@ -5,21 +5,26 @@
 //! Read: 2.0 style (`class Base(DeclarativeBase)`, `Mapped[...]` annotations, with or without
 //! `mapped_column(...)`, nullability from `Optional[...]` / `X | None`, the Python-type map and
 //! a literal `type_annotation_map` on the base), 1.x style (`Base = declarative_base()`,
-//! `Column(...)`), `Table("name", Base.metadata, ...)`, abstract bases and mixins of the same
-//! files, `__tablename__`, `__table_args__` (a tuple of `UniqueConstraint`, `Index`,
-//! `CheckConstraint`, `ForeignKeyConstraint`, optionally ending with a dict), `ForeignKey`
+//! `Column(...)`), Flask-SQLAlchemy (`db = SQLAlchemy(...)`, `db.Model`, `db.Column`,
+//! `db.Table`, its automatic table names), `Table("name", metadata, ...)`, abstract bases and
+//! mixins of the same files, `__tablename__`, `__table_args__` (a tuple of
+//! `UniqueConstraint`, `Index`, `CheckConstraint`, `ForeignKeyConstraint`, optionally ending
+//! with a dict), `ForeignKey` by string or by attribute of a class or table of the files,
 //! with `ondelete`/`onupdate`, `primary_key`, `unique`, `index`, `nullable`,
-//! `server_default` (`text(...)`, `func.now()`, literals), `Identity()`. `default=`,
-//! `onupdate=`, `comment=`, `doc=`, relationships and methods are ignored (they are not DDL,
-//! or not compared). Anything else is refused at its line, never guessed.
+//! `server_default` (`text(...)`, `func.now()`, literals), `Identity()`, and the metadata's
+//! `naming_convention`. `default=`, `onupdate=`, `comment=`, `doc=`, relationships and methods are
+//! ignored (they are not DDL), and so are `if TYPE_CHECKING:` blocks. Anything else is
+//! refused at its line, never guessed.
 //!
 //! - [`scan`] sorts a module's statements into bases, classes and tables;
 //! - [`classes`] turns each mapped class into a table, its mixins' columns included;
 //! - [`columns`] reads one `mapped_column(...)` / `Column(...)`;
+//! - [`naming`] names constraints and indexes by the metadata's naming convention;
 //! - [`types`] maps SQLAlchemy and Python types to [`ColumnType`].
 
 mod classes;
 mod columns;
+mod naming;
 mod scan;
 mod types;
 
