@@ -8,7 +8,7 @@
 mod checksum;
 mod dir;
 mod header;
-mod mako_minimal;
+mod mako;
 mod new_id;
 mod python;
 mod source;
@@ -19,7 +19,7 @@ pub use dir::{
     check_sourceless, load_scripts, parse_script_bytes, write_new_script, Checksums, Loaded,
 };
 pub use header::{Script, ScriptOrigin, Section, TransactionMode};
-pub use mako_minimal::{render_mako_minimal, PythonBodies};
+pub use mako::{render_mako, MakoError, PythonBodies, TemplateArgs};
 pub use new_id::random_revision_id;
 pub use python::parse_python_script;
 pub use source::{EmbeddedFile, EmbeddedScripts, ScriptSource};
@@ -69,6 +69,13 @@ pub enum ScriptError {
     NotADirectory { path: PathBuf },
     #[error("template error: {0}")]
     Template(String),
+    /// A `script.py.mako` that can't be rendered: the template's path and line.
+    #[error("{}:{line}: {message}", .path.display())]
+    Mako {
+        path: PathBuf,
+        line: usize,
+        message: String,
+    },
     /// A `timezone` setting that names no known time zone (Alembic's wording).
     #[error("Can't locate timezone: {0}")]
     Timezone(String),

@@ -34,4 +34,5 @@ mod seed;
 mod stalls;
 mod stamp;
 mod tamper;
+mod templates;
 mod upgrade;
