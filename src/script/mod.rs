@@ -19,7 +19,7 @@ pub use dir::{
     check_sourceless, load_scripts, parse_script_bytes, write_new_script, Checksums, Loaded,
 };
 pub use header::{Script, ScriptOrigin, Section, TransactionMode};
-pub use mako::{render_mako, MakoError, PythonBodies, TemplateArgs};
+pub use mako::{render_mako, PythonBodies, TemplateArgs};
 pub use new_id::random_revision_id;
 pub use python::parse_python_script;
 pub use source::{EmbeddedFile, EmbeddedScripts, ScriptSource};
