@@ -69,6 +69,11 @@ pub enum Command {
     /// Check if models.sql and the database differ.
     #[command(after_help = "Examples:\n  alembic check\n  alembic check --format json")]
     Check(FormatArg),
+    /// Rewrite .py revisions as .sql ones (same ids; each .py moved aside as .py.converted).
+    #[command(
+        after_help = "Examples:\n  alembic convert --dry-run\n  alembic convert\n  alembic convert ae1027a6acf"
+    )]
+    Convert(ConvertArgs),
     /// Print a shell completion script (e.g. `alembic completions bash > /etc/bash_completion.d/alembic`).
     #[command(
         after_help = "Examples:\n  alembic completions bash > /etc/bash_completion.d/alembic\n  alembic completions zsh > ~/.zfunc/_alembic"
@@ -182,6 +187,16 @@ pub struct BranchesArgs {
     pub verbose: bool,
     #[command(flatten)]
     pub output: FormatArg,
+}
+
+#[derive(Debug, Args)]
+pub struct ConvertArgs {
+    /// The revisions to convert (default: every .py revision).
+    #[arg(allow_negative_numbers = true)]
+    pub revisions: Vec<String>,
+    /// Print what would be converted and moved; write nothing.
+    #[arg(long = "dry-run")]
+    pub dry_run: bool,
 }
 
 #[derive(Debug, Args)]

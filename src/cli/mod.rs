@@ -96,6 +96,7 @@ pub fn run(cli: Cli, settings: &Settings) -> Result<ExitStatus> {
         Command::Show(args) => commands::inspect::show(settings, &args),
         Command::Edit(args) => commands::edit::edit(settings, &args),
         Command::Check(args) => commands::check::check(settings, &args),
+        Command::Convert(args) => commands::convert::convert(settings, &args),
         Command::Completions(args) => Ok(completions(args.shell)),
         Command::Man(args) => man(&args),
         Command::Verify(args) => commands::verify::verify(settings, &args),

@@ -4,7 +4,8 @@
 //! downgrade to `base` would undo). Each is compared with the checksum of its most recent
 //! `upgrade` row in the history table. A revision with no row — applied by Python Alembic,
 //! by a version of this tool before the history table, or stamped — is reported as such,
-//! not as changed.
+//! not as changed. A `.sql` revision that `alembic convert` wrote from the `.py` file that
+//! ran is unchanged while that file, kept beside it as `<name>.py.converted`, is.
 
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -55,11 +56,21 @@ pub fn verify(project: &Project, db: &mut dyn Database) -> Result<Verification> 
             found.unrecorded.push(rev);
             continue;
         };
-        if &script.checksum_with(&mut buf)? == expected {
+        if &script.checksum_with(&mut buf)? == expected || converted_from(&script.path, expected) {
             found.unchanged.push(rev);
         } else {
             found.changed.push((rev, script.path.clone()));
         }
     }
     Ok(found)
+}
+
+/// Whether `path` is a `.sql` file converted from a `.py` file, kept beside it as
+/// `<name>.py.converted`, whose checksum is `expected` (the `.py` revision that ran).
+fn converted_from(path: &std::path::Path, expected: &str) -> bool {
+    if path.extension().is_none_or(|e| e != "sql") {
+        return false;
+    }
+    let aside = path.with_extension("py.converted");
+    std::fs::read(aside).is_ok_and(|bytes| crate::script::checksum(&bytes) == expected)
 }

@@ -34,7 +34,7 @@ mod strings;
 
 pub use ast::{Expr, ExprKind, Keyword, Module, Stmt, StmtKind};
 pub use header::RevisionHeader;
-pub use lower::{lower_bodies, LoweredStatement};
+pub use lower::{lower_bodies, lower_each, BodyResult, LoweredStatement, Refusal};
 pub use parse::{parse_module, parse_module_header};
 pub use render::render_python_ops;
 

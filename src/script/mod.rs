@@ -6,6 +6,7 @@
 //! [`crate::revision::Revision`] values from scripts.
 
 mod checksum;
+mod convert;
 mod dir;
 mod header;
 mod mako;
@@ -15,6 +16,7 @@ mod source;
 mod template;
 
 pub use checksum::checksum;
+pub use convert::{convert_python, Conversion};
 pub use dir::{
     check_sourceless, load_scripts, parse_script_bytes, write_new_script, Checksums, Loaded,
 };

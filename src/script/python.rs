@@ -97,6 +97,11 @@ pub struct Lowered {
 }
 
 impl PythonBodies {
+    /// The file's text (a byte-order mark stripped).
+    pub fn source(&self) -> &str {
+        &self.source
+    }
+
     /// The lowered bodies; `path` names the file in a refusal the parse gives.
     pub fn lowered(&self, path: &Path) -> &Lowered {
         self.lowered

@@ -9,6 +9,7 @@ mod bad_input;
 mod commands;
 mod compat;
 mod concurrency;
+mod convert;
 mod crash;
 mod errors;
 mod everyday;

@@ -7,14 +7,14 @@ use std::path::{Path, PathBuf};
 
 use crate::support::{pg, Engine, Project};
 
-fn fixture(name: &str) -> PathBuf {
+pub(crate) fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/fixtures/python")
         .join(name)
 }
 
 /// Copies a fixture's `versions/` (files and directories) into the project's.
-fn copy_versions(from: &Path, to: &Path) {
+pub(crate) fn copy_versions(from: &Path, to: &Path) {
     for entry in std::fs::read_dir(from).expect("read fixture") {
         let entry = entry.expect("fixture entry");
         let target = to.join(entry.file_name());
@@ -235,7 +235,7 @@ fn a_revision_python_alembic_cannot_import_still_reads() {
 /// What a user would compare of two databases' schemas: on SQLite every table's and index's
 /// `CREATE` text as SQLite keeps it, on PostgreSQL the columns (type, nullability, default),
 /// the constraints and the indexes as the catalogs describe them.
-fn schema_dump(p: &Project) -> Vec<String> {
+pub(crate) fn schema_dump(p: &Project) -> Vec<String> {
     match p.engine {
         Engine::Sqlite => {
             let conn = rusqlite::Connection::open(p.path("test.db")).expect("open db");
@@ -393,7 +393,7 @@ fn against_python_alembic(p: &Project, name: &str, head: &str) -> Option<String>
 
 /// The schema as the tool introspects it, one line per table, column, key, constraint and
 /// index, in the database's order.
-fn introspected(p: &Project) -> Vec<String> {
+pub(crate) fn introspected(p: &Project) -> Vec<String> {
     let schema = litekb_migrations::internals::schema::canonical(
         &p.introspect(),
         litekb_migrations::Dialect::Sqlite,

@@ -2,6 +2,7 @@
 
 pub mod check;
 mod connecting;
+pub mod convert;
 pub mod edit;
 pub mod init;
 pub mod inspect;

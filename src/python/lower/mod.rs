@@ -121,6 +121,36 @@ pub fn lower_bodies(module: &Module) -> Result<LoweredBodies, Refusal> {
     Ok(bodies)
 }
 
+/// One body's lowering on its own: its statements, or what stops it.
+pub type BodyResult = Result<Vec<LoweredStatement>, Refusal>;
+
+/// Each of `module`'s `upgrade()` and `downgrade()` lowered on its own (`None` when the
+/// module has no such function), so that one body outside the subset leaves the other
+/// readable (`alembic convert` writes what it can). A refusal of the module's imports is
+/// each body's.
+pub fn lower_each(module: &Module) -> (Option<BodyResult>, Option<BodyResult>) {
+    let names = Names::of(module);
+    let (mut upgrade, mut downgrade) = (None, None);
+    for stmt in &module.body {
+        if let StmtKind::FunctionDef { name, params, body } = &stmt.kind {
+            let slot = match name.as_str() {
+                "upgrade" => &mut upgrade,
+                "downgrade" => &mut downgrade,
+                _ => continue,
+            };
+            *slot = Some(match &names {
+                Err(refusal) => Err(refusal.clone()),
+                Ok(_) if !params.is_empty() => Err(Refusal::new(
+                    stmt.line,
+                    format!("{name}() with parameters (a multi-database template)"),
+                )),
+                Ok(names) => lower_body(body, names),
+            });
+        }
+    }
+    (upgrade, downgrade)
+}
+
 /// The module's imported names, each mapped to the dotted path it stands for.
 pub struct Names {
     map: HashMap<String, String>,
