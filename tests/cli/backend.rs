@@ -1,11 +1,16 @@
 //! LiteKB's own history (`backend/`): it builds a real database on both engines, data written
-//! at the first revision survives every later one, `models.sql` equals the head (`check`
-//! passes, autogenerate writes nothing), and it downgrades cleanly to base.
+//! at the first revision survives every later one, `models.py` (SQLAlchemy models, the
+//! autogenerate target) equals the head (`check` passes, autogenerate writes nothing), and it
+//! downgrades cleanly to base. What SQLAlchemy's `create_all` builds from `models.py`
+//! (recorded by `compat/models-oracle` into `tests/fixtures/models/litekb/`, whose
+//! `models.py` is a link to `backend/models.py`) is the schema the history builds at head.
 
 use std::path::Path;
 
+use litekb_migrations::internals::schema::Schema;
+
 use crate::engine_test;
-use crate::support::{pg, run_in, sqlite_column, Engine, Run};
+use crate::support::{pg, run_in, sqlite_column, Engine, Project, Run};
 
 /// A copy of `backend/` (ini and scripts, no data) in a temp dir, on one engine.
 struct Backend {
@@ -19,7 +24,7 @@ impl Backend {
         let dir = tempfile::tempdir().expect("temp dir");
         let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("backend");
         std::fs::copy(src.join("alembic.ini"), dir.path().join("alembic.ini")).expect("copy ini");
-        std::fs::copy(src.join("models.sql"), dir.path().join("models.sql")).expect("copy models");
+        std::fs::copy(src.join("models.py"), dir.path().join("models.py")).expect("copy models");
         copy_dir(&src.join("alembic"), &dir.path().join("alembic"));
         let url = match engine {
             Engine::Sqlite => format!("sqlite:///{}", dir.path().join("data/litekb.db").display()),
@@ -51,6 +56,20 @@ impl Backend {
             }
             Engine::Postgres => pg::execute(&self.url, sql),
         }
+    }
+
+    /// The live schema, without the tool's own tables.
+    fn introspect(&self) -> Schema {
+        let url = litekb_migrations::internals::config::DatabaseUrl::parse(&self.url).expect("url");
+        let mut db = litekb_migrations::internals::db::connect(&url).expect("connect");
+        let mut schema = db.introspect().expect("introspect");
+        schema
+            .tables
+            .retain(|t| !t.name.starts_with("alembic_version"));
+        schema
+            .other_tables
+            .retain(|t| !t.starts_with("alembic_version"));
+        schema
     }
 
     fn tables(&self) -> Vec<String> {
@@ -118,9 +137,16 @@ fn history_builds_keeps_data_and_downgrades(engine: Engine) {
          INSERT INTO chunks (document_id, position, content, embedding, embedding_dim) VALUES (2, 0, 'full text', NULL, NULL);",
     );
     assert_eq!(b.search("search"), ["2"]);
-    // models.sql is the head: check agrees, and autogenerate has nothing to write.
+    // models.py is the head: check agrees, and autogenerate has nothing to write.
     let run = b.alembic(&["check"]).ok();
     assert_eq!(run.stdout, "No new upgrade operations detected.\n");
+    // Server defaults too, when asked to compare them (Alembic's compare_server_default).
+    let ini = b.dir.path().join("alembic.ini");
+    let text = std::fs::read_to_string(&ini).expect("ini");
+    std::fs::write(&ini, format!("{text}compare_server_default = true\n")).expect("ini");
+    let run = b.alembic(&["check"]).ok();
+    assert_eq!(run.stdout, "No new upgrade operations detected.\n");
+    std::fs::write(&ini, text).expect("ini");
     let versions = b.dir.path().join("alembic/versions");
     let before = std::fs::read_dir(&versions).expect("versions").count();
     let run = b
@@ -269,5 +295,95 @@ engine_test!(
     seed_commands_on_the_backend,
     engine | engine | {
         seed_commands_on_the_backend(engine);
+    }
+);
+
+/// The schema `create_all` builds from `backend/models.py` on `engine`.
+fn create_all(engine: Engine) -> Schema {
+    let dialect = match engine {
+        Engine::Sqlite => "sqlite",
+        Engine::Postgres => "postgresql",
+    };
+    let file = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!(
+        "tests/fixtures/models/litekb/create_all.{dialect}.sql"
+    ));
+    let ddl = std::fs::read_to_string(&file)
+        .unwrap_or_else(|e| panic!("{}: {e} (run compat/models-oracle)", file.display()));
+    let db = Project::new(engine);
+    db.execute(&ddl);
+    db.introspect().sorted()
+}
+
+/// The history's schema at head without full-text search, which `models.py` leaves to the
+/// history's dialect sections: SQLite's FTS5 table (with its shadow tables) and triggers,
+/// PostgreSQL's generated `search_vector` column and its GIN index.
+fn history_without_search(b: &Backend) -> Schema {
+    let mut schema = b.introspect().sorted();
+    let documents = schema.table_mut("documents").expect("documents");
+    let search = match b.engine {
+        Engine::Sqlite => {
+            let triggers: Vec<&str> = documents.triggers.iter().map(|t| t.name.as_str()).collect();
+            assert_eq!(
+                triggers,
+                [
+                    "documents_fts_delete",
+                    "documents_fts_insert",
+                    "documents_fts_update"
+                ]
+            );
+            documents.triggers.clear();
+            let fts: Vec<String> = schema
+                .other_tables
+                .iter()
+                .filter(|t| t.starts_with("documents_fts"))
+                .cloned()
+                .collect();
+            schema
+                .other_tables
+                .retain(|t| !t.starts_with("documents_fts"));
+            fts
+        }
+        Engine::Postgres => {
+            let found = (
+                std::mem::take(&mut documents.other_columns),
+                std::mem::take(&mut documents.other_indexes),
+            );
+            assert_eq!(found.0, ["search_vector"]);
+            assert_eq!(found.1, ["ix_documents_search_vector"]);
+            found.0
+        }
+    };
+    assert!(!search.is_empty());
+    schema
+}
+
+engine_test!(
+    create_all_of_models_py_builds_the_history_head,
+    engine | engine | {
+        let b = Backend::new(engine);
+        b.alembic(&["upgrade", "head"]).ok();
+        let history = history_without_search(&b);
+        let models = create_all(engine);
+        assert_eq!(
+            models
+                .tables
+                .iter()
+                .map(|t| t.name.as_str())
+                .collect::<Vec<_>>(),
+            [
+                "chunks",
+                "collections",
+                "document_tags",
+                "documents",
+                "tags"
+            ]
+        );
+        for (want, got) in models.tables.iter().zip(&history.tables) {
+            assert_eq!(
+                want, got,
+                "create_all vs the history at head, on {engine:?}"
+            );
+        }
+        assert_eq!(models, history);
     }
 );

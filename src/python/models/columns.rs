@@ -7,7 +7,7 @@ use crate::schema::parse::normalize_expr;
 use crate::schema::ColumnType;
 use crate::Dialect;
 
-use super::types::{last, python_type, sql_type};
+use super::types::{column_type, last, python_type};
 use super::{ReadOptions, Refusal};
 
 /// A column and what it declares besides itself.
@@ -108,7 +108,7 @@ pub(crate) fn read_column(
             name = s.to_string();
             continue;
         }
-        if let Some(t) = sql_type(arg, cx.options)? {
+        if let Some(t) = column_type(arg, cx.dialect, cx.options)? {
             ty = Some(t);
             continue;
         }
@@ -118,7 +118,7 @@ pub(crate) fn read_column(
         name = n.to_string();
     }
     if let Some(t) = kw("type_") {
-        ty = sql_type(t, cx.options)?;
+        ty = column_type(t, cx.dialect, cx.options)?;
     }
     let (declared_type, optional) = match annotation.and_then(mapped_type) {
         Some((t, opt)) => (Some(t), Some(opt)),

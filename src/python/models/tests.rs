@@ -552,3 +552,38 @@ class A(Base):
     assert_eq!(a.column("count").unwrap().ty, ColumnType::Integer);
     assert_eq!(a.columns.len(), 3);
 }
+
+#[test]
+fn with_variant_picks_the_type_of_the_dialect() {
+    let text = r#"
+import sqlalchemy as sa
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+class Base(DeclarativeBase):
+    pass
+
+class T(Base):
+    __tablename__ = "t"
+    id: Mapped[int] = mapped_column(
+        sa.BigInteger().with_variant(sa.Integer, "sqlite"), sa.Identity(), primary_key=True
+    )
+    n = sa.Column(sa.Text().with_variant(sa.String(9), "mysql").with_variant(sa.JSON, ["postgresql"]))
+    m = mapped_column(type_=sa.Text().with_variant(sa.Integer(), "mysql", "sqlite"))
+    ref = mapped_column(sa.BigInteger().with_variant(sa.Integer, "sqlite"))
+"#;
+    let types = |dialect| {
+        let s = read_on(text, dialect).unwrap_or_else(|e| panic!("{e}"));
+        let t = s.table("t").unwrap().clone();
+        t.columns.into_iter().map(|c| c.ty).collect::<Vec<_>>()
+    };
+    use ColumnType::*;
+    assert_eq!(types(Dialect::Sqlite), [Integer, Text, Integer, Integer]);
+    assert_eq!(types(Dialect::Postgresql), [BigInt, Json, Text, BigInt]);
+    let msg = refusal(
+        "import sqlalchemy as sa\nfrom sqlalchemy.orm import DeclarativeBase\nclass Base(DeclarativeBase):\n    pass\nclass T(Base):\n    __tablename__ = \"t\"\n    id = sa.Column(sa.Integer().with_variant(sa.Text), primary_key=True)\n",
+    );
+    assert_eq!(
+        msg,
+        "models.py:7: with_variant takes a type and dialect names as strings here"
+    );
+}

@@ -4,6 +4,7 @@
 
 use crate::python::{Expr, ExprKind};
 use crate::schema::ColumnType;
+use crate::Dialect;
 
 use super::{ReadOptions, Refusal};
 
@@ -85,6 +86,56 @@ pub(crate) fn sql_type(e: &Expr, options: &ReadOptions) -> Result<Option<ColumnT
         _ => return Ok(None),
     };
     Ok(Some(ty))
+}
+
+/// The type of a column's type expression on `dialect`, as [`sql_type`]; for
+/// `T.with_variant(V, "sqlite", ...)`, `V` on the dialects it names and `T` on the others
+/// (chained variants followed outside in).
+pub(crate) fn column_type(
+    e: &Expr,
+    dialect: Dialect,
+    options: &ReadOptions,
+) -> Result<Option<ColumnType>, Refusal> {
+    sql_type(variant(e, dialect)?, options)
+}
+
+/// The expression a `with_variant` chain gives on `dialect`.
+fn variant(e: &Expr, dialect: Dialect) -> Result<&Expr, Refusal> {
+    let mut e = e;
+    let mut chosen = None;
+    while let ExprKind::Call { func, args, .. } = &e.kind {
+        let ExprKind::Attribute { value, attr } = &func.kind else {
+            break;
+        };
+        if attr != "with_variant" {
+            break;
+        }
+        let refuse = || {
+            (
+                e.line,
+                "with_variant takes a type and dialect names as strings here".to_string(),
+            )
+        };
+        let (ty, names) = args.split_first().ok_or_else(refuse)?;
+        let names: Vec<&Expr> = match names {
+            [Expr {
+                kind: ExprKind::Tuple(items) | ExprKind::List(items),
+                ..
+            }] => items.iter().collect(),
+            _ => names.iter().collect(),
+        };
+        let names: Vec<&str> = names
+            .into_iter()
+            .map(Expr::as_str)
+            .collect::<Option<_>>()
+            .filter(|n: &Vec<&str>| !n.is_empty())
+            .ok_or_else(refuse)?;
+        if chosen.is_none() && names.contains(&dialect.name()) {
+            chosen = Some(ty);
+        }
+        e = value;
+    }
+    Ok(chosen.unwrap_or(e))
 }
 
 /// Whether a name looks like a type (capitalised), as opposed to a helper call.
