@@ -5,7 +5,9 @@ compat/templates/flask/, see the NOTE there) and a hand-written one in the other
 tool renders (compat/templates/custom/). Each template gets a fresh project and the same
 sequence of real `alembic revision` / `alembic merge` commands (plus one autogenerate-shaped
 generate_revision call, with the template arguments autogenerate passes); the create date is
-forced to FIXED, the ids are given. `cargo test --lib script::mako` and
+forced to FIXED, the ids are given. It also records the project directories `alembic init`
+writes and Flask-Migrate's (tests/fixtures/projects/), which `cargo test --test cli templates`
+runs unchanged. `cargo test --lib script::mako` and
 `cargo test --test cli templates` compare this tool's output with the recorded files; keep
 their case lists in step with CASES below."""
 import contextlib
@@ -93,5 +95,36 @@ def record(name, template, out):
     print(f"recorded {out}")
 
 
+def record_projects():
+    """tests/fixtures/projects/alembic/: what `alembic init migrations` writes (generic
+    template); tests/fixtures/projects/flask-migrate/: Flask-Migrate's `flask db init` files
+    (vendored in compat/templates/flask/, see its NOTE; its alembic.ini.mako has no Mako in
+    it and is written as it is)."""
+    out = repo / "tests" / "fixtures" / "projects"
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = pathlib.Path(tmp)
+        cfg = Config(str(tmp / "alembic.ini"), stdout=io.StringIO())
+        with contextlib.chdir(tmp), contextlib.redirect_stdout(io.StringIO()):
+            command.init(cfg, "migrations", template="generic")
+        target = out / "alembic"
+        if target.exists():
+            shutil.rmtree(target)
+        (target / "migrations").mkdir(parents=True)
+        shutil.copy(tmp / "alembic.ini", target / "alembic.ini")
+        for name in ["env.py", "script.py.mako", "README"]:
+            shutil.copy(tmp / "migrations" / name, target / "migrations" / name)
+    target = out / "flask-migrate" / "migrations"
+    if target.parent.exists():
+        shutil.rmtree(target.parent)
+    target.mkdir(parents=True)
+    flask = here / "templates" / "flask"
+    shutil.copy(flask / "alembic.ini.mako", target / "alembic.ini")
+    for name in ["env.py", "script.py.mako", "README"]:
+        shutil.copy(flask / name, target / name)
+    print(f"recorded {out}")
+
+
 for name in sys.argv[1:] or TEMPLATES:
     record(name, TEMPLATES[name], repo / "tests" / "fixtures" / "templates" / name)
+if not sys.argv[1:]:
+    record_projects()

@@ -28,7 +28,7 @@
 use std::collections::BTreeMap;
 use std::path::{Component, Path, PathBuf};
 
-use super::{ConfigError, LintGate, TransactionScope};
+use super::{ConfigError, LintGate, PostWriteHook, TransactionScope};
 
 /// Whether `name` is one of the logging or hook sections an Alembic ini carries beside its
 /// configuration sections (left out when a missing `-n` section lists the others).
@@ -66,6 +66,10 @@ pub struct Config {
     /// `version_locations` of `[tool.alembic]` ([`Config::with_pyproject`]), used when the
     /// ini section has none.
     toml_version_locations: Option<Vec<PathBuf>>,
+    /// The `[post_write_hooks]` section's keys, interpolated, when the ini has one.
+    hook_section: Option<Vec<(String, String)>>,
+    /// `[[tool.alembic.post_write_hooks]]`: each table's keys and values.
+    toml_hooks: Option<Vec<Vec<(String, String)>>>,
 }
 
 /// What was not there when the configuration was read.
@@ -101,6 +105,8 @@ impl Config {
             info_hidden: false,
             model_types: Vec::new(),
             toml_version_locations: None,
+            hook_section: None,
+            toml_hooks: None,
         };
         if let Some(text) = text {
             config.read_section(&text)?;
@@ -120,6 +126,8 @@ impl Config {
             info_hidden: false,
             model_types: Vec::new(),
             toml_version_locations: None,
+            hook_section: None,
+            toml_hooks: None,
         };
         config.read_section(text)?;
         Ok(config)
@@ -134,6 +142,9 @@ impl Config {
         let mut raw: BTreeMap<String, String> = BTreeMap::new();
         raw.insert("here".to_string(), here.replace('%', "%%"));
         raw.extend(ini.defaults);
+        if let Some((_, hooks)) = ini.sections.iter().find(|(n, _)| n == "post_write_hooks") {
+            self.hook_section = Some(interpolate_section(&self.file, &raw, hooks)?);
+        }
         self.info_hidden = !super::logging::info_is_logged(&ini.sections);
         if let Some((_, types)) = ini.sections.iter().find(|(n, _)| n == "models.types") {
             self.model_types = types.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
@@ -189,7 +200,18 @@ impl Config {
         self.toml_version_locations = tool
             .version_locations
             .map(|list| list.into_iter().map(PathBuf::from).collect());
+        self.toml_hooks = tool.post_write_hooks;
         Ok(self)
+    }
+
+    /// The hooks to run on each new revision file: the ini's `[post_write_hooks]`, or
+    /// without that section `[[tool.alembic.post_write_hooks]]` (see [`super::hooks`]).
+    pub fn post_write_hooks(&self) -> Result<Vec<PostWriteHook>, ConfigError> {
+        match (&self.hook_section, &self.toml_hooks) {
+            (Some(section), _) => super::hooks::from_ini(section),
+            (None, Some(tables)) => super::hooks::from_toml(tables),
+            (None, None) => Ok(Vec::new()),
+        }
     }
 
     /// Whether the file's logging sections let Alembic's INFO lines through, as Python's
@@ -210,10 +232,16 @@ impl Config {
     }
 
     /// `script_location`, resolved against the current directory when relative (as given:
-    /// not canonicalized). An empty value counts as absent.
+    /// not canonicalized). An empty value counts as absent. Without one, an ini that sits
+    /// beside an `env.py` is in Flask-Migrate's layout (`migrations/alembic.ini`, whose
+    /// directory Flask-Migrate passes as the script location): its directory is the script
+    /// location.
     pub fn script_location(&self) -> Result<PathBuf, ConfigError> {
         match self.get("script_location") {
             Some(location) if !location.trim().is_empty() => Ok(PathBuf::from(location.trim())),
+            _ if self.missing.is_none() && self.here.join("env.py").is_file() => {
+                Ok(self.here.clone())
+            }
             _ => Err(self.no_script_location()),
         }
     }
@@ -620,6 +648,21 @@ fn section_header(line: &str) -> Option<&str> {
     (!name.is_empty()).then_some(name)
 }
 
+/// The keys of `section` with their values interpolated over `defaults` (`here` and
+/// `[DEFAULT]`) and the section itself, as configparser's `items(section)` gives them.
+fn interpolate_section(
+    path: &Path,
+    defaults: &BTreeMap<String, String>,
+    section: &BTreeMap<String, String>,
+) -> Result<Vec<(String, String)>, ConfigError> {
+    let mut map = defaults.clone();
+    map.extend(section.iter().map(|(k, v)| (k.clone(), v.clone())));
+    section
+        .iter()
+        .map(|(k, v)| Ok((k.clone(), interpolate(path, k, v, &map)?)))
+        .collect()
+}
+
 /// `BasicInterpolation` of one value. Error messages never quote the value itself (it may
 /// be a URL with a password).
 fn interpolate(
@@ -703,6 +746,8 @@ mod tests {
             info_hidden: false,
             model_types: Vec::new(),
             toml_version_locations: None,
+            hook_section: None,
+            toml_hooks: None,
         };
         config.read_section(text)?;
         Ok(config)

@@ -4,11 +4,13 @@
 //! for `[alembic]` keys, and the URL precedence `-x url=` > `$DATABASE_URL` > `sqlalchemy.url`.
 //! It does not open databases or read scripts.
 
+mod hooks;
 mod ini;
 mod logging;
 mod pyproject;
 mod url;
 
+pub use hooks::PostWriteHook;
 pub use ini::Config;
 pub use url::{passwords_in, resolve_url, DatabaseUrl, PgParams, SslMode, UrlKind};
 
@@ -82,6 +84,10 @@ pub enum ConfigError {
     /// A key with a value that cannot be used.
     #[error("bad value for '{key}' in configuration: {message}")]
     BadValue { key: String, message: String },
+    /// A `[post_write_hooks]` definition that can't be run (Alembic's words where it has
+    /// them).
+    #[error("{0}")]
+    Hook(String),
     /// No URL from any source.
     #[error(
         "no database URL: set sqlalchemy.url in the configuration, $DATABASE_URL, or -x url=..."

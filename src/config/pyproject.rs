@@ -34,6 +34,8 @@ pub struct ToolAlembic {
     pub values: Vec<(String, String)>,
     /// `version_locations`, when set.
     pub version_locations: Option<Vec<String>>,
+    /// `post_write_hooks`, when set: each table's keys and (formatted) values.
+    pub post_write_hooks: Option<Vec<Vec<(String, String)>>>,
 }
 
 /// Reads `[tool.alembic]` from `text`, the contents of `path` (its directory is `here`).
@@ -68,6 +70,8 @@ pub fn read(path: &Path, here: &str, text: &str) -> Result<ToolAlembic, ConfigEr
             out.values.push((key.to_string(), flag.to_string()));
         } else if key == "version_locations" {
             out.version_locations = Some(list(key, item, here).map_err(value_at)?);
+        } else if key == "post_write_hooks" {
+            out.post_write_hooks = Some(hook_tables(item, here).map_err(value_at)?);
         }
     }
     Ok(out)
@@ -93,6 +97,30 @@ fn list(key: &str, item: &Item, here: &str) -> Result<Vec<String>, String> {
         .map(|v| {
             v.as_str()
                 .map_or_else(|| Err(expected()), |s| format(s, here))
+        })
+        .collect()
+}
+
+/// `post_write_hooks`: a list of tables (`[[tool.alembic.post_write_hooks]]`, or an array
+/// of inline tables) whose string values are formatted with `here`.
+fn hook_tables(item: &Item, here: &str) -> Result<Vec<Vec<(String, String)>>, String> {
+    let expected = || "a list of tables expected for TOML parameter 'post_write_hooks'".to_string();
+    let string = |key: &str, value: Option<&str>| match value {
+        Some(s) => format(s, here).map(|s| (key.to_string(), s)),
+        None => Err(format!("post_write_hooks: '{key}' must be a string")),
+    };
+    if let Some(tables) = item.as_array_of_tables() {
+        return tables
+            .iter()
+            .map(|t| t.iter().map(|(k, v)| string(k, v.as_str())).collect())
+            .collect();
+    }
+    let array = item.as_array().ok_or_else(expected)?;
+    array
+        .iter()
+        .map(|v| {
+            let table = v.as_inline_table().ok_or_else(expected)?;
+            table.iter().map(|(k, v)| string(k, v.as_str())).collect()
         })
         .collect()
 }

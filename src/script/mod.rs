@@ -9,6 +9,7 @@ mod checksum;
 mod convert;
 mod dir;
 mod header;
+mod hooks;
 mod mako;
 mod new_id;
 mod python;
@@ -21,6 +22,7 @@ pub use dir::{
     check_sourceless, load_scripts, parse_script_bytes, write_new_script, Checksums, Loaded,
 };
 pub use header::{Script, ScriptOrigin, Section, TransactionMode};
+pub use hooks::run_post_write_hook;
 pub use mako::{render_mako, PythonBodies, TemplateArgs};
 pub use new_id::random_revision_id;
 pub use python::parse_python_script;
@@ -71,6 +73,9 @@ pub enum ScriptError {
     NotADirectory { path: PathBuf },
     #[error("template error: {0}")]
     Template(String),
+    /// A post write hook that could not run or failed.
+    #[error("post write hook '{name}' failed: {message}")]
+    Hook { name: String, message: String },
     /// A `script.py.mako` that can't be rendered: the template's path and line.
     #[error("{}:{line}: {message}", .path.display())]
     Mako {

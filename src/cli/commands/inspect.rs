@@ -16,6 +16,14 @@ pub fn current(settings: &Settings, args: &CurrentArgs) -> Result<ExitStatus> {
     let (project, rows) = project_and_rows(settings)?;
     let p = settings.printer;
     if args.verbose {
+        let env_py = project.script_location.join("env.py");
+        if env_py.is_file() {
+            p.info(&format!(
+                "{} is not run: this tool never runs Python (the environment of Alembic's \
+                 default env.py is built in; see the README)",
+                crate::project::absolute(&env_py).display()
+            ));
+        }
         let url = settings.url(&project.config)?;
         p.line(&format!("Current revision(s) for {url}:"));
     }

@@ -3,6 +3,7 @@
 
 use std::path::PathBuf;
 
+use crate::config::PostWriteHook;
 use crate::ops::AutogenerateError;
 use crate::project::{absolute, Project};
 use crate::python::render_python_ops;
@@ -10,13 +11,14 @@ use crate::revision::{BadRevisionId, RevisionError, RevisionId};
 use crate::schema::generate::script_bodies;
 use crate::script::{
     file_name, format_create_date, now_in_timezone, random_revision_id, render_mako, render_script,
-    slugify, write_new_script, NewScript, PythonBodies, ScriptError, TemplateArgs,
-    DEFAULT_TEMPLATE,
+    run_post_write_hook, slugify, write_new_script, NewScript, PythonBodies, ScriptError,
+    TemplateArgs, DEFAULT_TEMPLATE,
 };
 use crate::Result;
 
 use super::check::{detect_on, log_detected};
 use crate::cli::args::{MergeArgs, RevisionArgs};
+use crate::cli::output::Printer;
 use crate::cli::settings::{usage, Settings};
 use crate::cli::ExitStatus;
 
@@ -132,8 +134,9 @@ pub fn merge(settings: &Settings, args: &MergeArgs) -> Result<ExitStatus> {
     write(settings, project, &dir, new, None, message)
 }
 
-/// Renders and writes a new script, printing Alembic's `Generating … done` line. `message`
-/// is `-m` as given: without it a revision's message is `empty message`.
+/// Renders and writes a new script, printing Alembic's `Generating … done` line, then runs
+/// the post write hooks on it. `message` is `-m` as given: without it a revision's message
+/// is `empty message`. A bad hook definition is refused before anything is written.
 fn write(
     settings: &Settings,
     project: &Project,
@@ -142,6 +145,7 @@ fn write(
     python: Option<&PythonBodies>,
     message: Option<&str>,
 ) -> Result<ExitStatus> {
+    let hooks = project.config.post_write_hooks()?;
     let now = now_in_timezone(project.config.timezone())?;
     new.create_date = format_create_date(&now, project.config.timezone().is_some());
     let slug = slugify(&new.message, project.config.truncate_slug_length()?);
@@ -169,10 +173,25 @@ fn write(
     let path = absolute(&dir.join(name));
     let p = settings.printer;
     p.out(&format!("Generating {} ...", path.display()));
-    match write_new_script(&path, &text) {
+    if let Err(e) = write_new_script(&path, &text) {
+        p.line("  FAILED");
+        return Err(e.into());
+    }
+    p.line("  done");
+    for hook in &hooks {
+        run_hook(p, hook, &path)?;
+    }
+    Ok(ExitStatus::Success)
+}
+
+/// Runs one post write hook on the new file between Alembic's status lines (the program's
+/// own output goes between them).
+fn run_hook(p: Printer, hook: &PostWriteHook, path: &std::path::Path) -> Result<()> {
+    p.line(&format!("Running post write hook '{}' ...", hook.name));
+    match run_post_write_hook(hook, path) {
         Ok(()) => {
             p.line("  done");
-            Ok(ExitStatus::Success)
+            Ok(())
         }
         Err(e) => {
             p.line("  FAILED");
