@@ -14,6 +14,10 @@ pub mod history {
     pub use crate::history::{checksum, TOOL_VERSION};
 }
 
+pub mod lint {
+    pub use crate::lint::{lint_migration, Migration, Section, Severities};
+}
+
 pub mod ops {
     pub use crate::ops::{apply_online, Operation};
 }
@@ -32,8 +36,8 @@ pub mod runner {
 
 pub mod schema {
     pub use crate::schema::{
-        canonical, comparable, names, parse_statement, read_models, Column, ColumnType, Schema,
-        Table,
+        apply_sql, canonical, comparable, names, parse_statement, read_models, translate, Column,
+        ColumnType, Emit, Schema, Table,
     };
 }
 
@@ -42,5 +46,5 @@ pub mod script {
 }
 
 pub mod sql {
-    pub use crate::sql::{lines, split_statements};
+    pub use crate::sql::{lines, split_statements, split_with, Comments};
 }

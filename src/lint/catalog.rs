@@ -110,6 +110,11 @@ pub const RULES: &[Rule] = &[
         explanation: "On SQLite this ALTER becomes a rebuild of the table (create a copy, move the rows, drop the original, rename): the foreign keys of the tables that reference it are checked again afterwards, and a violation aborts the migration; triggers and views on the children see the table disappear for a moment. Safe: make the change when creating the table, or rebuild the referencing tables in the same migration on purpose.",
     },
     Rule {
+        code: "SQ002",
+        title: "statement the linked SQLite refuses",
+        explanation: "The SQLite this tool links (3.50, bundled) has STRICT tables, RETURNING, DROP COLUMN, RENAME COLUMN and generated columns, but no TRUNCATE, COMMENT ON, GRANT, sequences, types, schemas or extensions, no CREATE OR REPLACE and no CASCADE on DROP; its ALTER TABLE makes one change per statement and can only rename, add a column (not a PRIMARY KEY, UNIQUE or STORED generated one, and once the table has rows not a NOT NULL one without a default or one with a non-constant default) or drop a column no key, constraint or index uses. Such a statement fails when the migration runs. Safe: write the SQLite form (DELETE FROM for TRUNCATE, DROP VIEW then CREATE VIEW, one ALTER TABLE per change, a VIRTUAL generated column); put an ALTER TABLE that SQLite can't do in place in a plain section rather than a `-- +upgrade sqlite` one, where this tool rebuilds the table (new shape, rows copied, old table dropped, new one renamed); put what only PostgreSQL has in a `-- +upgrade postgresql` section.",
+    },
+    Rule {
         code: "LN001",
         title: "lint: ignore comment without a reason",
         explanation: "A `-- lint: ignore CODE reason` comment must give its reason after the code, so that a reader knows why the finding does not apply. Without one the comment ignores nothing.",

@@ -4,26 +4,32 @@
 //! what the schema model does not keep: `CONCURRENTLY`, `NOT VALID`, data statements) and
 //! judges it against the schema as the earlier statements left it ([`statement`]); objects
 //! created earlier in the same migration are exempt. The downgrade is judged only by the
-//! reversibility rules ([`reversible`]). `-- lint: ignore CODE reason` comments in a
+//! reversibility rules ([`reversible`]), on the tables the migration touches. What the
+//! linked SQLite refuses is [`sqlite`]'s. `-- lint: ignore CODE reason` comments in a
 //! statement's text drop that statement's findings of `CODE`. Severities come from the
 //! caller's [`Severities`]; codes and explanations from [`catalog`]. [`annotate`] writes
-//! findings into a script's text as comments.
+//! findings into a script's text as comments. A whole history is linted through a [`Store`]
+//! ([`store`]), which gives each migration only the tables it touches. A lowered section's
+//! [`Origin`]s turn a finding's column into the source's (a `.py` revision's call).
 
 mod annotate;
 pub mod catalog;
 mod reversible;
+mod sqlite;
 mod statement;
+mod store;
 #[cfg(test)]
 mod tests;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
-use crate::schema::{translate::apply_sql, Schema};
-use crate::sql::{split_with, Comments};
+use crate::schema::{apply_parsed, parse_statement, Op, Parsed, Schema};
+use crate::sql::{split_with, starts_with_ddl, Comments};
 use crate::Dialect;
 
 pub use annotate::annotate;
 pub use catalog::{rule, RULES};
+pub use store::Store;
 
 /// How much a finding matters.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -82,6 +88,35 @@ pub struct Section<'a> {
     pub first_line: usize,
     /// Whether the section runs inside a transaction.
     pub transactional: bool,
+    /// Whether its statements go through the translator, which rewrites what one engine
+    /// can't run as written (a plain section, or a `.py` revision's batch operations), or
+    /// run as written (a dialect's section).
+    pub translated: bool,
+    /// Where the statements of a section lowered from another source (a `.py` revision's
+    /// calls) come from; empty when `sql` is the file's own text.
+    pub origins: &'a [Origin],
+}
+
+/// A statement of a lowered section and its source: the statement that starts at `line`,
+/// column `text_col` of the section's text (lines counted as in the file) comes from the
+/// source construct at column `col` of that line.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Origin {
+    pub line: usize,
+    pub text_col: usize,
+    pub col: usize,
+}
+
+/// The column a finding at `line`:`col` of a section's text has in the source `origins`
+/// describe: that of the last statement starting on that line at or before `col` (a
+/// statement split out of a lowered one is the lowered one's); `col` itself without one.
+fn source_column(origins: &[Origin], line: usize, col: usize) -> usize {
+    origins
+        .iter()
+        .filter(|o| o.line == line && o.text_col <= col)
+        .max_by_key(|o| o.text_col)
+        .or_else(|| origins.iter().find(|o| o.line == line))
+        .map_or(col, |o| o.col)
 }
 
 /// One migration: its upgrade section, and its downgrade (`None`: there is none).
@@ -109,31 +144,94 @@ struct Raw {
 }
 
 /// Lints `migration` on `dialect` against `schema` (the schema before it), and leaves
-/// `schema` as the upgrade leaves it. Findings come in statement order.
+/// `schema` as the upgrade leaves it. Findings come in statement order. A whole history is
+/// linted faster through a [`Store`], which gives each migration only the tables it touches.
 pub fn lint_migration(
     schema: &mut Schema,
     migration: &Migration<'_>,
     dialect: Dialect,
     severities: &Severities,
 ) -> Vec<Finding> {
-    let before = schema.clone();
+    let up = migration.upgrade.map(|s| parse_body(s, dialect));
+    let down = migration.downgrade.map(|s| parse_body(s, dialect));
+    lint_parsed(
+        schema,
+        up.as_ref(),
+        down.as_ref(),
+        (dialect, severities),
+        &mut |_| {},
+    )
+}
+
+/// One statement of a section, with what it means to the model.
+struct Stmt<'a> {
+    sql: &'a str,
+    line_offset: usize,
+    parsed: Parsed,
+}
+
+/// A section and its statements, each parsed once; `statements` is `None` when the splitter
+/// refused the text.
+struct Body<'a> {
+    section: Section<'a>,
+    statements: Option<Vec<Stmt<'a>>>,
+}
+
+fn parse_body<'a>(section: Section<'a>, dialect: Dialect) -> Body<'a> {
+    let statements = split_with(section.sql, Comments::of(dialect))
+        .ok()
+        .map(|all| {
+            all.into_iter()
+                .map(|s| Stmt {
+                    sql: s.sql,
+                    line_offset: s.line_offset,
+                    parsed: parse_statement(s.sql),
+                })
+                .collect()
+        });
+    Body {
+        section,
+        statements,
+    }
+}
+
+/// [`lint_migration`] of parsed sections; `applied` sees the operations of each upgrade
+/// statement the model applied, in order.
+fn lint_parsed(
+    schema: &mut Schema,
+    up: Option<&Body<'_>>,
+    down: Option<&Body<'_>>,
+    (dialect, severities): (Dialect, &Severities),
+    applied: &mut dyn FnMut(&[Op]),
+) -> Vec<Finding> {
+    // Reversibility is judged on the tables the migration touches: the others are the same
+    // before the upgrade and after the downgrade.
+    let bodies: Vec<&Body<'_>> = up.iter().chain(down.iter()).copied().collect();
+    let names = store::touched(&*schema, &bodies);
+    let before = restricted(schema, &names);
     let mut found = Vec::new();
     let mut at_start = (1, 1);
-    if let Some(section) = migration.upgrade {
-        let statements = split_with(section.sql, Comments::of(dialect)).unwrap_or_default();
-        let mut ctx = statement::Context::new(dialect, section.transactional);
+    let mut modelled = up.is_some_and(|b| b.statements.is_some());
+    if let Some(Body {
+        section,
+        statements,
+    }) = up
+    {
+        let mut ctx = statement::Context::new(dialect, section.transactional, section.translated);
         let mut previous_end = 0;
-        for (i, stmt) in statements.iter().enumerate() {
+        for (i, stmt) in statements.iter().flatten().enumerate() {
             let start = offset_in(section.sql, stmt.sql);
-            let (line, col) = (
-                section.first_line + stmt.line_offset,
-                column(section.sql, start),
-            );
+            let line = section.first_line + stmt.line_offset;
+            let col = source_column(section.origins, line, column(section.sql, start));
             if i == 0 {
                 at_start = (line, col);
             }
-            let raws = ctx.judge(schema, stmt.sql);
-            apply_sql(schema, stmt.sql);
+            let raws = ctx.judge(schema, stmt.sql, &stmt.parsed);
+            let model_read = apply_parsed(schema, &stmt.parsed);
+            if let (true, Parsed::Ops { ops, .. }) = (model_read, &stmt.parsed) {
+                applied(ops);
+            }
+            modelled &= model_read || !starts_with_ddl(stmt.sql);
             // The comments above a statement are the section's text since the last one.
             let lead = section.sql.get(previous_end..start).unwrap_or("");
             previous_end = start + stmt.sql.len();
@@ -141,9 +239,23 @@ pub fn lint_migration(
             emit(&mut found, &text, (line, col), raws, severities);
         }
     }
-    let raws = reversible::judge(&before, schema, migration, dialect);
+    let after = restricted(schema, &names);
+    let raws = reversible::judge(&before, &after, modelled, down);
     emit(&mut found, "", at_start, raws, severities);
     found
+}
+
+/// The tables of `schema` named in `names`, in its order.
+fn restricted(schema: &Schema, names: &HashSet<String>) -> Schema {
+    Schema {
+        tables: schema
+            .tables
+            .iter()
+            .filter(|t| names.contains(&t.name))
+            .cloned()
+            .collect(),
+        ..Schema::default()
+    }
 }
 
 /// Adds `raws` to `found`, with their severities, unless an ignore comment in `sql` drops them.

@@ -1,69 +1,57 @@
 //! The reversibility rules: a downgrade exists (`RV001`), and applying it after the upgrade
-//! gives back the schema before the upgrade (`RV002`), judged on the schema model.
+//! gives back the schema before the upgrade (`RV002`), judged on the schema model of the
+//! tables the migration touches (the caller's choice; the others are the same before and
+//! after).
 //!
 //! When either section holds a statement the model does not read, `RV002` says nothing: the
 //! model can't tell what that statement did.
 
-use super::{Migration, Raw};
-use crate::schema::translate::apply_sql;
-use crate::schema::Schema;
-use crate::sql::{split_with, starts_with_ddl, Comments};
-use crate::Dialect;
+use super::{Body, Raw, Stmt};
+use crate::schema::{apply_parsed, Schema};
+use crate::sql::starts_with_ddl;
 
-/// The reversibility findings for `migration`, given the schema `before` and `after` its
-/// upgrade.
-pub fn judge(
-    before: &Schema,
-    after: &Schema,
-    migration: &Migration<'_>,
-    dialect: Dialect,
-) -> Vec<Raw> {
-    let Some(downgrade) = migration.downgrade else {
+/// The reversibility findings for a migration, given the schema `before` and `after` its
+/// upgrade (the tables it touches: the others can't differ), whether the model read every
+/// schema statement of the upgrade (`modelled`), and its downgrade.
+pub fn judge(before: &Schema, after: &Schema, modelled: bool, down: Option<&Body<'_>>) -> Vec<Raw> {
+    let Some(down) = down else {
         return vec![Raw {
             code: "RV001",
             message: "no downgrade: `alembic downgrade` stops here".into(),
         }];
     };
-    let Some(upgrade) = migration.upgrade else {
+    let Some(statements) = down.statements.as_ref().filter(|_| modelled) else {
         return Vec::new();
     };
-    if !all_modelled(before.clone(), upgrade.sql, dialect) {
-        return Vec::new();
-    }
     let mut back = after.clone();
-    let Ok(statements) = split_with(downgrade.sql, Comments::of(dialect)) else {
-        return Vec::new();
-    };
-    if !statements.iter().all(|s| applies(&mut back, s.sql)) {
+    if !statements.iter().all(|s| applies(&mut back, s)) {
         return Vec::new();
     }
-    if back.sorted() == before.sorted() {
+    let (sorted_before, sorted_back) = (before.sorted(), back.sorted());
+    if sorted_back == sorted_before {
         return Vec::new();
     }
     vec![Raw {
         code: "RV002",
         message: format!(
             "the downgrade does not undo the upgrade: {}",
-            difference(before, &back)
+            difference((before, &sorted_before), (&back, &sorted_back))
         ),
     }]
 }
 
-/// Whether every statement of `sql` applies to the model.
-fn all_modelled(mut schema: Schema, sql: &str, dialect: Dialect) -> bool {
-    split_with(sql, Comments::of(dialect))
-        .map(|statements| statements.iter().all(|s| applies(&mut schema, s.sql)))
-        .unwrap_or(false)
+/// Applies `statement` to `schema`; false when it is a schema statement the model does not
+/// read (data statements change no schema and are passed over).
+fn applies(schema: &mut Schema, statement: &Stmt<'_>) -> bool {
+    apply_parsed(schema, &statement.parsed) || !starts_with_ddl(statement.sql)
 }
 
-/// Applies `sql` to `schema`; false when it is a schema statement the model does not read
-/// (data statements change no schema and are passed over).
-fn applies(schema: &mut Schema, sql: &str) -> bool {
-    apply_sql(schema, sql) || !starts_with_ddl(sql)
-}
-
-/// What differs between the schema before the upgrade and after the downgrade, in words.
-fn difference(before: &Schema, back: &Schema) -> String {
+/// What differs between the schema before the upgrade and after the downgrade, in words;
+/// each schema comes as it is and sorted.
+fn difference(
+    (before, sorted_before): (&Schema, &Schema),
+    (back, sorted_back): (&Schema, &Schema),
+) -> String {
     let names = |s: &Schema| s.tables.iter().map(|t| t.name.clone()).collect::<Vec<_>>();
     let (b, a) = (names(before), names(back));
     if let Some(t) = a.iter().find(|t| !b.contains(t)) {
@@ -72,11 +60,10 @@ fn difference(before: &Schema, back: &Schema) -> String {
     if let Some(t) = b.iter().find(|t| !a.contains(t)) {
         return format!("table '{t}' is not restored");
     }
-    let (before, back) = (before.sorted(), back.sorted());
-    let changed = before
+    let changed = sorted_before
         .tables
         .iter()
-        .find(|t| back.table(&t.name) != Some(*t));
+        .find(|t| sorted_back.table(&t.name) != Some(*t));
     match changed {
         Some(t) => format!("table '{}' differs from before the upgrade", t.name),
         None => "the schema differs from before the upgrade".into(),

@@ -1,5 +1,6 @@
 //! The rules that judge one upgrade statement against the schema the earlier statements
-//! left: PostgreSQL locking (`PG…`), data loss (`DL…`) and SQLite rebuilds (`SQ…`).
+//! left: PostgreSQL locking (`PG…`), data loss (`DL…`), SQLite rebuilds (`SQ001`, in a section
+//! the translator rewrites) and statements SQLite refuses (`SQ002`, [`super::sqlite`]).
 //!
 //! A statement is read twice: as words (sqlparser's tokenizer; enough for `VACUUM FULL`,
 //! `CLUSTER`, `TRUNCATE`, `DROP INDEX` and `CONCURRENTLY`, which the parser does not all
@@ -14,19 +15,22 @@ use sqlparser::ast::{
 };
 use sqlparser::dialect::{Dialect as SqlDialect, GenericDialect, PostgreSqlDialect};
 use sqlparser::parser::Parser;
-use sqlparser::tokenizer::{Token, Tokenizer};
+use sqlparser::tokenizer::{Token, TokenWithSpan, Tokenizer};
 
 use super::Raw;
 use crate::schema::parse::ident;
 use crate::schema::render::sqlite::needs_rebuild;
 use crate::schema::types::spelled_type;
-use crate::schema::{parse_statement, ColumnType, Parsed, Schema};
+use crate::schema::{ColumnType, Op, Parsed, Schema};
+use crate::sql::leading_word;
 use crate::Dialect;
 
 /// What the statements so far of one migration have made.
 pub struct Context {
     dialect: Dialect,
     transactional: bool,
+    /// The section goes through the translator (see [`super::Section::translated`]).
+    translated: bool,
     created_tables: HashSet<String>,
     created_indexes: HashSet<String>,
     /// Checks added `NOT VALID` in this migration: name → (table, column) it proves NOT NULL.
@@ -49,24 +53,41 @@ fn name_of(name: &ObjectName) -> String {
 }
 
 /// The statement's words, upper-cased (quoted names and strings are not words).
-fn words(sql: &str) -> Vec<String> {
-    let tokens = Tokenizer::new(&GenericDialect {}, sql)
-        .tokenize()
-        .unwrap_or_default();
+fn words(tokens: &[TokenWithSpan]) -> Vec<String> {
     tokens
-        .into_iter()
-        .filter_map(|t| match t {
+        .iter()
+        .filter_map(|t| match &t.token {
             Token::Word(w) if w.quote_style.is_none() => Some(w.value.to_ascii_uppercase()),
             _ => None,
         })
         .collect()
 }
 
+/// Whether some rule may fire on a statement starting with the word `first` (`None`: it
+/// does not plainly start with one) or containing `sql`: the others need not be tokenized.
+fn may_concern(first: Option<&str>, sql: &str) -> bool {
+    const FIRST: [&str; 13] = [
+        "ALTER", "CLUSTER", "COMMENT", "CREATE", "DELETE", "DROP", "GRANT", "REFRESH", "REINDEX",
+        "REVOKE", "TRUNCATE", "UPDATE", "VACUUM",
+    ];
+    let Some(first) = first else {
+        return true;
+    };
+    FIRST.iter().any(|w| w.eq_ignore_ascii_case(first))
+        || sql
+            .as_bytes()
+            .windows(CONCURRENTLY.len())
+            .any(|w| w.eq_ignore_ascii_case(CONCURRENTLY.as_bytes()))
+}
+
+const CONCURRENTLY: &str = "CONCURRENTLY";
+
 impl Context {
-    pub fn new(dialect: Dialect, transactional: bool) -> Context {
+    pub fn new(dialect: Dialect, transactional: bool, translated: bool) -> Context {
         Context {
             dialect,
             transactional,
+            translated,
             created_tables: HashSet::new(),
             created_indexes: HashSet::new(),
             pending_checks: HashMap::new(),
@@ -83,32 +104,93 @@ impl Context {
     }
 
     /// The findings for `sql`, with `schema` as it stands before it.
-    pub fn judge(&mut self, schema: &Schema, sql: &str) -> Vec<Raw> {
-        let words = words(sql);
-        let mut found = self.by_words(schema, &words);
+    /// `parsed` is what `sql` means to the model.
+    pub fn judge(&mut self, schema: &Schema, sql: &str, parsed: &Parsed) -> Vec<Raw> {
+        let mut found = Vec::new();
+        let mut words = Vec::new();
+        if !self.created(parsed, &mut found) && may_concern(leading_word(sql), sql) {
+            words = self.read(schema, sql, &mut found);
+        }
+        if self.dialect == Dialect::Sqlite {
+            let refused = (&words[..], parsed);
+            match super::sqlite::refusal(schema, refused, self.translated, &self.created_tables) {
+                Some(why) => found.push(raw("SQ002", why)),
+                // Only the translator rebuilds a table.
+                None if self.translated => self.sqlite_rebuild(schema, parsed, &mut found),
+                None => {}
+            }
+        }
+        found
+    }
+
+    /// A `CREATE TABLE` or `CREATE INDEX` the model read, judged from its operation (as
+    /// [`Context::read`] would from the words and the tree); false for any other statement.
+    fn created(&mut self, parsed: &Parsed, found: &mut Vec<Raw>) -> bool {
+        let Parsed::Ops { ops, native } = parsed else {
+            return false;
+        };
+        match ops.as_slice() {
+            [Op::CreateTable { table, .. }] => {
+                self.created_tables.insert(table.name.clone());
+            }
+            [Op::CreateIndex { index, .. }] => {
+                let concurrently = native.iter().any(|(_, what)| what.contains(CONCURRENTLY));
+                self.created_indexes.insert(index.name.clone());
+                if self.pg() && concurrently && self.transactional {
+                    found.push(raw(
+                        "PG011",
+                        "CREATE … CONCURRENTLY cannot run inside a transaction; use a no-transaction section".into(),
+                    ));
+                }
+                if self.pg() && !concurrently && self.existing(&index.table) {
+                    found.push(raw(
+                        "PG001",
+                        format!("CREATE INDEX on existing table '{}' without CONCURRENTLY blocks its writes", index.table),
+                    ));
+                }
+            }
+            _ => return false,
+        }
+        true
+    }
+
+    /// The rules that read the statement's words and parser's tree; returns the words, which
+    /// come from the tokens the parser reads.
+    fn read(&mut self, schema: &Schema, sql: &str, found: &mut Vec<Raw>) -> Vec<String> {
         let parser_dialect: Box<dyn SqlDialect> = match self.dialect {
             Dialect::Postgresql => Box::new(PostgreSqlDialect {}),
             Dialect::Sqlite => Box::new(GenericDialect {}),
         };
-        match Parser::parse_sql(parser_dialect.as_ref(), sql) {
+        let tokens = Tokenizer::new(parser_dialect.as_ref(), sql).tokenize_with_location();
+        let words = tokens.as_deref().map(words).unwrap_or_default();
+        found.extend(self.by_words(schema, &words));
+        // Only these statements have a rule that reads the parser's tree.
+        let first = words.first().map_or("", String::as_str);
+        if !matches!(first, "CREATE" | "DROP" | "ALTER" | "DELETE" | "UPDATE") {
+            return words;
+        }
+        let statements = tokens.map_err(|_| ()).and_then(|tokens| {
+            Parser::new(parser_dialect.as_ref())
+                .with_tokens_with_locations(tokens)
+                .parse_statements()
+                .map_err(|_| ())
+        });
+        match statements {
             Ok(statements) => {
                 for statement in &statements {
-                    self.statement(schema, statement, &mut found);
+                    self.statement(schema, statement, found);
                 }
             }
-            Err(_) => self.unparsed(&words, &mut found),
+            Err(()) => self.unparsed(&words, found),
         }
-        if self.dialect == Dialect::Sqlite {
-            self.sqlite_rebuild(schema, sql, &mut found);
-        }
-        found
+        words
     }
 
     /// The rules read from words alone.
     fn by_words(&mut self, schema: &Schema, words: &[String]) -> Vec<Raw> {
         let mut found = Vec::new();
         let w = |i: usize| words.get(i).map_or("", String::as_str);
-        let concurrently = words.iter().any(|x| x == "CONCURRENTLY");
+        let concurrently = words.iter().any(|x| x == CONCURRENTLY);
         if self.pg() && w(0) == "VACUUM" && words.iter().any(|x| x == "FULL") {
             found.push(raw(
                 "PG009",
@@ -364,11 +446,11 @@ impl Context {
     }
 
     /// SQ001: an `ALTER` SQLite runs as a rebuild of a table other tables reference.
-    fn sqlite_rebuild(&self, schema: &Schema, sql: &str, found: &mut Vec<Raw>) {
-        let Parsed::Ops { ops, .. } = parse_statement(sql) else {
+    fn sqlite_rebuild(&self, schema: &Schema, parsed: &Parsed, found: &mut Vec<Raw>) {
+        let Parsed::Ops { ops, .. } = parsed else {
             return;
         };
-        for op in &ops {
+        for op in ops {
             let Some(table) = op.altered_table() else {
                 continue;
             };

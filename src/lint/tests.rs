@@ -24,11 +24,15 @@ fn codes_on(sql: &str, dialect: Dialect, transactional: bool) -> Vec<&'static st
             sql,
             first_line: 1,
             transactional,
+            origins: &[],
+            translated: true,
         }),
         downgrade: Some(Section {
             sql: "SELECT 1",
             first_line: 1,
             transactional: true,
+            origins: &[],
+            translated: true,
         }),
     };
     lint_migration(&mut schema, &m, dialect, &Severities::default())
@@ -98,11 +102,15 @@ fn a_missing_or_wrong_downgrade_is_found() {
                 sql: "CREATE TABLE t (id INTEGER PRIMARY KEY)",
                 first_line: 3,
                 transactional: true,
+                origins: &[],
+                translated: true,
             }),
             downgrade: down.map(|sql| Section {
                 sql,
                 first_line: 6,
                 transactional: true,
+                origins: &[],
+                translated: true,
             }),
         };
         lint_migration(&mut schema, &m, Dialect::Postgresql, &Severities::default())
@@ -136,6 +144,8 @@ fn ignore_comments_need_a_reason_and_severities_can_be_lowered() {
             sql: "\n\n  DROP TABLE posts",
             first_line: 4,
             transactional: true,
+            origins: &[],
+            translated: true,
         }),
         downgrade: None,
     };
@@ -173,5 +183,172 @@ fn every_code_is_explained_once() {
     for (i, r) in RULES.iter().enumerate() {
         assert!(RULES[..i].iter().all(|o| o.code != r.code), "{}", r.code);
         assert!(rule(&r.code.to_lowercase()).is_some());
+    }
+}
+
+#[test]
+fn reversibility_is_judged_on_the_touched_tables_alone() {
+    // `keep` is in the schema and untouched; `users` is altered, `posts` references it.
+    let base = format!("{BASE}\nCREATE TABLE keep (id INTEGER PRIMARY KEY, x TEXT);");
+    let lint = |up: &str, down: &str| {
+        let mut schema = schema_of(&base);
+        let section = |sql| Section {
+            sql,
+            first_line: 1,
+            transactional: true,
+            origins: &[],
+            translated: true,
+        };
+        let m = Migration {
+            upgrade: Some(section(up)),
+            downgrade: Some(section(down)),
+        };
+        let found = lint_migration(&mut schema, &m, Dialect::Sqlite, &Severities::default());
+        assert!(schema.table("keep").is_some());
+        found
+            .into_iter()
+            .map(|f| format!("{} {}", f.code, f.message))
+            .collect::<Vec<_>>()
+    };
+    let add = "ALTER TABLE users ADD COLUMN age INTEGER";
+    assert_eq!(
+        lint(add, "ALTER TABLE users DROP COLUMN age"),
+        Vec::<String>::new()
+    );
+    assert_eq!(
+        lint(add, "SELECT 1"),
+        ["RV002 the downgrade does not undo the upgrade: table 'users' differs from before the upgrade"]
+    );
+    // A downgrade that changes an untouched table is still seen.
+    assert_eq!(
+        lint(add, "ALTER TABLE users DROP COLUMN age; ALTER TABLE keep DROP COLUMN x"),
+        ["RV002 the downgrade does not undo the upgrade: table 'keep' differs from before the upgrade"]
+    );
+    // Renaming a referenced table reaches into the table referencing it: renaming back
+    // restores it, recreating the name does not.
+    let rename = "ALTER TABLE users RENAME TO members";
+    assert_eq!(
+        lint(rename, "ALTER TABLE members RENAME TO users"),
+        Vec::<String>::new()
+    );
+    assert_eq!(
+        lint(
+            rename,
+            "DROP TABLE members; CREATE TABLE users (id INTEGER PRIMARY KEY, email VARCHAR(200), name TEXT)"
+        ),
+        ["RV002 the downgrade does not undo the upgrade: table 'posts' differs from before the upgrade"]
+    );
+    // Dropping an index of an untouched table by name brings the table in.
+    assert_eq!(
+        lint(
+            "DROP INDEX ix_posts_body",
+            "CREATE INDEX ix_posts_body ON posts (body)"
+        ),
+        Vec::<String>::new()
+    );
+    assert_eq!(
+        lint("DROP INDEX ix_posts_body", "SELECT 1"),
+        ["RV002 the downgrade does not undo the upgrade: table 'posts' differs from before the upgrade"]
+    );
+}
+
+/// A history of migrations linted one by one through a [`Store`] and on one whole schema.
+#[test]
+fn a_store_lints_a_history_as_the_whole_schema_does() {
+    let history: &[(&str, Option<&str>)] = &[
+        (BASE, Some("DROP TABLE posts; DROP TABLE users")),
+        ("CREATE TABLE tags (id INTEGER PRIMARY KEY, post_id INTEGER REFERENCES posts (id), name TEXT); CREATE INDEX ix_tags ON tags (name)", Some("DROP TABLE tags")),
+        ("ALTER TABLE posts RENAME TO articles", Some("ALTER TABLE articles RENAME TO posts")),
+        ("ALTER TABLE articles ALTER COLUMN body SET NOT NULL; DROP INDEX ix_tags", None),
+        ("ALTER TABLE articles RENAME COLUMN id TO article_id", Some("SELECT 1")),
+        ("DROP TABLE users; CREATE TABLE users (id INTEGER PRIMARY KEY)", Some("DROP TABLE users")),
+        ("CREATE INDEX ix_tags ON tags (post_id); ALTER TABLE users ADD COLUMN a TEXT NOT NULL", Some("DROP INDEX ix_tags")),
+        ("CREATE TABLE users (id INTEGER)", Some("SELECT 1")),
+    ];
+    for dialect in [Dialect::Sqlite, Dialect::Postgresql] {
+        let mut store = Store::default();
+        let mut whole = Schema::default();
+        for (i, (up, down)) in history.iter().enumerate() {
+            let section = |sql| Section {
+                sql,
+                first_line: 1,
+                transactional: true,
+                origins: &[],
+                translated: true,
+            };
+            let m = Migration {
+                upgrade: Some(section(up)),
+                downgrade: down.map(section),
+            };
+            let expected = lint_migration(&mut whole, &m, dialect, &Severities::default());
+            if i % 3 == 2 {
+                // A revision that is not linted only builds the schema.
+                store.apply(up, dialect);
+            } else {
+                let got = store.lint(&m, dialect, &Severities::default());
+                assert_eq!(got, expected, "{dialect:?} migration {i}");
+            }
+        }
+        assert_eq!(store.into_schema(), whole, "{dialect:?}");
+    }
+}
+
+#[test]
+fn statements_sqlite_refuses_are_found_where_they_run_as_written() {
+    let sq = |sql: &str, translated: bool| {
+        let mut schema = schema_of(BASE);
+        let section = Section {
+            sql,
+            first_line: 1,
+            transactional: true,
+            origins: &[],
+            translated,
+        };
+        let m = Migration {
+            upgrade: Some(section),
+            downgrade: None,
+        };
+        lint_migration(&mut schema, &m, Dialect::Sqlite, &Severities::default())
+            .into_iter()
+            .filter(|f| f.code == "SQ002" || f.code == "SQ001")
+            .map(|f| format!("{} {}", f.code, f.message))
+            .collect::<Vec<_>>()
+    };
+    let alter = "ALTER TABLE users ALTER COLUMN name SET NOT NULL";
+    assert_eq!(
+        sq(alter, false),
+        ["SQ002 SQLite's ALTER TABLE has no ALTER COLUMN … SET/DROP NOT NULL"]
+    );
+    // A plain section rebuilds the table: SQ001 says what that means, nothing fails.
+    assert_eq!(
+        sq(alter, true),
+        ["SQ001 on SQLite this rebuilds 'users', which posts reference"]
+    );
+    assert_eq!(
+        sq("TRUNCATE posts", true),
+        ["SQ002 SQLite has no TRUNCATE statement"]
+    );
+    assert_eq!(
+        sq(
+            "ALTER TABLE posts ADD COLUMN a INTEGER, ADD COLUMN b INTEGER",
+            true
+        ),
+        ["SQ002 SQLite's ALTER TABLE makes one change per statement"]
+    );
+    // A column only a table with rows refuses is fine on a table created just before.
+    let created =
+        "CREATE TABLE t (id INTEGER PRIMARY KEY); ALTER TABLE t ADD COLUMN c INTEGER NOT NULL";
+    assert_eq!(sq(created, false), Vec::<String>::new());
+    assert_eq!(
+        sq("ALTER TABLE posts ADD COLUMN c INTEGER NOT NULL", false),
+        ["SQ002 SQLite can't add a NOT NULL column without a default to a table with rows"]
+    );
+    for fine in [
+        "CREATE TABLE s (id INTEGER PRIMARY KEY) STRICT",
+        "DELETE FROM posts WHERE id = 1 RETURNING id",
+        "ALTER TABLE posts DROP COLUMN body",
+        "CREATE INDEX CONCURRENTLY ix ON posts (body)",
+    ] {
+        assert_eq!(sq(fine, true), Vec::<String>::new(), "{fine}");
     }
 }

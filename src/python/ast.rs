@@ -16,10 +16,11 @@ pub struct Module {
     pub body: Vec<Stmt>,
 }
 
-/// A statement and the line it starts on.
+/// A statement and the line and column (1-based, in characters) it starts at.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Stmt {
     pub line: usize,
+    pub col: usize,
     pub kind: StmtKind,
 }
 

@@ -129,8 +129,17 @@ impl<'s> Reader<'s> {
             .collect()
     }
 
+    /// The 1-based column of `node`'s first character, in characters.
+    fn col_of(&self, node: Node<'_>) -> usize {
+        let start = node.start_byte();
+        let line_start = start - node.start_position().column.min(start);
+        let before = self.src.get(line_start..start).unwrap_or(&[]);
+        String::from_utf8_lossy(before).chars().count() + 1
+    }
+
     fn stmt(&self, node: Node<'_>) -> Result<Stmt, LineError> {
         let line = line_of(node);
+        let col = self.col_of(node);
         let kind = match node.kind() {
             "expression_statement" => self.expression_statement(node)?,
             "import_statement" => StmtKind::Import(self.import_names(node, "name")),
@@ -148,7 +157,7 @@ impl<'s> Reader<'s> {
             }),
             other => StmtKind::Unsupported(describe_stmt(other, self.text(node))),
         };
-        Ok(Stmt { line, kind })
+        Ok(Stmt { line, col, kind })
     }
 
     fn expression_statement(&self, node: Node<'_>) -> Result<StmtKind, LineError> {

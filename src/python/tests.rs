@@ -130,6 +130,7 @@ fn the_module_model_keeps_imports_functions_and_lines() {
                 body[1],
                 Stmt {
                     line: 23,
+                    col: 5,
                     kind: StmtKind::Pass
                 }
             );

@@ -17,6 +17,7 @@ fn section(direction: Direction, transaction: TransactionMode, sql: &str) -> Sec
         sql: sql.to_string(),
         first_line: 9,
         portable: false,
+        origins: Vec::new(),
     }
 }
 

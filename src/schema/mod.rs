@@ -34,7 +34,7 @@ pub use diff::{canonical, comparable, diff_with, Change, Compare};
 pub use model::{Action, Column, Constraint, ForeignKey, Index, Op, Schema, Table, Trigger, View};
 pub use models::{read_models, ModelsError};
 pub use parse::{parse_statement, Parsed};
-pub use translate::{apply_sql, may_rebuild, runs_as_written_on, translate, Emit};
+pub use translate::{apply_parsed, apply_sql, may_rebuild, runs_as_written_on, translate, Emit};
 pub use types::ColumnType;
 
 #[cfg(test)]

@@ -300,7 +300,12 @@ pub fn may_rebuild(sql: &str, dialect: Dialect) -> bool {
 /// whether it did. A statement outside the model that creates a table records its name in
 /// [`Schema::other_tables`] when the name can be read.
 pub fn apply_sql(schema: &mut Schema, sql: &str) -> bool {
-    match parse_statement(sql) {
+    apply_parsed(schema, &parse_statement(sql))
+}
+
+/// [`apply_sql`] of a statement already parsed, for a caller that reads its operations too.
+pub fn apply_parsed(schema: &mut Schema, parsed: &Parsed) -> bool {
+    match parsed {
         // One operation that fails before it changes anything applies in place: no copy of
         // the whole schema for each CREATE or DROP of a long history.
         Parsed::Ops { ops, .. } if ops.len() == 1 && atomic(&ops[0]) => {
@@ -308,7 +313,7 @@ pub fn apply_sql(schema: &mut Schema, sql: &str) -> bool {
         }
         Parsed::Ops { ops, .. } => {
             let mut next = schema.clone();
-            for op in &ops {
+            for op in ops {
                 if apply(&mut next, op).is_err() {
                     return false;
                 }

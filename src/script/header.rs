@@ -24,6 +24,7 @@ use std::path::{Path, PathBuf};
 
 use super::python::{PythonBodies, Refused};
 use super::ScriptError;
+use crate::lint::Origin;
 use crate::revision::{is_valid_revision_id, Direction, Revision, RevisionId};
 use crate::Dialect;
 
@@ -48,6 +49,9 @@ pub struct Section {
     /// A dialect's section whose statements still go through the portable translator, as a
     /// plain section's do (a `.py` revision's batch operations on SQLite, which rebuild).
     pub portable: bool,
+    /// A `.py` revision's lowered section: the Python column of each statement's call
+    /// (empty for a `.sql` file's own sections).
+    pub origins: Vec<Origin>,
 }
 
 /// A parsed revision script.
@@ -434,6 +438,7 @@ fn make_section(marker: Marker, lines: &[&str], start: usize, end: usize) -> Sec
         sql,
         first_line: start + 1,
         portable: false,
+        origins: Vec::new(),
     }
 }
 

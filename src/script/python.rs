@@ -20,6 +20,7 @@ use std::sync::{Arc, OnceLock};
 
 use super::header::reserved_label;
 use super::{Script, ScriptError, ScriptOrigin, Section, TransactionMode};
+use crate::lint::Origin;
 use crate::python::{
     lower_bodies, parse_module, parse_module_header, LoweredStatement, PythonError, RevisionHeader,
 };
@@ -173,22 +174,29 @@ fn lower(label: &str, source: &str) -> Lowered {
 fn sections(direction: Direction, statements: &[LoweredStatement]) -> Vec<Section> {
     [Dialect::Sqlite, Dialect::Postgresql]
         .into_iter()
-        .map(|dialect| Section {
-            direction,
-            dialect: Some(dialect),
-            transaction: TransactionMode::Transactional,
-            sql: section_text(statements, dialect),
-            first_line: 1,
-            portable: dialect == Dialect::Sqlite && statements.iter().any(|s| s.sqlite_portable),
+        .map(|dialect| {
+            let (sql, origins) = section_text(statements, dialect);
+            Section {
+                direction,
+                dialect: Some(dialect),
+                transaction: TransactionMode::Transactional,
+                sql,
+                first_line: 1,
+                portable: dialect == Dialect::Sqlite
+                    && statements.iter().any(|s| s.sqlite_portable),
+                origins,
+            }
         })
         .collect()
 }
 
 /// The statements as section text, each starting on the line of the call it comes from, so
-/// that the runner's line of a failing statement is the Python line. A statement that would
-/// run into the next one's line is written on one line; statements of one call share it.
-fn section_text(statements: &[LoweredStatement], dialect: Dialect) -> String {
+/// that the runner's line of a failing statement is the Python line, and where each starts
+/// in it with its call's column. A statement that would run into the next one's line is
+/// written on one line; statements of one call share it.
+fn section_text(statements: &[LoweredStatement], dialect: Dialect) -> (String, Vec<Origin>) {
     let mut text = String::new();
+    let mut origins = Vec::new();
     let mut line = 1;
     let statements: Vec<&LoweredStatement> = statements
         .iter()
@@ -206,6 +214,12 @@ fn section_text(statements: &[LoweredStatement], dialect: Dialect) -> String {
             Some(room) if sql.matches('\n').count() >= room => one_line(sql),
             _ => sql.to_string(),
         };
+        let line_start = text.rfind('\n').map_or(0, |n| n + 1);
+        origins.push(Origin {
+            line,
+            text_col: text[line_start..].chars().count() + 1,
+            col: statement.col.max(1),
+        });
         text.push_str(&sql);
         text.push(';');
         if next == Some(statement.line) {
@@ -215,7 +229,7 @@ fn section_text(statements: &[LoweredStatement], dialect: Dialect) -> String {
             line += 1 + sql.matches('\n').count();
         }
     }
-    text
+    (text, origins)
 }
 
 /// A statement rendered over several lines (`CREATE TABLE t (\n    a, \n    b\n)`) on one.
@@ -340,28 +354,38 @@ mod tests {
     fn statements_start_on_their_call_lines() {
         let at = |line: usize, sql: &str| LoweredStatement {
             line,
+            col: 5,
             sqlite: sql.to_string(),
             postgresql: sql.to_string(),
             refused_on: None,
             sqlite_portable: false,
         };
+        let text = |statements: &[LoweredStatement]| section_text(statements, Dialect::Sqlite).0;
         let table = "CREATE TABLE t (\n    a INTEGER, \n    b INTEGER\n)";
         // Room for the four lines: kept as rendered.
         assert_eq!(
-            section_text(&[at(2, table), at(6, "DROP TABLE u")], Dialect::Sqlite),
+            text(&[at(2, table), at(6, "DROP TABLE u")]),
             format!("\n{table};\nDROP TABLE u;\n")
         );
         // No room: one line; a second statement of the same call shares it.
+        let statements = [
+            at(1, table),
+            at(1, "CREATE INDEX i ON t (a)"),
+            at(2, "DROP TABLE u"),
+        ];
         assert_eq!(
-            section_text(
-                &[
-                    at(1, table),
-                    at(1, "CREATE INDEX i ON t (a)"),
-                    at(2, "DROP TABLE u")
-                ],
-                Dialect::Sqlite
-            ),
+            text(&statements),
             "CREATE TABLE t (a INTEGER, b INTEGER); CREATE INDEX i ON t (a);\nDROP TABLE u;\n"
+        );
+        // Each statement's place in the text, and its call's column.
+        let origin = |line, text_col| Origin {
+            line,
+            text_col,
+            col: 5,
+        };
+        assert_eq!(
+            section_text(&statements, Dialect::Sqlite).1,
+            [origin(1, 1), origin(1, 40), origin(2, 1)]
         );
     }
 

@@ -273,3 +273,54 @@ engine_test!(
             assert_run!(&p, "bad_value", run);
         }
 );
+
+/// Two statements on one line: each finding is at its own statement's column.
+#[test]
+fn a_second_statement_on_a_line_is_reported_at_its_column() {
+    let p = with_base(Engine::Sqlite);
+    p.script("b2")
+        .down_revision("a1")
+        .upgrade("CREATE INDEX a ON users (email); CREATE INDEX b ON users (name);\n  DROP INDEX ix_posts_body;   DROP TABLE posts;")
+        .downgrade("SELECT 1;")
+        .write();
+    let run = p.alembic(&["lint", "a1:b2", "--dialect", "postgresql"]);
+    assert_run!(&p, "same_line", run);
+}
+
+/// A `.py` revision's findings point at the `op.*` call in the Python file: its line and
+/// column, for a plain call, a call in a batch block or a loop, a result bound to a name, and
+/// each statement of one `op.execute`.
+#[test]
+fn a_python_revision_reports_its_calls_lines_and_columns() {
+    let p = with_base(Engine::Sqlite);
+    std::fs::write(
+        p.versions().join("b2_py.py"),
+        "\"\"\"py lint\"\"\"
+from alembic import op
+import sqlalchemy as sa
+
+revision = 'b2'
+down_revision = 'a1'
+
+
+def upgrade():
+    op.create_index('ix_users_email', 'users', ['email'])
+    with op.batch_alter_table('users') as batch_op:
+        batch_op.drop_column('name')
+    for name in ['age', 'rank']:
+        op.add_column('users', sa.Column(name, sa.Integer(), nullable=False))
+    tags = op.create_table('tags', sa.Column('id', sa.Integer(), primary_key=True), sa.Column('name', sa.String(20), index=True))
+    op.execute(\"DELETE FROM posts; UPDATE users SET email = NULL\")
+    op.create_index('ix_tags_id', 'tags', ['id'])
+
+
+def downgrade():
+    pass
+",
+    )
+    .expect("write");
+    let run = p.alembic(&["lint", "a1:b2", "--dialect", "postgresql"]);
+    assert_run!(&p, "python", run);
+    let run = p.alembic(&["lint", "a1:b2", "--dialect", "sqlite"]);
+    assert_run!(&p, "python_sqlite", run);
+}

@@ -7,5 +7,6 @@ mod pg;
 mod cancel;
 mod connections;
 mod guard;
+mod lint_sqlite;
 mod rebuild;
 mod services;

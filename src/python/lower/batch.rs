@@ -68,7 +68,11 @@ pub fn lower(
                 kind: ExprKind::Str(_),
                 ..
             }) => {}
-            StmtKind::Expr(expr) => out.extend(batch_call(expr, alias, &table, names)?),
+            StmtKind::Expr(expr) => {
+                let mut lowered = batch_call(expr, alias, &table, names)?;
+                super::at_column(&mut lowered, stmt.col);
+                out.extend(lowered);
+            }
             other => {
                 return Err(Refusal::new(
                     stmt.line,

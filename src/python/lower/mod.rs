@@ -68,6 +68,9 @@ impl Refusal {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct LoweredStatement {
     pub line: usize,
+    /// The 1-based column of the Python statement it comes from (the `op.*` call, or the
+    /// assignment binding its result); 0 until [`lower_body`] sets it.
+    pub col: usize,
     pub sqlite: String,
     pub postgresql: String,
     /// An engine on which the call can't run, and why (Alembic refuses it there too, or
@@ -228,39 +231,65 @@ fn check_import(module: &str, line: usize) -> Result<(), Refusal> {
 fn lower_body(body: &[Stmt], names: &Names) -> Result<Vec<LoweredStatement>, Refusal> {
     let mut out = Vec::new();
     for (i, stmt) in body.iter().enumerate() {
-        match &stmt.kind {
-            StmtKind::Pass => {}
-            StmtKind::Expr(Expr {
-                kind: ExprKind::Str(_),
-                ..
-            }) => {}
-            StmtKind::Expr(expr) => out.extend(lower_call(expr, names)?),
-            StmtKind::With { items, body } if batch::is_batch(items, names) => {
-                out.extend(batch::lower(stmt.line, items, body, names)?)
-            }
-            StmtKind::Assign {
-                targets,
-                value: Some(value),
-                ..
-            } => {
-                let name = scope::bound_name(stmt.line, targets)?;
-                out.extend(scope::bind(value, names)?);
-                let rest = scope::substitute(&body[i + 1..], name, value);
-                out.extend(lower_body(&rest, names)?);
-                return Ok(out);
-            }
-            StmtKind::For {
-                target,
-                iter,
-                body: inner,
-            } => out.extend(scope::unroll_loop(stmt.line, target, iter, inner, names)?),
-            StmtKind::If { branches, orelse } => {
-                out.extend(scope::dialect_branches(branches, orelse.as_deref(), names)?)
-            }
-            other => return Err(Refusal::new(stmt.line, describe(other))),
+        let first = out.len();
+        lower_stmt(&mut out, (i, stmt), body, names)?;
+        at_column(&mut out[first..], stmt.col);
+        if matches!(stmt.kind, StmtKind::Assign { value: Some(_), .. }) {
+            // The rest of the body was lowered with the assignment's name bound.
+            break;
         }
     }
     Ok(out)
+}
+
+/// Gives the statements that have no column yet (those of a nested block have theirs) the
+/// column `col`.
+pub(super) fn at_column(statements: &mut [LoweredStatement], col: usize) {
+    for s in statements.iter_mut().filter(|s| s.col == 0) {
+        s.col = col;
+    }
+}
+
+/// Lowers the `i`th statement of `body` into `out` (an assignment: with the rest of `body`).
+fn lower_stmt(
+    out: &mut Vec<LoweredStatement>,
+    (i, stmt): (usize, &Stmt),
+    body: &[Stmt],
+    names: &Names,
+) -> Result<(), Refusal> {
+    match &stmt.kind {
+        StmtKind::Pass => {}
+        StmtKind::Expr(Expr {
+            kind: ExprKind::Str(_),
+            ..
+        }) => {}
+        StmtKind::Expr(expr) => out.extend(lower_call(expr, names)?),
+        StmtKind::With { items, body } if batch::is_batch(items, names) => {
+            out.extend(batch::lower(stmt.line, items, body, names)?)
+        }
+        StmtKind::Assign {
+            targets,
+            value: Some(value),
+            ..
+        } => {
+            let name = scope::bound_name(stmt.line, targets)?;
+            let mut bound = scope::bind(value, names)?;
+            at_column(&mut bound, stmt.col);
+            out.extend(bound);
+            let rest = scope::substitute(&body[i + 1..], name, value);
+            out.extend(lower_body(&rest, names)?);
+        }
+        StmtKind::For {
+            target,
+            iter,
+            body: inner,
+        } => out.extend(scope::unroll_loop(stmt.line, target, iter, inner, names)?),
+        StmtKind::If { branches, orelse } => {
+            out.extend(scope::dialect_branches(branches, orelse.as_deref(), names)?)
+        }
+        other => return Err(Refusal::new(stmt.line, describe(other))),
+    }
+    Ok(())
 }
 
 /// How a message names a statement outside the subset.
@@ -283,6 +312,7 @@ fn describe(stmt: &StmtKind) -> String {
 fn both(line: usize, render: impl Fn(Dialect) -> String) -> LoweredStatement {
     LoweredStatement {
         line,
+        col: 0,
         sqlite: render(Dialect::Sqlite),
         postgresql: render(Dialect::Postgresql),
         refused_on: None,
@@ -318,6 +348,7 @@ impl LoweredStatement {
 fn postgresql_only(line: usize, why: String, postgresql: String) -> LoweredStatement {
     LoweredStatement {
         line,
+        col: 0,
         sqlite: String::new(),
         postgresql,
         refused_on: Some((Dialect::Sqlite, why)),
@@ -475,6 +506,7 @@ fn create_table(call: &CallArgs<'_>, names: &Names) -> Result<Vec<LoweredStateme
         .zip(postgresql)
         .map(|(sqlite, postgresql)| LoweredStatement {
             line: call.line,
+            col: 0,
             sqlite,
             postgresql,
             refused_on: None,

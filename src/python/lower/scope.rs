@@ -29,6 +29,7 @@ pub fn substitute(stmts: &[Stmt], name: &str, value: &Expr) -> Vec<Stmt> {
         }
         out.push(Stmt {
             line: stmt.line,
+            col: stmt.col,
             kind: substitute_kind(&stmt.kind, name, value),
         });
         live = !binds(stmt, name);
@@ -390,6 +391,7 @@ pub fn dialect_branches(
             Ok(statements) => out.extend(statements.into_iter().map(|s| s.only_on(dialect))),
             Err(r) => out.push(LoweredStatement {
                 line: r.line,
+                col: 0,
                 sqlite: String::new(),
                 postgresql: String::new(),
                 refused_on: Some((dialect, r.what)),
