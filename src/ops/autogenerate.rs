@@ -54,6 +54,9 @@ pub struct Comparison {
     /// What `models.sql` declares that can't mean the same on both engines, one line a kind
     /// ([`crate::schema::portability`]).
     pub warnings: Vec<String>,
+    /// The database's schema the changes start from (what autogenerate's `.py` output
+    /// renders as reflected).
+    pub live: Schema,
 }
 
 /// Compares `models.sql` with the database.
@@ -76,6 +79,7 @@ pub fn compare(project: &Project, db: &mut dyn Database) -> crate::Result<Compar
     Ok(Comparison {
         changes: diff_with(&live, &model, dialect, rules),
         warnings: crate::schema::portability::warnings(&model),
+        live,
     })
 }
 

@@ -34,6 +34,35 @@ pub fn check(table: &str) -> String {
     object_name(table, None, "check")
 }
 
+/// An unnamed `CHECK`'s name as PostgreSQL gives it: `<table>_<column>_check` after the
+/// first of the table's `columns` that the expression names, else `<table>_check`.
+pub fn check_of(table: &str, expr: &str, columns: &[String]) -> String {
+    match first_column(expr, columns) {
+        Some(column) => object_name(table, Some(&addition(&[column])), "check"),
+        None => check(table),
+    }
+}
+
+/// The first identifier of `expr` (outside quoted strings) that is one of `columns`.
+fn first_column(expr: &str, columns: &[String]) -> Option<String> {
+    let mut word = String::new();
+    let mut quoted = false;
+    for ch in expr.chars().chain(std::iter::once(' ')) {
+        if ch == '\'' {
+            quoted = !quoted;
+            word.clear();
+        } else if !quoted && (ch.is_alphanumeric() || ch == '_') {
+            word.push(ch);
+        } else {
+            if let Some(c) = columns.iter().find(|c| c.eq_ignore_ascii_case(&word)) {
+                return Some(c.clone());
+            }
+            word.clear();
+        }
+    }
+    None
+}
+
 /// The column names joined by `_`, stopping once the text reaches `NAMEDATALEN` bytes.
 fn addition(columns: &[String]) -> String {
     let mut out = String::new();
@@ -86,6 +115,17 @@ mod tests {
 
     fn cols(names: &[&str]) -> Vec<String> {
         names.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn a_check_is_named_after_the_first_column_it_names() {
+        let columns = ["id".to_string(), "code".to_string()];
+        assert_eq!(
+            check_of("child", "length(code) > 1", &columns),
+            "child_code_check"
+        );
+        assert_eq!(check_of("child", "'id' <> 'code'", &columns), "child_check");
+        assert_eq!(check_of("t", "1 = 1", &columns), "t_check");
     }
 
     #[test]

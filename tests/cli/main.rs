@@ -3,6 +3,7 @@
 
 mod support;
 
+mod autogen_oracle;
 mod autogenerate;
 mod backend;
 mod bad_input;

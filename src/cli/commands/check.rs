@@ -4,7 +4,7 @@ use std::io::Write;
 
 use crate::ops::compare;
 use crate::project::Project;
-use crate::schema::Change;
+use crate::schema::{Change, Schema};
 use crate::{Dialect, Result};
 
 use serde_json::Value;
@@ -49,7 +49,7 @@ pub fn detect(settings: &Settings, project: &Project) -> Result<Vec<Change>> {
 }
 
 /// [`detect`], with the engine the database runs on.
-pub fn detect_on(settings: &Settings, project: &Project) -> Result<(Vec<Change>, Dialect)> {
+pub fn detect_on(settings: &Settings, project: &Project) -> Result<(Vec<Change>, Schema, Dialect)> {
     let url = settings.url(&project.config)?;
     let mut db = connect_to_read(super::ReadWait::of(settings, &project.config)?, &url)?;
     let found = compare(project, db.as_mut())?;
@@ -58,7 +58,7 @@ pub fn detect_on(settings: &Settings, project: &Project) -> Result<(Vec<Change>,
         lines.push_str(&format!("WARNING: {warning}\n"));
     }
     settings.printer.warn(&lines);
-    Ok((found.changes, db.dialect()))
+    Ok((found.changes, found.live, db.dialect()))
 }
 
 /// Logs each difference on stderr, as Alembic's autogenerate does.

@@ -47,7 +47,7 @@ pub fn revision(settings: &Settings, args: &RevisionArgs) -> Result<ExitStatus> 
     let dir = version_dir(project, args.version_path.as_ref(), &down_revisions)?;
     let mut python = None;
     let (upgrade, downgrade) = if args.autogenerate {
-        let (changes, dialect) = detect_on(settings, project)?;
+        let (changes, live, dialect) = detect_on(settings, project)?;
         log_detected(&changes);
         if changes.is_empty() {
             settings
@@ -57,7 +57,8 @@ pub fn revision(settings: &Settings, args: &RevisionArgs) -> Result<ExitStatus> 
         }
         let before = super::lint::schema_at_heads(project, dialect)?;
         if python_template(project).is_some() {
-            let ops = render_python_ops(&changes, dialect).map_err(|e| usage(e.to_string()))?;
+            let ops =
+                render_python_ops(&changes, &live, dialect).map_err(|e| usage(e.to_string()))?;
             let bodies = (ops.upgrades.as_str(), ops.downgrades.as_str());
             python = Some(PythonBodies {
                 upgrades: super::lint::annotate_py(project, before, dialect, bodies)?,

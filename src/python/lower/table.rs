@@ -22,6 +22,12 @@ pub enum SaType {
     Float,
     /// `REAL`: single precision on both engines.
     Real,
+    /// `DOUBLE_PRECISION`, as reflection spells a double: `DOUBLE PRECISION` on both.
+    DoublePrecision,
+    /// `TIMESTAMP`, as reflection spells it: `TIMESTAMP` on both engines.
+    Timestamp {
+        timezone: bool,
+    },
     Numeric(Option<(u64, Option<u64>)>),
     LargeBinary,
     Json,
@@ -49,6 +55,10 @@ impl SaType {
             SaType::Time => "TIME".into(),
             SaType::Float => "FLOAT".into(),
             SaType::Real => "REAL".into(),
+            SaType::DoublePrecision => "DOUBLE PRECISION".into(),
+            SaType::Timestamp { timezone: true } if pg => "TIMESTAMP WITH TIME ZONE".into(),
+            SaType::Timestamp { .. } if pg => "TIMESTAMP WITHOUT TIME ZONE".into(),
+            SaType::Timestamp { .. } => "TIMESTAMP".into(),
             SaType::Numeric(None) => "NUMERIC".into(),
             SaType::Numeric(Some((p, None))) => format!("NUMERIC({p})"),
             SaType::Numeric(Some((p, Some(s)))) => format!("NUMERIC({p}, {s})"),

@@ -536,3 +536,33 @@ fn loops_over_literals_are_unrolled() {
         (10, "an assignment of an expression in a body".to_string())
     );
 }
+
+/// The types and keywords Alembic writes for what it reflected read as the DDL they came from.
+#[test]
+fn reflected_spellings_read_as_their_ddl() {
+    let source = "from alembic import op\nimport sqlalchemy as sa\nfrom sqlalchemy.dialects import postgresql\n\nrevision = 'a1'\ndown_revision = None\n\n\ndef upgrade():
+    op.create_table('r',
+    sa.Column('a', sa.VARCHAR(length=5), autoincrement=False, nullable=True),
+    sa.Column('b', postgresql.TIMESTAMP(timezone=True), autoincrement=False, nullable=True),
+    sa.Column('c', sa.DOUBLE_PRECISION(precision=53), nullable=True),
+    sa.Column('d', postgresql.JSON(astext_type=sa.Text()), nullable=True),
+    sa.Column('e', sa.TIME(), nullable=True),
+    sa.UniqueConstraint('a', name=op.f('r_a_key'), postgresql_include=[], postgresql_nulls_not_distinct=False)
+    )
+";
+    let lower = |text: &str| {
+        let module = parse_module("x.py", text).unwrap_or_else(|e| panic!("{e}"));
+        lower_bodies(&module).map(|b| b.upgrade.unwrap_or_default())
+    };
+    let statements = lower(source).unwrap_or_else(|r| panic!("{}: {}", r.line, r.what));
+    assert_eq!(
+        statements[0].sql(Dialect::Postgresql),
+        "CREATE TABLE r (\n    a VARCHAR(5), \n    b TIMESTAMP WITH TIME ZONE, \n    c DOUBLE PRECISION, \n    d JSON, \n    e TIME WITHOUT TIME ZONE, \n    CONSTRAINT r_a_key UNIQUE (a)\n)"
+    );
+    let included = source.replace("postgresql_include=[]", "postgresql_include=['b']");
+    let refused = lower(&included).err().map(|r| (r.line, r.what));
+    assert_eq!(
+        refused,
+        Some((16, "postgresql_include other than []".to_string()))
+    );
+}

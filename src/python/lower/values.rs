@@ -256,7 +256,9 @@ pub fn server_default(expr: Option<&Expr>, names: &Names) -> Result<Option<Defau
     }
 }
 
-/// A type: `sa.Integer`, `sa.Integer()`, `sa.String(length=50)`, `sa.Numeric(10, 2)`.
+/// A type: `sa.Integer`, `sa.Integer()`, `sa.String(length=50)`, `sa.Numeric(10, 2)`, and the
+/// forms Alembic writes for reflected columns (`sa.VARCHAR(length=50)`,
+/// `postgresql.TIMESTAMP()`, `sqlite.JSON()`).
 pub fn sa_type(expr: &Expr, names: &Names) -> Result<SaType, Refusal> {
     let (path, call) = match CallArgs::of(expr, names) {
         Some(call) => (call.path.clone(), Some(call)),
@@ -269,6 +271,8 @@ pub fn sa_type(expr: &Expr, names: &Names) -> Result<SaType, Refusal> {
     };
     let name = path
         .strip_prefix("sqlalchemy.types.")
+        .or_else(|| path.strip_prefix("sqlalchemy.dialects.postgresql."))
+        .or_else(|| path.strip_prefix("sqlalchemy.dialects.sqlite."))
         .or_else(|| path.strip_prefix("sqlalchemy."))
         .unwrap_or("");
     let int_arg = |i: usize, key: &str| -> Result<Option<u64>, Refusal> {
@@ -292,25 +296,40 @@ pub fn sa_type(expr: &Expr, names: &Names) -> Result<SaType, Refusal> {
         }
         "Text" | "UnicodeText" | "TEXT" => SaType::Text,
         "Boolean" | "BOOLEAN" => SaType::Boolean,
-        "DateTime" => {
+        "DateTime" | "DATETIME" => {
             allow(0, &["timezone"])?;
             let tz = call.as_ref().and_then(|c| c.keyword("timezone"));
             SaType::DateTime {
                 timezone: boolean(tz, false, "timezone")?,
             }
         }
+        "TIMESTAMP" => {
+            allow(0, &["timezone"])?;
+            let tz = call.as_ref().and_then(|c| c.keyword("timezone"));
+            SaType::Timestamp {
+                timezone: boolean(tz, false, "timezone")?,
+            }
+        }
         "Date" | "DATE" => SaType::Date,
-        "Time" => SaType::Time,
-        "Float" => SaType::Float,
+        "Time" | "TIME" => SaType::Time,
+        "Float" | "FLOAT" => SaType::Float,
         "REAL" => SaType::Real,
+        "DOUBLE_PRECISION" => {
+            allow(0, &["precision"])?;
+            SaType::DoublePrecision
+        }
         "Numeric" | "NUMERIC" => {
             allow(2, &["precision", "scale"])?;
             SaType::Numeric(
                 int_arg(0, "precision")?.map(|p| (p, int_arg(1, "scale").ok().flatten())),
             )
         }
-        "LargeBinary" => SaType::LargeBinary,
-        "JSON" => SaType::Json,
+        "LargeBinary" | "BLOB" | "BYTEA" => SaType::LargeBinary,
+        "JSON" => {
+            // PostgreSQL's reflected JSON names the type its `->>` returns; DDL ignores it.
+            allow(0, &["astext_type"])?;
+            SaType::Json
+        }
         "Uuid" => SaType::Uuid,
         "UUID" => SaType::NativeUuid,
         _ => {
@@ -322,11 +341,41 @@ pub fn sa_type(expr: &Expr, names: &Names) -> Result<SaType, Refusal> {
     };
     if !matches!(
         name,
-        "String" | "Unicode" | "VARCHAR" | "DateTime" | "Numeric" | "NUMERIC"
+        "String"
+            | "Unicode"
+            | "VARCHAR"
+            | "DateTime"
+            | "DATETIME"
+            | "TIMESTAMP"
+            | "DOUBLE_PRECISION"
+            | "JSON"
+            | "Numeric"
+            | "NUMERIC"
     ) {
         allow(0, &[])?;
     }
     Ok(ty)
+}
+
+/// The keywords PostgreSQL's reflection adds to a unique constraint, accepted with the values
+/// that change nothing (`postgresql_include=[]`, `postgresql_nulls_not_distinct=False`).
+fn neutral_unique_options(call: &CallArgs<'_>) -> Result<(), Refusal> {
+    if let Some(e) = call.keyword("postgresql_include") {
+        if !matches!(&e.kind, ExprKind::List(items) if items.is_empty()) {
+            return Err(Refusal::new(
+                e.line,
+                "postgresql_include other than []".to_string(),
+            ));
+        }
+    }
+    let nulls = call.keyword("postgresql_nulls_not_distinct");
+    if boolean(nulls, false, "postgresql_nulls_not_distinct")? {
+        return Err(Refusal::new(
+            call.line,
+            "postgresql_nulls_not_distinct=True".to_string(),
+        ));
+    }
+    Ok(())
 }
 
 /// `sa.ForeignKey('table.column', ondelete=, onupdate=, name=)` on a column.
@@ -384,7 +433,15 @@ pub fn table_constraint(call: &CallArgs<'_>, names: &Names) -> Result<TableArg, 
             Ok(TableArg::PrimaryKey(name, positional("a column name")?))
         }
         "sqlalchemy.UniqueConstraint" => {
-            call.check(usize::MAX, &["name"])?;
+            call.check(
+                usize::MAX,
+                &[
+                    "name",
+                    "postgresql_include",
+                    "postgresql_nulls_not_distinct",
+                ],
+            )?;
+            neutral_unique_options(call)?;
             Ok(TableArg::Constraint(Constraint::Unique {
                 name,
                 columns: positional("a column name")?,
