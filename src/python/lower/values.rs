@@ -275,8 +275,46 @@ pub fn sa_type(expr: &Expr, names: &Names) -> Result<SaType, Refusal> {
         .or_else(|| path.strip_prefix("sqlalchemy.dialects.sqlite."))
         .or_else(|| path.strip_prefix("sqlalchemy."))
         .unwrap_or("");
+    let call = call.as_ref();
+    if let Some(ty) = parameterized(name, call)? {
+        return Ok(ty);
+    }
+    let Some(ty) = plain_type(name) else {
+        return Err(Refusal::new(
+            expr.line,
+            format!("the type {}", path.replacen("sqlalchemy.", "sa.", 1)),
+        ));
+    };
+    if let Some(c) = call {
+        c.check(0, &[])?;
+    }
+    Ok(ty)
+}
+
+/// A type that takes no arguments, by its SQLAlchemy name.
+fn plain_type(name: &str) -> Option<SaType> {
+    Some(match name {
+        "Integer" | "INTEGER" => SaType::Integer,
+        "BigInteger" | "BIGINT" => SaType::BigInteger,
+        "SmallInteger" | "SMALLINT" => SaType::SmallInteger,
+        "Text" | "UnicodeText" | "TEXT" => SaType::Text,
+        "Boolean" | "BOOLEAN" => SaType::Boolean,
+        "Date" | "DATE" => SaType::Date,
+        "Time" | "TIME" => SaType::Time,
+        "Float" | "FLOAT" => SaType::Float,
+        "REAL" => SaType::Real,
+        "LargeBinary" | "BLOB" | "BYTEA" => SaType::LargeBinary,
+        "Uuid" => SaType::Uuid,
+        "UUID" => SaType::NativeUuid,
+        _ => return None,
+    })
+}
+
+/// A type that takes arguments (`String(length=)`, `DateTime(timezone=)`, `Numeric(p, s)`…),
+/// or `None` when `name` is not one.
+fn parameterized(name: &str, call: Option<&CallArgs<'_>>) -> Result<Option<SaType>, Refusal> {
     let int_arg = |i: usize, key: &str| -> Result<Option<u64>, Refusal> {
-        match call.as_ref().and_then(|c| c.arg(i, key)) {
+        match call.and_then(|c| c.arg(i, key)) {
             None => Ok(None),
             Some(Expr {
                 kind: ExprKind::Int(n),
@@ -285,35 +323,25 @@ pub fn sa_type(expr: &Expr, names: &Names) -> Result<SaType, Refusal> {
             Some(e) => Err(Refusal::new(e.line, format!("{key}={}", short_expr(e)))),
         }
     };
-    let allow = |max: usize, keys: &[&str]| call.as_ref().map_or(Ok(()), |c| c.check(max, keys));
-    let ty = match name {
-        "Integer" | "INTEGER" => SaType::Integer,
-        "BigInteger" | "BIGINT" => SaType::BigInteger,
-        "SmallInteger" | "SMALLINT" => SaType::SmallInteger,
+    let allow = |max: usize, keys: &[&str]| call.map_or(Ok(()), |c| c.check(max, keys));
+    let timezone = || boolean(call.and_then(|c| c.keyword("timezone")), false, "timezone");
+    Ok(Some(match name {
         "String" | "Unicode" | "VARCHAR" => {
             allow(1, &["length"])?;
             SaType::String(int_arg(0, "length")?)
         }
-        "Text" | "UnicodeText" | "TEXT" => SaType::Text,
-        "Boolean" | "BOOLEAN" => SaType::Boolean,
         "DateTime" | "DATETIME" => {
             allow(0, &["timezone"])?;
-            let tz = call.as_ref().and_then(|c| c.keyword("timezone"));
             SaType::DateTime {
-                timezone: boolean(tz, false, "timezone")?,
+                timezone: timezone()?,
             }
         }
         "TIMESTAMP" => {
             allow(0, &["timezone"])?;
-            let tz = call.as_ref().and_then(|c| c.keyword("timezone"));
             SaType::Timestamp {
-                timezone: boolean(tz, false, "timezone")?,
+                timezone: timezone()?,
             }
         }
-        "Date" | "DATE" => SaType::Date,
-        "Time" | "TIME" => SaType::Time,
-        "Float" | "FLOAT" => SaType::Float,
-        "REAL" => SaType::Real,
         "DOUBLE_PRECISION" => {
             allow(0, &["precision"])?;
             SaType::DoublePrecision
@@ -324,37 +352,13 @@ pub fn sa_type(expr: &Expr, names: &Names) -> Result<SaType, Refusal> {
                 int_arg(0, "precision")?.map(|p| (p, int_arg(1, "scale").ok().flatten())),
             )
         }
-        "LargeBinary" | "BLOB" | "BYTEA" => SaType::LargeBinary,
         "JSON" => {
             // PostgreSQL's reflected JSON names the type its `->>` returns; DDL ignores it.
             allow(0, &["astext_type"])?;
             SaType::Json
         }
-        "Uuid" => SaType::Uuid,
-        "UUID" => SaType::NativeUuid,
-        _ => {
-            return Err(Refusal::new(
-                expr.line,
-                format!("the type {}", path.replacen("sqlalchemy.", "sa.", 1)),
-            ))
-        }
-    };
-    if !matches!(
-        name,
-        "String"
-            | "Unicode"
-            | "VARCHAR"
-            | "DateTime"
-            | "DATETIME"
-            | "TIMESTAMP"
-            | "DOUBLE_PRECISION"
-            | "JSON"
-            | "Numeric"
-            | "NUMERIC"
-    ) {
-        allow(0, &[])?;
-    }
-    Ok(ty)
+        _ => return Ok(None),
+    }))
 }
 
 /// The keywords PostgreSQL's reflection adds to a unique constraint, accepted with the values
