@@ -102,6 +102,10 @@ fn with_relative_imports(file: &Path) -> Result<Vec<(PathBuf, String)>, Autogene
             continue;
         }
         let text = read(&p)?;
+        if !may_import_relatively(&text) {
+            out.push((p, text));
+            continue;
+        }
         if let Ok(module) = crate::python::parse_module(&p.display().to_string(), &text) {
             for stmt in &module.body {
                 if let StmtKind::ImportFrom { module, names, .. } = &stmt.kind {
@@ -113,6 +117,17 @@ fn with_relative_imports(file: &Path) -> Result<Vec<(PathBuf, String)>, Autogene
     }
     out.sort_by(|a, b| a.0.cmp(&b.0));
     Ok(out)
+}
+
+/// Whether `text` may hold a relative import: `from`, blanks or line continuations, then a
+/// dot. Most model files have none, and they are then parsed once (by the reader) instead of
+/// twice: on a 200-table models.py the second parse was a third of `check`'s time.
+fn may_import_relatively(text: &str) -> bool {
+    text.match_indices("from").any(|(i, _)| {
+        text[i + 4..]
+            .trim_start_matches(|c: char| c.is_whitespace() || c == '\\')
+            .starts_with('.')
+    })
 }
 
 /// The existing files a `from <module> import <names>` of `file` names, if it is relative.
@@ -158,4 +173,28 @@ fn read_options(config: &Config) -> Result<ReadOptions, AutogenerateError> {
         ));
     }
     Ok(ReadOptions { types })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::may_import_relatively;
+
+    #[test]
+    fn relative_imports_are_found_before_parsing() {
+        for text in [
+            "from .base import Base\n",
+            "from . import mixins\n",
+            "from  ..pkg.base import Base\n",
+            "from \\\n    .base import Base\n",
+        ] {
+            assert!(may_import_relatively(text), "{text}");
+        }
+        for text in [
+            "from sqlalchemy import String\nfrom datetime import date\n",
+            "import os.path\n",
+            "# built from models\n",
+        ] {
+            assert!(!may_import_relatively(text), "{text}");
+        }
+    }
 }

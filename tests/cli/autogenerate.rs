@@ -1,7 +1,10 @@
 //! `revision --autogenerate` and `check` end to end, on both engines: a property test over
 //! random pairs of schemas (database at A, models.sql at B: autogenerate, upgrade, the live
 //! schema is B and `check` passes, autogenerating again writes nothing; downgrade, it is A),
-//! the generated file for a typical change, and the refusals.
+//! the generated file for a typical change, the refusals, and the round trip of a changed
+//! `models.py` (a column, an index, a table, a foreign key: autogenerate, upgrade, `check`
+//! clean, `downgrade -1` gives back the schema and the version rows) in a project of `.py`
+//! revisions here and in LiteKB's `.sql` backend (`tests/cli/backend.rs`).
 
 use litekb_migrations::internals::schema::{comparable, read_models, Schema};
 use litekb_migrations::Dialect;
@@ -574,4 +577,200 @@ engine_test!(models_py_beside_the_ini_is_the_target, |p| {
     )
     .expect("ini");
     p.alembic(&["check"]).ok();
+});
+
+/// A project with a `models.py`, as a round trip sees it through the real binary.
+pub(crate) struct ModelsProject<'a> {
+    pub alembic: &'a dyn Fn(&[&str]) -> crate::support::Run,
+    /// The live schema, sorted, without the tool's own tables.
+    pub introspect: &'a dyn Fn() -> Schema,
+    pub version_rows: &'a dyn Fn() -> Vec<String>,
+    pub models: std::path::PathBuf,
+    pub versions: std::path::PathBuf,
+}
+
+/// What the changed `models.py` adds to a database at head: a column with an index on an
+/// existing table, a table, and a foreign key from the existing table to the new one.
+pub(crate) struct ModelChange<'a> {
+    pub models: &'a str,
+    pub table: &'a str,
+    pub new_table: &'a str,
+    pub column: &'a str,
+    pub index: &'a str,
+    pub fk_column: &'a str,
+}
+
+/// The round trip from a database at head: `models.py` changed, `revision --autogenerate`
+/// writes one revision with the `extension` of the project's template, `upgrade head`
+/// builds the change and `check` is clean, and `downgrade -1` gives back the schema and the
+/// version rows of before. Returns the new revision's text.
+pub(crate) fn models_py_round_trip(
+    p: &ModelsProject<'_>,
+    change: &ModelChange<'_>,
+    extension: &str,
+) -> String {
+    let (before, rows) = ((p.introspect)(), (p.version_rows)());
+    let count = || std::fs::read_dir(&p.versions).expect("versions").count();
+    let scripts = count();
+    std::fs::write(&p.models, change.models).expect("models.py");
+    let run = (p.alembic)(&[
+        "revision",
+        "--autogenerate",
+        "-m",
+        "round trip",
+        "--rev-id",
+        "f1",
+    ])
+    .ok();
+    let (t, n) = (change.table, change.new_table);
+    for detected in [
+        format!("add column '{t}.{}'", change.column),
+        format!("add column '{t}.{}'", change.fk_column),
+        format!("add index '{}' on '{t}' ({})", change.index, change.column),
+        format!("add table '{n}'"),
+        format!(
+            "add foreign key on '{t}' ({}) -> {n} (id)",
+            change.fk_column
+        ),
+    ] {
+        assert!(
+            run.stderr.contains(&format!("Detected {detected}")),
+            "{detected}\n{}",
+            run.stderr
+        );
+    }
+    assert_eq!(count(), scripts + 1);
+    let file = p.versions.join(format!("f1_round_trip.{extension}"));
+    let text = std::fs::read_to_string(&file).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
+    (p.alembic)(&["upgrade", "head"]).ok();
+    let after = (p.introspect)();
+    let table = after.table(t).expect("the changed table");
+    for c in [change.column, change.fk_column] {
+        assert!(table.column(c).is_some(), "{c}: {table:?}");
+    }
+    assert!(
+        table.indexes.iter().any(|i| i.name == change.index),
+        "{table:?}"
+    );
+    assert!(
+        table
+            .foreign_keys
+            .iter()
+            .any(|fk| fk.ref_table == n && fk.columns == [change.fk_column]),
+        "{table:?}"
+    );
+    assert!(after.table(n).is_some(), "{n}");
+    let check = (p.alembic)(&["check"]);
+    assert_eq!(
+        (check.code, check.stdout.as_str()),
+        (0, "No new upgrade operations detected.\n"),
+        "{}",
+        check.stderr
+    );
+    let again = (p.alembic)(&["revision", "--autogenerate", "-m", "again"]).ok();
+    assert_eq!(
+        again.stdout,
+        "No changes in schema detected; no revision written.\n"
+    );
+    assert_eq!((p.version_rows)(), ["f1"]);
+    (p.alembic)(&["downgrade", "-1"]).ok();
+    assert_eq!(
+        (p.introspect)(),
+        before,
+        "downgrade -1 gave back another schema"
+    );
+    assert_eq!((p.version_rows)(), rows);
+    text
+}
+
+const USERS_MODELS_PY: &str = r#"from typing import Optional
+
+from sqlalchemy import ForeignKey, String
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class User(Base):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(80))
+"#;
+
+const CITIES_MODELS_PY: &str = r#"from typing import Optional
+
+from sqlalchemy import ForeignKey, String
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class City(Base):
+    __tablename__ = "cities"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+
+
+class User(Base):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(80))
+    email: Mapped[Optional[str]] = mapped_column(String(120), index=True)
+    city_id: Mapped[Optional[int]] = mapped_column(ForeignKey("cities.id", ondelete="CASCADE"))
+"#;
+
+engine_test!(a_models_py_round_trips_through_py_revisions, |p| {
+    std::fs::write(p.path("migrations/script.py.mako"), GENERIC_MAKO).expect("mako");
+    std::fs::write(p.path("models.py"), USERS_MODELS_PY).expect("models");
+    p.alembic(&[
+        "revision",
+        "--autogenerate",
+        "-m",
+        "users",
+        "--rev-id",
+        "a1",
+    ])
+    .ok();
+    assert!(p.versions().join("a1_users.py").is_file());
+    p.alembic(&["upgrade", "head"]).ok();
+    p.execute("INSERT INTO users (id, name) VALUES (1, 'ada')");
+    let project = ModelsProject {
+        alembic: &|args| p.alembic(args),
+        introspect: &|| p.introspect().sorted(),
+        version_rows: &|| p.query_column("SELECT version_num FROM alembic_version"),
+        models: p.path("models.py"),
+        versions: p.versions(),
+    };
+    let change = ModelChange {
+        models: CITIES_MODELS_PY,
+        table: "users",
+        new_table: "cities",
+        column: "email",
+        index: "ix_users_email",
+        fk_column: "city_id",
+    };
+    let text = models_py_round_trip(&project, &change, "py");
+    // Alembic's op calls, between its markers; on SQLite the constraint is added in batch mode.
+    for call in [
+        "    op.create_table('cities',",
+        "sa.Column('email', sa.String(length=120), nullable=True)",
+        "op.create_index(",
+        "op.drop_table('cities')",
+        "# ### commands auto generated by Alembic - please adjust! ###",
+    ] {
+        assert!(text.contains(call), "{call}\n{text}");
+    }
+    let fk = match p.engine {
+        Engine::Sqlite => "with op.batch_alter_table('users'",
+        Engine::Postgres => "op.create_foreign_key(",
+    };
+    assert!(text.contains(fk), "{fk}\n{text}");
+    assert_eq!(p.query_column("SELECT name FROM users"), ["ada"]);
 });

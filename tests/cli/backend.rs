@@ -387,3 +387,74 @@ engine_test!(
         assert_eq!(models, history);
     }
 );
+
+/// `backend/models.py` with a `language` column (indexed) and a `source_id` foreign key on
+/// `documents`, to a new `sources` table.
+fn models_with_sources() -> String {
+    let models =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("backend/models.py"))
+            .expect("models.py");
+    let anchor = "    word_count: Mapped[int] = mapped_column(server_default=text(\"0\"))\n";
+    assert!(
+        models.contains(anchor),
+        "backend/models.py changed: adapt this test"
+    );
+    let columns = "    language: Mapped[Optional[str]] = mapped_column(String(16), index=True)
+    source_id: Mapped[Optional[int]] = mapped_column(
+        BigInteger, ForeignKey(\"sources.id\", ondelete=\"SET NULL\")
+    )
+";
+    let sources = "
+
+class Source(Base):
+    __tablename__ = \"sources\"
+    __table_args__ = ({\"sqlite_autoincrement\": True},)
+
+    id: Mapped[int] = mapped_column(
+        BigInteger().with_variant(Integer, \"sqlite\"), Identity(), primary_key=True
+    )
+    uri: Mapped[str] = mapped_column(Text, unique=True)
+";
+    models.replace(anchor, &format!("{anchor}{columns}")) + sources
+}
+
+// The seed's "If you change models.py, you can auto-generate migrations", round trip: on
+// SQLite the foreign key rebuilds `documents`, whose full-text triggers and data survive.
+engine_test!(
+    backend_models_py_round_trip,
+    engine | engine | {
+        let b = Backend::new(engine);
+        b.alembic(&["upgrade", "head"]).ok();
+        b.execute(
+            "INSERT INTO collections (name) VALUES ('notes');
+             INSERT INTO documents (collection_id, title, content, content_hash)
+             VALUES (1, 'Migrations', 'rust makes migrations fast', 'h1');",
+        );
+        let project = crate::autogenerate::ModelsProject {
+            alembic: &|args| b.alembic(args),
+            introspect: &|| b.introspect().sorted(),
+            version_rows: &|| b.query("SELECT version_num FROM alembic_version"),
+            models: b.dir.path().join("models.py"),
+            versions: b.dir.path().join("alembic/versions"),
+        };
+        let models = models_with_sources();
+        let change = crate::autogenerate::ModelChange {
+            models: &models,
+            table: "documents",
+            new_table: "sources",
+            column: "language",
+            index: "ix_documents_language",
+            fk_column: "source_id",
+        };
+        let text = crate::autogenerate::models_py_round_trip(&project, &change, "sql");
+        assert!(text.contains("CREATE TABLE sources ("), "{text}");
+        assert!(text.contains("-- +downgrade\n"), "{text}");
+        assert_eq!(b.search("migrations"), ["1"]);
+        b.execute(
+            "INSERT INTO documents (collection_id, title, content, content_hash)
+             VALUES (1, 'Search', 'full text search', 'h2');",
+        );
+        assert_eq!(b.search("search"), ["2"]);
+        assert_eq!(b.query("SELECT version_num FROM alembic_version"), [HEAD]);
+    }
+);
