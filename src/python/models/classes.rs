@@ -10,6 +10,7 @@ use crate::Dialect;
 use super::columns::{
     action, check, is_mapped, keyword_str, read_column, ColumnDecl, Context, PENDING,
 };
+use super::enums::enum_classes;
 use super::naming::{self, Convention};
 use super::scan::{ClassInfo, Found};
 use super::types::last;
@@ -45,10 +46,12 @@ pub(crate) fn build(
     dialect: Dialect,
 ) -> Result<Schema, PythonError> {
     let map = annotation_map(found);
+    let enums = enum_classes(found);
     let cx = Context {
         options,
         annotation_map: &map,
         dialect,
+        enums: &enums,
     };
     let mut schema = Schema::default();
     for class in &found.classes {

@@ -7,6 +7,7 @@ use crate::schema::parse::normalize_expr;
 use crate::schema::ColumnType;
 use crate::Dialect;
 
+use super::enums::{self, enum_annotation, enum_call, EnumClass};
 use super::types::{column_type, last, python_type};
 use super::{ReadOptions, Refusal};
 
@@ -32,6 +33,8 @@ pub(crate) struct Context<'a> {
     /// The base's `type_annotation_map`.
     pub annotation_map: &'a [(Expr, Expr)],
     pub dialect: Dialect,
+    /// The `enum.Enum` classes of the files.
+    pub enums: &'a [EnumClass],
 }
 
 /// `Mapped[T]`'s `T` and whether it is optional, or `None` if `annotation` is not `Mapped`.
@@ -103,9 +106,15 @@ pub(crate) fn read_column(
         foreign_keys: Vec::new(),
         checks: Vec::new(),
     };
+    let mut enum_check = None;
     for (i, arg) in args.iter().enumerate() {
         if let (0, Some(s)) = (i, arg.as_str()) {
             name = s.to_string();
+            continue;
+        }
+        if let Some(t) = enum_call(arg, cx.enums, cx.dialect)? {
+            enum_check = t.check;
+            ty = Some(t.ty);
             continue;
         }
         if let Some(t) = column_type(arg, cx.dialect, cx.options)? {
@@ -120,15 +129,7 @@ pub(crate) fn read_column(
     if let Some(t) = kw("type_") {
         ty = column_type(t, cx.dialect, cx.options)?;
     }
-    let (declared_type, optional) = match annotation.and_then(mapped_type) {
-        Some((t, opt)) => (Some(t), Some(opt)),
-        None => (None, None),
-    };
-    let ty = match (ty, declared_type) {
-        (Some(t), _) => t,
-        (None, Some(t)) => python_type(t, cx.annotation_map, cx.options)?,
-        (None, None) => return Err((line, format!("the column '{attr}' has no type"))),
-    };
+    let (ty, optional) = resolved_type(ty, annotation, attr, line, cx)?;
     let nullable = match kw("nullable").map(|v| &v.kind) {
         Some(ExprKind::Bool(b)) => *b,
         Some(_) => return Err((line, "nullable must be True or False".to_string())),
@@ -143,6 +144,9 @@ pub(crate) fn read_column(
     for fk in &mut decl.foreign_keys {
         fk.columns = vec![name.clone()];
     }
+    if let Some((check_name, members)) = enum_check {
+        decl.checks.push(enums::check(&name, check_name, &members));
+    }
     decl.key = kw("key")
         .and_then(Expr::as_str)
         .unwrap_or(&name)
@@ -155,6 +159,30 @@ pub(crate) fn read_column(
         identity: decl.column.identity,
     };
     Ok(decl)
+}
+
+/// The column's type (`given` by the call, else from the `Mapped[...]` annotation) and
+/// whether the annotation admits `None` (when there is one).
+fn resolved_type(
+    given: Option<ColumnType>,
+    annotation: Option<&Expr>,
+    attr: &str,
+    line: usize,
+    cx: &Context<'_>,
+) -> Result<(ColumnType, Option<bool>), Refusal> {
+    let (declared_type, optional) = match annotation.and_then(mapped_type) {
+        Some((t, opt)) => (Some(t), Some(opt)),
+        None => (None, None),
+    };
+    let ty = match (given, declared_type) {
+        (Some(t), _) => t,
+        (None, Some(t)) => match enum_annotation(t, cx.enums, cx.annotation_map, cx.dialect)? {
+            Some(e) => e.ty,
+            None => python_type(t, cx.annotation_map, cx.options)?,
+        },
+        (None, None) => return Err((line, format!("the column '{attr}' has no type"))),
+    };
+    Ok((ty, optional))
 }
 
 fn placeholder() -> Column {

@@ -19,11 +19,13 @@
 //! - [`scan`] sorts a module's statements into bases, classes and tables;
 //! - [`classes`] turns each mapped class into a table, its mixins' columns included;
 //! - [`columns`] reads one `mapped_column(...)` / `Column(...)`;
+//! - [`enums`] reads `Enum(...)` columns;
 //! - [`naming`] names constraints and indexes by the metadata's naming convention;
 //! - [`types`] maps SQLAlchemy and Python types to [`ColumnType`].
 
 mod classes;
 mod columns;
+mod enums;
 mod naming;
 mod scan;
 mod types;

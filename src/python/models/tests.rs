@@ -587,3 +587,64 @@ class T(Base):
         "models.py:7: with_variant takes a type and dialect names as strings here"
     );
 }
+
+const ENUMS: &str = r#"
+import enum
+import sqlalchemy as sa
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+class Status(enum.Enum):
+    A = "a"
+    LONGNAME = "b"
+    _ignore_ = ["x"]
+
+    def label(self):
+        return self.value
+
+class Base(DeclarativeBase):
+    pass
+
+class T(Base):
+    __tablename__ = "t"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    s: Mapped[Status]
+    o: Mapped[Status | None] = mapped_column(sa.Enum(Status, create_constraint=True))
+    k: Mapped[str] = mapped_column(sa.Enum("x", "y'z", native_enum=False, length=12))
+"#;
+
+#[test]
+fn enum_columns_are_varchar_of_the_longest_member_name() {
+    let s = read(ENUMS);
+    let t = s.table("t").unwrap();
+    assert_eq!(t.column("s").unwrap().ty, ColumnType::Varchar(Some(8)));
+    assert!(!t.column("s").unwrap().nullable);
+    assert_eq!(t.column("o").unwrap().ty, ColumnType::Varchar(Some(8)));
+    assert!(t.column("o").unwrap().nullable);
+    assert_eq!(t.column("k").unwrap().ty, ColumnType::Varchar(Some(12)));
+    // As SQLAlchemy writes it: CONSTRAINT status CHECK (o IN ('A', 'LONGNAME')).
+    assert_eq!(t.checks.len(), 1);
+    assert_eq!(t.checks[0].name.as_deref(), Some("status"));
+    assert_eq!(t.checks[0].expr, "o IN ('A', 'LONGNAME')");
+}
+
+#[test]
+fn enum_refusals() {
+    assert_eq!(
+        read_on(ENUMS, Dialect::Postgresql).unwrap_err().to_string(),
+        "models.py:20: a native PostgreSQL enum type (CREATE TYPE) is outside the portable model: give Enum native_enum=False to store it as VARCHAR(n)"
+    );
+    let head = "import sqlalchemy as sa\nfrom sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column\nclass Base(DeclarativeBase):\n    pass\nclass T(Base):\n    __tablename__ = 't'\n    id: Mapped[int] = mapped_column(primary_key=True)\n";
+    let cases = [
+        (
+            "    s = mapped_column(sa.Enum(Elsewhere))\n",
+            "models.py:8: Enum(...) takes an enum.Enum class of the files, or string members",
+        ),
+        (
+            "    s = mapped_column(sa.Enum('a', values_callable=lambda e: [m.value for m in e]))\n",
+            "models.py:8: Enum(values_callable=...) is not read (a function; without it SQLAlchemy stores the member names)",
+        ),
+    ];
+    for (text, want) in cases {
+        assert_eq!(refusal(&format!("{head}{text}")), want, "{text}");
+    }
+}
