@@ -44,7 +44,8 @@ pub enum StmtKind {
         names: Vec<ImportName>,
         star: bool,
     },
-    /// `def name(params): body` (decorators and `async` are [`StmtKind::Unsupported`]).
+    /// `def name(params): body` (decorated: [`StmtKind::DecoratedFunction`]; `async`:
+    /// [`StmtKind::Unsupported`]).
     FunctionDef {
         name: String,
         /// Each parameter as written (`x`, `x=1`, `*args`).
@@ -59,6 +60,12 @@ pub enum StmtKind {
         keywords: Vec<Keyword>,
         decorators: Vec<Expr>,
         body: Vec<Stmt>,
+    },
+    /// A decorated `def`: the decorators as written and the function (a
+    /// [`StmtKind::FunctionDef`], or [`StmtKind::Unsupported`] for an async one).
+    DecoratedFunction {
+        decorators: Vec<Expr>,
+        function: Box<Stmt>,
     },
     /// `with a as b, c: body`.
     With {

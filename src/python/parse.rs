@@ -305,11 +305,10 @@ impl<'s> Reader<'s> {
         })
     }
 
-    /// A decorated class is a [`StmtKind::ClassDef`] with its decorators; anything else
-    /// decorated is unsupported.
+    /// A decorated class is a [`StmtKind::ClassDef`] with its decorators, a decorated
+    /// function a [`StmtKind::DecoratedFunction`]; anything else decorated is unsupported.
     fn decorated(&self, node: Node<'_>) -> Result<StmtKind, LineError> {
-        let definition = self.field(node, "definition");
-        let Some(class) = definition.filter(|d| d.kind() == "class_definition") else {
+        let Some(definition) = self.field(node, "definition") else {
             return Ok(StmtKind::Unsupported("a decorated definition".to_string()));
         };
         let mut decorators = Vec::new();
@@ -320,7 +319,18 @@ impl<'s> Reader<'s> {
                 }
             }
         }
-        self.class(class, decorators)
+        match definition.kind() {
+            "class_definition" => self.class(definition, decorators),
+            "function_definition" => Ok(StmtKind::DecoratedFunction {
+                decorators,
+                function: Box::new(Stmt {
+                    line: definition.start_position().row + 1,
+                    col: self.col_of(definition),
+                    kind: self.function(definition)?,
+                }),
+            }),
+            _ => Ok(StmtKind::Unsupported("a decorated definition".to_string())),
+        }
     }
 
     fn with(&self, node: Node<'_>) -> Result<StmtKind, LineError> {

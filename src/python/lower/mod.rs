@@ -303,6 +303,7 @@ fn describe(stmt: &StmtKind) -> String {
         StmtKind::FunctionDef { .. } => "a nested function".to_string(),
         StmtKind::ClassDef { .. } => "a class definition".to_string(),
         StmtKind::Import(_) | StmtKind::ImportFrom { .. } => "an import in a body".to_string(),
+        StmtKind::DecoratedFunction { .. } => "a decorated definition".to_string(),
         StmtKind::Unsupported(what) => what.clone(),
         StmtKind::Expr(_) | StmtKind::Pass => "this statement".to_string(),
     }

@@ -10,6 +10,7 @@ use crate::Dialect;
 use super::columns::{
     action, check, is_mapped, keyword_str, read_column, ColumnDecl, Context, PENDING,
 };
+use super::declared;
 use super::enums::enum_classes;
 use super::naming::{self, Convention};
 use super::scan::{ClassInfo, Found};
@@ -258,30 +259,52 @@ fn class_table(found: &Found, class: &ClassInfo, cx: &Context<'_>) -> Result<Tab
     Ok(table)
 }
 
-/// The class's `__tablename__`; under Flask-SQLAlchemy's `db.Model` a class without one (in
-/// itself or a mixin) is named after the class, in snake case.
+/// The class's `__tablename__`: the first class of its lineage that sets it, as a string
+/// or as a `@declared_attr` function of `cls.__name__`; under Flask-SQLAlchemy's `db.Model`
+/// a class that finds none is named after the class, in snake case.
 fn table_name(class: &ClassInfo, chain: &[&ClassInfo]) -> Result<String, Refusal> {
-    let literal = |v: &Expr| {
-        v.as_str()
-            .map(str::to_string)
-            .ok_or_else(|| (v.line, "__tablename__ must be a string literal".to_string()))
-    };
-    if let Some(v) = class_value(class, "__tablename__") {
-        return literal(v);
+    for c in chain {
+        if let Some(v) = class_value(c, "__tablename__") {
+            return v
+                .as_str()
+                .map(str::to_string)
+                .ok_or_else(|| (v.line, "__tablename__ must be a string literal".to_string()));
+        }
+        if let Some((line, body)) = declared_tablename(c) {
+            return declared::table_name(line, body, &class.name);
+        }
     }
     if chain
         .iter()
         .any(|c| c.made.as_ref().is_some_and(|m| m.autoname))
     {
-        if let Some(v) = chain.iter().find_map(|c| class_value(c, "__tablename__")) {
-            return literal(v);
-        }
         return Ok(snake_case(&class.name));
     }
     Err((
         class.line,
         format!("the mapped class '{}' has no __tablename__", class.name),
     ))
+}
+
+/// A `@declared_attr def __tablename__(cls): ...` of the class body: its line and body.
+fn declared_tablename(class: &ClassInfo) -> Option<(usize, &[Stmt])> {
+    class.body.iter().find_map(|stmt| {
+        let StmtKind::DecoratedFunction {
+            decorators,
+            function,
+        } = &stmt.kind
+        else {
+            return None;
+        };
+        let StmtKind::FunctionDef { name, body, .. } = &function.kind else {
+            return None;
+        };
+        let declared = decorators.iter().any(|d| {
+            d.dotted()
+                .is_some_and(|d| d.split('.').any(|part| part == "declared_attr"))
+        });
+        (name == "__tablename__" && declared).then_some((stmt.line, body.as_slice()))
+    })
 }
 
 /// Flask-SQLAlchemy's `camel_to_snake_case`: `_` before a capital that follows a lower-case
@@ -486,7 +509,7 @@ fn class_statement(kind: &StmtKind, line: usize) -> Result<(), Refusal> {
     match kind {
         StmtKind::FunctionDef { .. } | StmtKind::Pass | StmtKind::ClassDef { .. } => Ok(()),
         StmtKind::Expr(e) if e.as_str().is_some() => Ok(()),
-        StmtKind::Unsupported(what) if what == "a decorated definition" => Ok(()),
+        StmtKind::DecoratedFunction { .. } => Ok(()),
         StmtKind::Unsupported(what) => Err((line, format!("{what} in a class body"))),
         _ => Err((
             line,

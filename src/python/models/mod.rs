@@ -25,6 +25,7 @@
 
 mod classes;
 mod columns;
+mod declared;
 mod enums;
 mod naming;
 mod scan;

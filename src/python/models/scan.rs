@@ -69,7 +69,7 @@ fn statements(body: &[Stmt], path: &str, found: &mut Found) -> Result<(), Refusa
             | StmtKind::Pass => {}
             StmtKind::Expr(e) if e.as_str().is_some() => {}
             StmtKind::Expr(e) if is_init_app(e, found) => {}
-            StmtKind::Unsupported(what) if what == "a decorated definition" => {}
+            StmtKind::DecoratedFunction { .. } => {}
             StmtKind::Assign { targets, value, .. } => {
                 assignment(targets, value.as_ref(), stmt.line, path, found)?;
             }

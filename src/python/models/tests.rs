@@ -648,3 +648,39 @@ fn enum_refusals() {
         assert_eq!(refusal(&format!("{head}{text}")), want, "{text}");
     }
 }
+
+#[test]
+fn a_declared_attr_tablename_of_the_class_name() {
+    let s = read(
+        r#"
+from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
+
+class Base(DeclarativeBase):
+    @declared_attr.directive
+    def __tablename__(cls) -> str:
+        return cls.__name__.lower() + "s"
+
+class Audit:
+    @declared_attr
+    def __tablename__(cls):
+        "The audit table."
+        return f"audit_{cls.__name__.upper()}"
+
+class UserAccount(Base):
+    id: Mapped[int] = mapped_column(primary_key=True)
+
+class Login(Audit, Base):
+    id: Mapped[int] = mapped_column(primary_key=True)
+
+class Own(Base):
+    __tablename__ = "own"
+    id: Mapped[int] = mapped_column(primary_key=True)
+"#,
+    );
+    assert_eq!(names(&s), ["useraccounts", "audit_LOGIN", "own"]);
+    let text = "from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column\nclass Base(DeclarativeBase):\n    pass\nclass A(Base):\n    @declared_attr\n    def __tablename__(cls):\n        return make_name(cls)\n    id: Mapped[int] = mapped_column(primary_key=True)\n";
+    assert_eq!(
+        refusal(text),
+        "models.py:7: a declared_attr __tablename__ this reader can't evaluate (it reads one return of an expression of cls.__name__: literals, +, f-strings, .lower(), .upper())"
+    );
+}
