@@ -14,6 +14,7 @@ use super::declared;
 use super::enums::enum_classes;
 use super::naming::{self, Convention};
 use super::scan::{ClassInfo, Found};
+use super::sqlmodel;
 use super::types::last;
 use super::{ReadOptions, Refusal};
 
@@ -123,6 +124,9 @@ fn role(found: &Found, class: &ClassInfo, depth: usize) -> Result<Role, Refusal>
     if class.made.is_some() {
         return Ok(Role::Base);
     }
+    if is_sqlmodel(found, class, depth)? {
+        return sqlmodel_role(found, class, depth);
+    }
     let mut under_base = false;
     for base in &class.bases {
         if matches!(last(base), "DeclarativeBase" | "DeclarativeBaseNoMeta") {
@@ -146,6 +150,49 @@ fn role(found: &Found, class: &ClassInfo, depth: usize) -> Result<Role, Refusal>
     }
     if !under_base || is_abstract(class) {
         return Ok(Role::Other);
+    }
+    Ok(Role::Mapped)
+}
+
+/// Whether the class is a SQLModel model: `SQLModel` among its bases or theirs.
+fn is_sqlmodel(found: &Found, class: &ClassInfo, depth: usize) -> Result<bool, Refusal> {
+    if depth > 20 {
+        return Err((
+            class.line,
+            "the class hierarchy is too deep or circular".to_string(),
+        ));
+    }
+    for base in &class.bases {
+        if last(base) == "SQLModel" {
+            return Ok(true);
+        }
+        if let Some(parent) = class_named(found, base) {
+            if is_sqlmodel(found, parent, depth + 1)? {
+                return Ok(true);
+            }
+        }
+    }
+    Ok(false)
+}
+
+/// A SQLModel model is a table with `table=True` (and not under another table), else a
+/// plain model whose fields its subclasses take.
+fn sqlmodel_role(found: &Found, class: &ClassInfo, depth: usize) -> Result<Role, Refusal> {
+    if !class.table {
+        return Ok(Role::Other);
+    }
+    for base in &class.bases {
+        if let Some(parent) = class_named(found, base) {
+            if parent.table && is_sqlmodel(found, parent, depth + 1)? {
+                return Err((
+                    class.line,
+                    format!(
+                        "'{}' inherits the mapped class '{base}': table inheritance is not read",
+                        class.name
+                    ),
+                ));
+            }
+        }
     }
     Ok(Role::Mapped)
 }
@@ -230,14 +277,11 @@ fn class_table(found: &Found, class: &ClassInfo, cx: &Context<'_>) -> Result<Tab
         ));
     }
     let name = table_name(class, &chain)?;
-    let mut decls: Vec<ColumnDecl> = Vec::new();
-    for c in &chain {
-        for decl in class_columns(c, cx)? {
-            if !decls.iter().any(|d| d.column.name == decl.column.name) {
-                decls.push(decl);
-            }
-        }
-    }
+    let decls = if is_sqlmodel(found, class, 0)? {
+        sqlmodel::fields(&chain, cx)?
+    } else {
+        declared_columns(&chain, cx)?
+    };
     let keys = keys(&decls);
     let mut table = assemble(&name, decls);
     let args = chain.iter().find_map(|c| class_value(c, "__table_args__"));
@@ -257,6 +301,19 @@ fn class_table(found: &Found, class: &ClassInfo, cx: &Context<'_>) -> Result<Tab
     let convention = class_convention(found, &chain)?;
     naming::apply(&mut table, &keys, &convention, cx.dialect, class.line)?;
     Ok(table)
+}
+
+/// The columns of a declarative class's lineage, the first class naming one winning.
+fn declared_columns(chain: &[&ClassInfo], cx: &Context<'_>) -> Result<Vec<ColumnDecl>, Refusal> {
+    let mut decls: Vec<ColumnDecl> = Vec::new();
+    for c in chain {
+        for decl in class_columns(c, cx)? {
+            if !decls.iter().any(|d| d.column.name == decl.column.name) {
+                decls.push(decl);
+            }
+        }
+    }
+    Ok(decls)
 }
 
 /// The class's `__tablename__`: the first class of its lineage that sets it, as a string
@@ -279,6 +336,10 @@ fn table_name(class: &ClassInfo, chain: &[&ClassInfo]) -> Result<String, Refusal
         .any(|c| c.made.as_ref().is_some_and(|m| m.autoname))
     {
         return Ok(snake_case(&class.name));
+    }
+    // SQLModel's own declared_attr: the class name in lower case.
+    if class.table {
+        return Ok(class.name.to_lowercase());
     }
     Err((
         class.line,
@@ -460,7 +521,7 @@ fn class_columns(class: &ClassInfo, cx: &Context<'_>) -> Result<Vec<ColumnDecl>,
 
 /// An annotation as SQLAlchemy evaluates it: a string annotation (`x: "Mapped[int]"`) is
 /// read as the expression it holds.
-fn unquoted(annotation: &Expr) -> Result<Expr, Refusal> {
+pub(crate) fn unquoted(annotation: &Expr) -> Result<Expr, Refusal> {
     let Some(text) = annotation.as_str() else {
         return Ok(annotation.clone());
     };

@@ -49,7 +49,7 @@ fn mapped_type(annotation: &Expr) -> Option<(&Expr, bool)> {
 }
 
 /// `Optional[X]`, `Union[X, None]`, `X | None` (either order): `(X, true)`; else `(e, false)`.
-fn optional(e: &Expr) -> (&Expr, bool) {
+pub(crate) fn optional(e: &Expr) -> (&Expr, bool) {
     match &e.kind {
         ExprKind::Subscript { value, index } => {
             let head = value.dotted().map(|d| last(&d).to_string());

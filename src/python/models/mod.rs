@@ -21,6 +21,7 @@
 //! - [`columns`] reads one `mapped_column(...)` / `Column(...)`;
 //! - [`enums`] reads `Enum(...)` columns;
 //! - [`naming`] names constraints and indexes by the metadata's naming convention;
+//! - [`sqlmodel`] reads SQLModel's `table=True` classes;
 //! - [`types`] maps SQLAlchemy and Python types to [`ColumnType`].
 
 mod classes;
@@ -29,6 +30,7 @@ mod declared;
 mod enums;
 mod naming;
 mod scan;
+mod sqlmodel;
 mod types;
 
 #[cfg(test)]

@@ -17,6 +17,8 @@ pub(crate) struct ClassInfo {
     pub name: String,
     /// Dotted names of the bases (`Base`, `db.Model`); a base that is not a name is refused.
     pub bases: Vec<String>,
+    /// `table=True` among the class keywords (a SQLModel table).
+    pub table: bool,
     pub body: Vec<Stmt>,
     /// Set for the declarative base a call makes: `Base = declarative_base(...)`, or the
     /// `db.Model` of `db = SQLAlchemy(...)`.
@@ -74,7 +76,11 @@ fn statements(body: &[Stmt], path: &str, found: &mut Found) -> Result<(), Refusa
                 assignment(targets, value.as_ref(), stmt.line, path, found)?;
             }
             StmtKind::ClassDef {
-                name, bases, body, ..
+                name,
+                bases,
+                keywords,
+                body,
+                ..
             } => {
                 let bases = bases
                     .iter()
@@ -89,6 +95,9 @@ fn statements(body: &[Stmt], path: &str, found: &mut Found) -> Result<(), Refusa
                     line: stmt.line,
                     name: name.clone(),
                     bases,
+                    table: keywords
+                        .iter()
+                        .any(|k| k.name == "table" && k.value.kind == ExprKind::Bool(true)),
                     body: body.clone(),
                     made: None,
                 });
@@ -252,6 +261,7 @@ fn made(
         line,
         name: name.to_string(),
         bases,
+        table: false,
         body: Vec::new(),
         made: Some(MadeBase {
             metadata: metadata.cloned(),

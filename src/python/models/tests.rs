@@ -684,3 +684,77 @@ class Own(Base):
         "models.py:7: a declared_attr __tablename__ this reader can't evaluate (it reads one return of an expression of cls.__name__: literals, +, f-strings, .lower(), .upper())"
     );
 }
+
+const SQLMODEL: &str = r#"
+import datetime
+from typing import ClassVar, Optional
+import sqlalchemy as sa
+from sqlmodel import Field, Relationship, SQLModel
+
+class Base(SQLModel):
+    name: str = Field(index=True)
+    note: Optional[str] = None
+
+class Hero(Base, table=True):
+    id: Optional[int] = Field(default=None, primary_key=True)
+    name: str = Field(max_length=50, unique=True)
+    at: datetime.datetime
+    team_id: int | None = Field(default=None, foreign_key="team.id", ondelete="SET NULL")
+    forced: Optional[int] = Field(default=None, nullable=False)
+    code: str = Field(sa_column=sa.Column("hero_code", sa.String(8), nullable=False))
+    kind: ClassVar[str] = "hero"
+    _private: int = 0
+    team: Optional["Team"] = Relationship(back_populates="heroes")
+
+class Team(SQLModel, table=True):
+    id: int = Field(primary_key=True)
+"#;
+
+#[test]
+fn sqlmodel_tables_follow_its_field_rules() {
+    let s = read(SQLMODEL);
+    assert_eq!(names(&s), ["hero", "team"]);
+    let h = s.table("hero").unwrap();
+    let cols: Vec<_> = h.columns.iter().map(|c| c.name.as_str()).collect();
+    // As create_all lays them out: the inherited field not redefined, then the class's own.
+    assert_eq!(
+        cols,
+        ["note", "id", "name", "at", "team_id", "forced", "hero_code"]
+    );
+    let col = |n: &str| h.column(n).unwrap();
+    assert_eq!(col("name").ty, ColumnType::Varchar(Some(50)));
+    assert!(!col("name").nullable);
+    assert_eq!(col("note").ty, ColumnType::Varchar(None));
+    assert!(col("note").nullable);
+    assert_eq!(col("id").ty, ColumnType::Integer);
+    assert!(!col("id").nullable);
+    assert_eq!(col("at").ty, ColumnType::TimestampTz);
+    assert!(!col("forced").nullable);
+    assert_eq!(col("hero_code").ty, ColumnType::Varchar(Some(8)));
+    assert_eq!(h.uniques[0].columns, ["name"]);
+    assert!(h.indexes.is_empty(), "the redefined name has no index=");
+    assert_eq!(h.foreign_keys[0].ref_table, "team");
+    assert_eq!(h.foreign_keys[0].on_delete, Action::SetNull);
+}
+
+#[test]
+fn sqlmodel_refusals() {
+    let head = "from sqlmodel import Field, SQLModel\n";
+    let cases = [
+        (
+            "class A(SQLModel, table=True):\n    id: int = Field(primary_key=True)\n    x: dict = Field(default={})\n",
+            "models.py:4: no SQL type for the SQLModel field type 'dict' (give Field an sa_type= or an sa_column=)",
+        ),
+        (
+            "class A(SQLModel, table=True):\n    id: int = Field(primary_key=True, sa_column_kwargs={'comment': 'x'})\n",
+            "models.py:3: Field(sa_column_kwargs=...) is not read",
+        ),
+        (
+            "class A(SQLModel, table=True):\n    id: int = Field(primary_key=True)\nclass B(A, table=True):\n    x: int\n",
+            "models.py:4: 'B' inherits the mapped class 'A': table inheritance is not read",
+        ),
+    ];
+    for (text, want) in cases {
+        assert_eq!(refusal(&format!("{head}{text}")), want, "{text}");
+    }
+}
