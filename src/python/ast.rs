@@ -161,6 +161,12 @@ pub enum ExprKind {
         right: Box<Expr>,
     },
     Not(Box<Expr>),
+    /// `body if test else orelse`.
+    IfExp {
+        body: Box<Expr>,
+        test: Box<Expr>,
+        orelse: Box<Expr>,
+    },
     /// Anything else, described for a message: "a lambda", "a bytes literal".
     Unsupported(String),
 }

@@ -477,6 +477,14 @@ impl<'s> Reader<'s> {
                 None => unsupported("a not"),
             },
             "unary_operator" => self.unary(node)?,
+            "conditional_expression" => match self.children(node).as_slice() {
+                [body, test, orelse] => ExprKind::IfExp {
+                    body: Box::new(self.expr(*body)?),
+                    test: Box::new(self.expr(*test)?),
+                    orelse: Box::new(self.expr(*orelse)?),
+                },
+                _ => unsupported("a conditional expression"),
+            },
             other => unsupported(&describe_expr(other)),
         };
         Ok(Expr { line, kind })

@@ -26,6 +26,7 @@ mod pg;
 mod portable;
 mod postgres;
 mod python;
+mod python_refusals;
 mod reliability;
 mod revision;
 mod robustness;

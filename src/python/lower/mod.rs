@@ -26,7 +26,8 @@
 //! - `op.bulk_insert` of literal rows into a `sa.table`, `sa.Table` or created table, with
 //!   `op.inline_literal` ([`rows`]);
 //! - names bound in a body, `for` loops over literals, `if` tests of the engine's name, and
-//!   `conn.execute(...)` on a bound `op.get_bind()` ([`scope`]).
+//!   `conn.execute(...)` on a bound `op.get_bind()` ([`scope`]); conditional expressions
+//!   (`a if <test of the engine's name> else b`) anywhere in a statement ([`conditional`]).
 //!
 //! Types: `Integer`, `BigInteger`, `SmallInteger`, `String(n)`, `Unicode(n)`, `Text`,
 //! `Boolean`, `DateTime(timezone=)`, `Date`, `Time`, `Float`, `REAL`, `Numeric(p, s)`,
@@ -39,6 +40,7 @@
 mod alter;
 mod batch;
 mod columns;
+mod conditional;
 mod rows;
 mod scope;
 mod table;
@@ -232,6 +234,12 @@ fn lower_body(body: &[Stmt], names: &Names) -> Result<Vec<LoweredStatement>, Ref
     let mut out = Vec::new();
     for (i, stmt) in body.iter().enumerate() {
         let first = out.len();
+        if conditional::has_conditional(stmt) {
+            // The rest of the body was lowered once per engine.
+            out.extend(conditional::per_engine(&body[i..], names)?);
+            at_column(&mut out[first..], stmt.col);
+            break;
+        }
         lower_stmt(&mut out, (i, stmt), body, names)?;
         at_column(&mut out[first..], stmt.col);
         if matches!(stmt.kind, StmtKind::Assign { value: Some(_), .. }) {

@@ -163,6 +163,11 @@ pub fn substitute_expr(expr: &Expr, name: &str, value: &Expr) -> Expr {
             right: b(right),
         },
         ExprKind::Not(x) => ExprKind::Not(b(x)),
+        ExprKind::IfExp { body, test, orelse } => ExprKind::IfExp {
+            body: b(body),
+            test: b(test),
+            orelse: b(orelse),
+        },
         other => other.clone(),
     };
     Expr {
@@ -372,6 +377,7 @@ pub fn dialect_branches(
     names: &Names,
 ) -> Result<Vec<LoweredStatement>, Refusal> {
     let mut out = Vec::new();
+    let mut refused: Vec<(Dialect, Refusal)> = Vec::new();
     for dialect in [Dialect::Sqlite, Dialect::Postgresql] {
         let mut chosen = orelse.unwrap_or(&[]);
         for (cond, body) in branches {
@@ -389,15 +395,30 @@ pub fn dialect_branches(
         }
         match super::lower_body(chosen, names) {
             Ok(statements) => out.extend(statements.into_iter().map(|s| s.only_on(dialect))),
-            Err(r) => out.push(LoweredStatement {
-                line: r.line,
-                col: 0,
-                sqlite: String::new(),
-                postgresql: String::new(),
-                refused_on: Some((dialect, r.what)),
-                sqlite_portable: false,
-            }),
+            Err(r) => refused.push((dialect, r)),
         }
+    }
+    refused_per_engine(out, refused)
+}
+
+/// `out` with a statement refused on each engine that `refused` names; refused on both, the
+/// body is refused (the first engine's reason).
+pub fn refused_per_engine(
+    mut out: Vec<LoweredStatement>,
+    mut refused: Vec<(Dialect, Refusal)>,
+) -> Result<Vec<LoweredStatement>, Refusal> {
+    if refused.len() == 2 {
+        return Err(refused.swap_remove(0).1);
+    }
+    for (dialect, r) in refused {
+        out.push(LoweredStatement {
+            line: r.line,
+            col: 0,
+            sqlite: String::new(),
+            postgresql: String::new(),
+            refused_on: Some((dialect, r.what)),
+            sqlite_portable: false,
+        });
     }
     Ok(out)
 }

@@ -533,7 +533,55 @@ fn loops_over_literals_are_unrolled() {
     );
     assert_eq!(
         refusal("    inspector = sa.inspect(op.get_bind())"),
-        (10, "an assignment of an expression in a body".to_string())
+        (10, "an assignment of sa.inspect(...) in a body".to_string())
+    );
+}
+
+#[test]
+fn conditional_expressions_on_the_engine_pick_a_value_per_engine() {
+    let body = "    bind = op.get_bind()
+    table = 'tl' if bind.dialect.name == 'sqlite' else 'tp'
+    op.add_column(table, sa.Column('j', sa.JSON() if bind.dialect.name != 'postgresql' else sa.Text()))
+    op.add_column('t', sa.Column('n', sa.BigInteger() if op.get_context().dialect.name == 'postgresql' else (sa.Integer() if bind.engine.name == 'sqlite' else sa.Text())))
+    with op.batch_alter_table('t') as batch_op:
+        batch_op.alter_column('k', type_=sa.String(64) if bind.dialect.name == 'sqlite' else sa.Text())";
+    assert_eq!(
+        sql(body, Dialect::Postgresql)
+            .into_iter()
+            .filter(|s| !s.is_empty())
+            .collect::<Vec<_>>(),
+        [
+            "ALTER TABLE tp ADD COLUMN j TEXT",
+            "ALTER TABLE t ADD COLUMN n BIGINT",
+            "ALTER TABLE t ALTER COLUMN k TYPE TEXT",
+        ]
+    );
+    assert_eq!(
+        sql(body, Dialect::Sqlite)
+            .into_iter()
+            .filter(|s| !s.is_empty())
+            .collect::<Vec<_>>(),
+        [
+            "ALTER TABLE tl ADD COLUMN j JSON",
+            "ALTER TABLE t ADD COLUMN n INTEGER",
+            "ALTER TABLE t ALTER COLUMN k TYPE VARCHAR(64)",
+        ]
+    );
+    assert_eq!(
+        refusal("    op.add_column('t', sa.Column('n', sa.Integer() if BIG else sa.Text()))"),
+        (
+            10,
+            "a conditional expression whose test is not the engine's name (op.get_bind().dialect.name)"
+                .to_string()
+        )
+    );
+    // A value neither engine's branch can lower is refused outright.
+    assert_eq!(
+        refusal("    op.execute(helper() if op.get_bind().dialect.name == 'sqlite' else other())"),
+        (
+            10,
+            "op.execute() of anything but a string literal or sa.text() of one".to_string()
+        )
     );
 }
 

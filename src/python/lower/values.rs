@@ -88,7 +88,28 @@ pub fn short_expr(expr: &Expr) -> String {
         ExprKind::Bool(b) => if *b { "True" } else { "False" }.to_string(),
         ExprKind::None => "None".to_string(),
         ExprKind::Unsupported(what) => what.clone(),
-        _ => expr.dotted().unwrap_or_else(|| "an expression".to_string()),
+        _ => call_chain(expr).unwrap_or_else(|| "an expression".to_string()),
+    }
+}
+
+/// A chain of names, attributes and calls as a message names it: `conn.execute(...).fetchall()`.
+fn call_chain(expr: &Expr) -> Option<String> {
+    match &expr.kind {
+        ExprKind::Name(n) => Some(n.clone()),
+        ExprKind::Attribute { value, attr } => Some(format!("{}.{attr}", call_chain(value)?)),
+        ExprKind::Call {
+            func,
+            args,
+            keywords,
+        } => {
+            let parens = if args.is_empty() && keywords.is_empty() {
+                "()"
+            } else {
+                "(...)"
+            };
+            Some(format!("{}{parens}", call_chain(func)?))
+        }
+        _ => None,
     }
 }
 
