@@ -26,6 +26,7 @@
 
 mod ast;
 mod header;
+mod header_lexer;
 mod lower;
 pub mod models;
 mod parse;
@@ -34,6 +35,7 @@ mod strings;
 
 pub use ast::{Expr, ExprKind, Keyword, Module, Stmt, StmtKind};
 pub use header::RevisionHeader;
+pub use header_lexer::quick_header;
 pub use lower::{lower_bodies, lower_each, BodyResult, LoweredStatement, Refusal};
 pub use parse::{parse_module, parse_module_header};
 pub use render::render_python_ops;

@@ -4,8 +4,9 @@
 //!
 //! A `.py` revision takes part in every command that reads the graph (`heads`, `history`,
 //! `show`, `current`, `branches`, `stamp`, …) whatever its `upgrade()` and `downgrade()`
-//! hold. Loading reads the header only (the bodies of the functions are not walked); the
-//! bodies are lowered the first time a command asks for a section or the refusal, once per
+//! hold. Loading reads the header only, with [`quick_header`]'s tokenizer where it is sure of
+//! the file and with the parser otherwise (so a body's syntax error shows when the body is
+//! lowered, not when the header is read); the bodies are lowered the first time a command asks for a section or the refusal, once per
 //! script ([`PythonBodies`]), so that the read-only commands never pay for them. A body
 //! outside the reader's subset is kept as a refusal: running it fails before a run starts,
 //! naming the construct and its line. Each lowered statement sits in its section's text at
@@ -22,7 +23,8 @@ use super::header::reserved_label;
 use super::{Script, ScriptError, ScriptOrigin, Section, TransactionMode};
 use crate::lint::Origin;
 use crate::python::{
-    lower_bodies, parse_module, parse_module_header, LoweredStatement, PythonError, RevisionHeader,
+    lower_bodies, parse_module, parse_module_header, quick_header, LoweredStatement, PythonError,
+    RevisionHeader,
 };
 use crate::revision::{is_valid_revision_id, Direction, RevisionId};
 use crate::Dialect;
@@ -38,8 +40,13 @@ pub fn parse_python_script(path: &Path, text: &str) -> Result<Script, ScriptErro
         })
     };
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let module = parse_module_header(&label, text).map_err(ScriptError::Python)?;
-    let header = RevisionHeader::read(&label, &module).map_err(ScriptError::Python)?;
+    let header = match quick_header(text) {
+        Some(header) => header,
+        None => {
+            let module = parse_module_header(&label, text).map_err(ScriptError::Python)?;
+            RevisionHeader::read(&label, &module).map_err(ScriptError::Python)?
+        }
+    };
     let revision = match &header.revision {
         Some(assigned) => match &assigned.value {
             Some(id) => checked_id("revision", id, assigned.line).map_err(|(l, m)| error(l, m))?,
@@ -192,8 +199,10 @@ fn sections(direction: Direction, statements: &[LoweredStatement]) -> Vec<Sectio
 
 /// The statements as section text, each starting on the line of the call it comes from, so
 /// that the runner's line of a failing statement is the Python line, and where each starts
-/// in it with its call's column. A statement that would run into the next one's line is
-/// written on one line; statements of one call share it.
+/// in it with its call's column. A generated statement that would run into the next one's
+/// line is written on one line; statements of one call share it. SQL the revision wrote
+/// (`op.execute`) is kept as written (its text, string literals included, is what Alembic
+/// runs), and the statements after it shift down.
 fn section_text(statements: &[LoweredStatement], dialect: Dialect) -> (String, Vec<Origin>) {
     let mut text = String::new();
     let mut origins = Vec::new();
@@ -210,8 +219,9 @@ fn section_text(statements: &[LoweredStatement], dialect: Dialect) -> (String, V
         let next = statements.get(i + 1).map(|n| n.line);
         let sql = statement.sql(dialect);
         let room = next.map(|n| n.saturating_sub(line));
+        // SQL the revision wrote runs as written, even if the lines after it shift.
         let sql = match room {
-            Some(room) if sql.matches('\n').count() >= room => one_line(sql),
+            Some(room) if !statement.verbatim && sql.matches('\n').count() >= room => one_line(sql),
             _ => sql.to_string(),
         };
         let line_start = text.rfind('\n').map_or(0, |n| n + 1);
@@ -359,6 +369,7 @@ mod tests {
             postgresql: sql.to_string(),
             refused_on: None,
             sqlite_portable: false,
+            verbatim: false,
         };
         let text = |statements: &[LoweredStatement]| section_text(statements, Dialect::Sqlite).0;
         let table = "CREATE TABLE t (\n    a INTEGER, \n    b INTEGER\n)";
@@ -386,6 +397,15 @@ mod tests {
         assert_eq!(
             section_text(&statements, Dialect::Sqlite).1,
             [origin(1, 1), origin(1, 40), origin(2, 1)]
+        );
+        // SQL the revision wrote keeps its lines; the next statement comes after it.
+        let written = LoweredStatement {
+            verbatim: true,
+            ..at(1, "INSERT INTO t VALUES ('a\nb')")
+        };
+        assert_eq!(
+            text(&[written, at(2, "DROP TABLE u")]),
+            "INSERT INTO t VALUES ('a\nb');\nDROP TABLE u;\n"
         );
     }
 

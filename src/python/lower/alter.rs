@@ -73,6 +73,7 @@ impl<'a> Target<'_, 'a> {
         match self.batch {
             Some(_) => LoweredStatement {
                 sqlite_portable: true,
+                verbatim: false,
                 ..super::both(line, render)
             },
             None => postgresql_only(

@@ -50,6 +50,7 @@ pub fn drop_column(t: &Target<'_, '_>, names: &Names) -> Result<Vec<LoweredState
     });
     Ok(vec![LoweredStatement {
         sqlite_portable: t.batch.is_some(),
+        verbatim: false,
         ..statement
     }])
 }

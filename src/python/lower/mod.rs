@@ -81,6 +81,9 @@ pub struct LoweredStatement {
     /// The SQLite statement is a portable `ALTER TABLE` for the schema layer's translator,
     /// which rebuilds the table where SQLite can't alter it in place (batch mode).
     pub sqlite_portable: bool,
+    /// The statement is SQL the revision wrote (`op.execute`, `conn.execute`), to run as
+    /// written: its text is never re-laid out.
+    pub verbatim: bool,
 }
 
 impl LoweredStatement {
@@ -326,10 +329,17 @@ fn both(line: usize, render: impl Fn(Dialect) -> String) -> LoweredStatement {
         postgresql: render(Dialect::Postgresql),
         refused_on: None,
         sqlite_portable: false,
+        verbatim: false,
     }
 }
 
 impl LoweredStatement {
+    /// The statement marked as SQL the revision wrote.
+    fn verbatim(mut self) -> LoweredStatement {
+        self.verbatim = true;
+        self
+    }
+
     /// The statement with nothing to run on SQLite (and nothing refused there).
     fn on_sqlite_nothing(mut self) -> LoweredStatement {
         self.sqlite.clear();
@@ -362,6 +372,7 @@ fn postgresql_only(line: usize, why: String, postgresql: String) -> LoweredState
         postgresql,
         refused_on: Some((Dialect::Sqlite, why)),
         sqlite_portable: false,
+        verbatim: false,
     }
 }
 
@@ -374,7 +385,7 @@ fn lower_call(expr: &Expr, names: &Names) -> Result<Vec<LoweredStatement>, Refus
             ));
         };
         let sql = execute_text(sql, names)?;
-        return Ok(vec![both(expr.line, |_| sql.clone())]);
+        return Ok(vec![both(expr.line, |_| sql.clone()).verbatim()]);
     }
     let call = CallArgs::of(expr, names).ok_or_else(|| {
         Refusal::new(
@@ -397,7 +408,7 @@ fn lower_call(expr: &Expr, names: &Names) -> Result<Vec<LoweredStatement>, Refus
         "alembic.op.execute" => {
             call.check(1, &[])?;
             let sql = execute_text(required(&call, 0, "sqltext")?, names)?;
-            one(both(line, |_| sql.clone()))
+            one(both(line, |_| sql.clone()).verbatim())
         }
         _ => table_op(&call, names),
     }
@@ -520,6 +531,7 @@ fn create_table(call: &CallArgs<'_>, names: &Names) -> Result<Vec<LoweredStateme
             postgresql,
             refused_on: None,
             sqlite_portable: false,
+            verbatim: false,
         })
         .collect())
 }

@@ -418,6 +418,7 @@ pub fn refused_per_engine(
             postgresql: String::new(),
             refused_on: Some((dialect, r.what)),
             sqlite_portable: false,
+            verbatim: false,
         });
     }
     Ok(out)
