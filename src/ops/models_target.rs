@@ -26,7 +26,7 @@ pub fn declared_schema(config: &Config, dialect: Dialect) -> Result<Schema, Auto
 }
 
 /// The target path, which exists.
-fn target(config: &Config) -> Result<PathBuf, AutogenerateError> {
+pub fn target(config: &Config) -> Result<PathBuf, AutogenerateError> {
     let tried = match config.models_key() {
         Some(path) => vec![path],
         None => vec![config.models_py_default(), config.models_path()],

@@ -10,16 +10,21 @@ use crate::schema::diff::Change;
 use crate::schema::render::{render_op, RenderError};
 use crate::Dialect;
 
-/// The note at the top of every generated upgrade.
-pub const NOTE: &str = "\
--- Generated from models.sql by `alembic revision --autogenerate`: review before applying.
--- Renames are not detected: a renamed table or column appears as a drop and an add.";
+/// The note at the top of every generated upgrade, naming the target it came from
+/// (`models.sql`, `models.py`, a package directory).
+fn note(target: &str) -> String {
+    format!(
+        "-- Generated from {target} by `alembic revision --autogenerate`: review before applying.\n\
+         -- Renames are not detected: a renamed table or column appears as a drop and an add."
+    )
+}
 
-/// The upgrade body (`changes` in order) and the downgrade body (their inverses, reversed).
-pub fn script_bodies(changes: &[Change]) -> Result<(String, String), RenderError> {
+/// The upgrade body (`changes` in order, under the note naming `target`) and the downgrade
+/// body (their inverses, reversed).
+pub fn script_bodies(changes: &[Change], target: &str) -> Result<(String, String), RenderError> {
     let upgrade = body(changes.iter().cloned())?;
     let downgrade = body(changes.iter().rev().map(Change::inverse))?;
-    Ok((format!("{NOTE}\n\n{upgrade}"), downgrade))
+    Ok((format!("{}\n\n{upgrade}", note(target)), downgrade))
 }
 
 fn body(changes: impl Iterator<Item = Change>) -> Result<String, RenderError> {

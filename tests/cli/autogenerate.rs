@@ -566,6 +566,11 @@ engine_test!(models_py_beside_the_ini_is_the_target, |p| {
         "a1",
     ])
     .ok();
+    let written = std::fs::read_to_string(p.versions().join("a1_users.sql")).expect("a1");
+    assert!(
+        written.contains("-- Generated from models.py by `alembic revision --autogenerate`"),
+        "{written}"
+    );
     p.alembic(&["upgrade", "head"]).ok();
     p.alembic(&["check"]).ok();
     // The models.py written the way models.sql's USERS is: the same schema, nothing to do.

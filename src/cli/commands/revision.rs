@@ -67,7 +67,11 @@ pub fn revision(settings: &Settings, args: &RevisionArgs) -> Result<ExitStatus> 
             });
             (String::new(), String::new())
         } else {
-            let (upgrade, downgrade) = script_bodies(&changes).map_err(AutogenerateError::from)?;
+            let target = crate::ops::models_target::target(&project.config)?;
+            let name = target.file_name().map(|n| n.to_string_lossy().into_owned());
+            let name = name.unwrap_or_else(|| "the models".to_string());
+            let (upgrade, downgrade) =
+                script_bodies(&changes, &name).map_err(AutogenerateError::from)?;
             let bodies = (upgrade.as_str(), downgrade.as_str());
             let upgrade = super::lint::annotate_sql(project, before, dialect, bodies)?;
             (upgrade, downgrade)

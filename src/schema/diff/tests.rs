@@ -207,7 +207,7 @@ fn primary_key_changes_drop_and_add_the_constraint() {
             "add primary key 'pk_t' on 't' (a, b)"
         ]
     );
-    let (up, down) = script_bodies(&changes).unwrap();
+    let (up, down) = script_bodies(&changes, "models.sql").unwrap();
     assert!(up.ends_with(
         "ALTER TABLE t DROP CONSTRAINT t_pkey;\n\nALTER TABLE t ADD CONSTRAINT pk_t PRIMARY KEY (a, b);"
     ), "{up}");
@@ -229,7 +229,7 @@ fn generated_script_snapshot() {
          CREATE TABLE users (id INTEGER PRIMARY KEY, name VARCHAR(50) NOT NULL,
              city_id INTEGER REFERENCES city (id));",
     );
-    let (up, down) = script_bodies(&diff(&a, &b, D)).unwrap();
+    let (up, down) = script_bodies(&diff(&a, &b, D), "models.sql").unwrap();
     assert_eq!(
         up,
         "\
@@ -434,7 +434,7 @@ proptest! {
             let back: Vec<Change> = changes.iter().rev().map(Change::inverse).collect();
             prop_assert_eq!(comparable(&applied(&there, &back), d), comparable(&a, d));
             // The generated script does what the changes do.
-            let (up, down) = script_bodies(&changes).expect("render");
+            let (up, down) = script_bodies(&changes, "models.sql").expect("render");
             let there = run_body(&a.on(d), &up);
             prop_assert_eq!(comparable(&there, d), comparable(&b, d));
             prop_assert_eq!(comparable(&run_body(&there, &down), d), comparable(&a, d));
