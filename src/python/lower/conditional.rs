@@ -10,8 +10,9 @@
 //! since a batch's calls are read by [`super::batch`] rather than statement by statement.
 
 use super::scope::test;
+use super::walk::{self, map_expr};
 use super::{LoweredStatement, Names, Refusal};
-use crate::python::ast::{Expr, ExprKind, FPart, Keyword, Stmt, StmtKind, WithItem};
+use crate::python::ast::{Expr, ExprKind, Stmt, StmtKind, WithItem};
 use crate::Dialect;
 
 /// The message for a conditional whose test is not a dialect test.
@@ -72,9 +73,7 @@ pub fn per_engine(rest: &[Stmt], names: &Names) -> Result<Vec<LoweredStatement>,
     super::scope::refused_per_engine(out, refused)
 }
 
-/// A leaf rule for [`map_expr`]: `Some` replaces the expression (its children are not
-/// visited), `None` visits them.
-type Leaf<'f> = dyn FnMut(&Expr) -> Option<Result<Expr, Refusal>> + 'f;
+type Leaf<'f> = walk::Leaf<'f, Refusal>;
 
 /// `stmt` with `leaf` applied to its expressions (see the module comment for which).
 fn map_stmt(stmt: &Stmt, leaf: &mut Leaf<'_>) -> Result<Stmt, Refusal> {
@@ -116,99 +115,4 @@ fn map_stmt(stmt: &Stmt, leaf: &mut Leaf<'_>) -> Result<Stmt, Refusal> {
         col: stmt.col,
         kind,
     })
-}
-
-/// `expr` with `leaf` applied to it and, where it gives nothing, to its parts.
-fn map_expr(expr: &Expr, leaf: &mut Leaf<'_>) -> Result<Expr, Refusal> {
-    if let Some(replaced) = leaf(expr) {
-        return replaced;
-    }
-    let kind = match &expr.kind {
-        ExprKind::Attribute { value, attr } => ExprKind::Attribute {
-            value: Box::new(map_expr(value, leaf)?),
-            attr: attr.clone(),
-        },
-        ExprKind::Call {
-            func,
-            args,
-            keywords,
-        } => ExprKind::Call {
-            func: Box::new(map_expr(func, leaf)?),
-            args: map_all(args, leaf)?,
-            keywords: keywords
-                .iter()
-                .map(|k| {
-                    Ok(Keyword {
-                        name: k.name.clone(),
-                        value: map_expr(&k.value, leaf)?,
-                    })
-                })
-                .collect::<Result<_, Refusal>>()?,
-        },
-        ExprKind::Tuple(items) => ExprKind::Tuple(map_all(items, leaf)?),
-        ExprKind::List(items) => ExprKind::List(map_all(items, leaf)?),
-        ExprKind::Dict(pairs) => ExprKind::Dict(
-            pairs
-                .iter()
-                .map(|(k, v)| Ok((map_expr(k, leaf)?, map_expr(v, leaf)?)))
-                .collect::<Result<_, Refusal>>()?,
-        ),
-        ExprKind::FString(parts) => ExprKind::FString(
-            parts
-                .iter()
-                .map(|p| match p {
-                    FPart::Expr(x) => Ok(FPart::Expr(map_expr(x, leaf)?)),
-                    text => Ok(text.clone()),
-                })
-                .collect::<Result<_, Refusal>>()?,
-        ),
-        _ => return map_operators(expr, leaf),
-    };
-    Ok(Expr {
-        line: expr.line,
-        kind,
-    })
-}
-
-/// [`map_expr`] of subscripts, operators and conditionals (leaves are kept as they are).
-fn map_operators(expr: &Expr, leaf: &mut Leaf<'_>) -> Result<Expr, Refusal> {
-    let mut b = |e: &Expr| map_expr(e, leaf).map(Box::new);
-    let kind = match &expr.kind {
-        ExprKind::Subscript { value, index } => ExprKind::Subscript {
-            value: b(value)?,
-            index: b(index)?,
-        },
-        ExprKind::BinOp { left, op, right } => ExprKind::BinOp {
-            left: b(left)?,
-            op: op.clone(),
-            right: b(right)?,
-        },
-        ExprKind::BoolOp { op, left, right } => ExprKind::BoolOp {
-            op: op.clone(),
-            left: b(left)?,
-            right: b(right)?,
-        },
-        ExprKind::Not(x) => ExprKind::Not(b(x)?),
-        ExprKind::IfExp { body, test, orelse } => ExprKind::IfExp {
-            body: b(body)?,
-            test: b(test)?,
-            orelse: b(orelse)?,
-        },
-        ExprKind::Compare { left, ops } => ExprKind::Compare {
-            left: b(left)?,
-            ops: ops
-                .iter()
-                .map(|(o, x)| Ok((o.clone(), *b(x)?)))
-                .collect::<Result<_, Refusal>>()?,
-        },
-        other => other.clone(),
-    };
-    Ok(Expr {
-        line: expr.line,
-        kind,
-    })
-}
-
-fn map_all(items: &[Expr], leaf: &mut Leaf<'_>) -> Result<Vec<Expr>, Refusal> {
-    items.iter().map(|e| map_expr(e, leaf)).collect()
 }

@@ -45,6 +45,7 @@ mod rows;
 mod scope;
 mod table;
 mod values;
+mod walk;
 
 use std::collections::HashMap;
 

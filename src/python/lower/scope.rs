@@ -12,9 +12,12 @@
 //!   any name bound to them) with a string, by `==`, `!=`, `in` or `not in`, combined with
 //!   `and`, `or` and `not`.
 
+use std::convert::Infallible;
+
 use super::values::{short_expr, CallArgs};
+use super::walk::map_expr;
 use super::{LoweredStatement, Names, Refusal};
-use crate::python::ast::{Expr, ExprKind, FPart, Keyword, Stmt, StmtKind, WithItem};
+use crate::python::ast::{Expr, ExprKind, Stmt, StmtKind, WithItem};
 use crate::Dialect;
 
 /// `stmts` with every reference to `name` replaced by `value`, up to a statement that binds
@@ -103,76 +106,16 @@ fn substitute_kind(kind: &StmtKind, name: &str, value: &Expr) -> StmtKind {
 
 /// `expr` with `name` replaced by `value`.
 pub fn substitute_expr(expr: &Expr, name: &str, value: &Expr) -> Expr {
-    let e = |x: &Expr| substitute_expr(x, name, value);
-    let b = |x: &Expr| Box::new(e(x));
-    let all = |xs: &[Expr]| xs.iter().map(e).collect::<Vec<_>>();
-    let kind = match &expr.kind {
-        ExprKind::Name(n) if n == name => {
-            return Expr {
-                line: expr.line,
-                kind: value.kind.clone(),
-            }
-        }
-        ExprKind::Attribute { value: v, attr } => ExprKind::Attribute {
-            value: b(v),
-            attr: attr.clone(),
-        },
-        ExprKind::Call {
-            func,
-            args,
-            keywords,
-        } => ExprKind::Call {
-            func: b(func),
-            args: all(args),
-            keywords: keywords
-                .iter()
-                .map(|k| Keyword {
-                    name: k.name.clone(),
-                    value: e(&k.value),
-                })
-                .collect(),
-        },
-        ExprKind::Tuple(items) => ExprKind::Tuple(all(items)),
-        ExprKind::List(items) => ExprKind::List(all(items)),
-        ExprKind::Dict(pairs) => ExprKind::Dict(pairs.iter().map(|(k, v)| (e(k), e(v))).collect()),
-        ExprKind::FString(parts) => ExprKind::FString(
-            parts
-                .iter()
-                .map(|p| match p {
-                    FPart::Expr(x) => FPart::Expr(e(x)),
-                    text => text.clone(),
-                })
-                .collect(),
-        ),
-        ExprKind::Subscript { value: v, index } => ExprKind::Subscript {
-            value: b(v),
-            index: b(index),
-        },
-        ExprKind::BinOp { left, op, right } => ExprKind::BinOp {
-            left: b(left),
-            op: op.clone(),
-            right: b(right),
-        },
-        ExprKind::Compare { left, ops } => ExprKind::Compare {
-            left: b(left),
-            ops: ops.iter().map(|(o, x)| (o.clone(), e(x))).collect(),
-        },
-        ExprKind::BoolOp { op, left, right } => ExprKind::BoolOp {
-            op: op.clone(),
-            left: b(left),
-            right: b(right),
-        },
-        ExprKind::Not(x) => ExprKind::Not(b(x)),
-        ExprKind::IfExp { body, test, orelse } => ExprKind::IfExp {
-            body: b(body),
-            test: b(test),
-            orelse: b(orelse),
-        },
-        other => other.clone(),
+    let mut replace = |x: &Expr| match &x.kind {
+        ExprKind::Name(n) if n == name => Some(Ok(Expr {
+            line: x.line,
+            kind: value.kind.clone(),
+        })),
+        _ => None,
     };
-    Expr {
-        line: expr.line,
-        kind,
+    match map_expr::<Infallible>(expr, &mut replace) {
+        Ok(replaced) => replaced,
+        Err(never) => match never {},
     }
 }
 
