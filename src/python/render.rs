@@ -134,6 +134,15 @@ impl Spelling<'_> {
             format!(", {}", py_str(table))
         }
     }
+
+    /// `'table', ` outside a batch, for calls whose table comes first; nothing inside one.
+    fn leading(&self, table: &str) -> String {
+        if self.batch {
+            String::new()
+        } else {
+            format!("{}, ", py_str(table))
+        }
+    }
 }
 
 fn body(changes: &[Change], ctx: &Ctx<'_>) -> Result<String, PythonRenderError> {
@@ -259,13 +268,13 @@ fn call(change: &Change, sp: &Spelling<'_>, ctx: &Ctx<'_>) -> Result<String, Pyt
         Change::AddColumn { table, column } => {
             format!(
                 "{p}add_column({}{})",
-                tail(&sp.on(table)),
+                sp.leading(table),
                 sa_column(column, sp)?
             )
         }
         Change::DropColumn { table, column } => format!(
             "{p}drop_column({}{})",
-            tail(&sp.on(table)),
+            sp.leading(table),
             py_str(&column.name)
         ),
         Change::AddConstraint { table, constraint } => add_constraint(table, constraint, sp),
@@ -294,14 +303,6 @@ fn call(change: &Change, sp: &Spelling<'_>, ctx: &Ctx<'_>) -> Result<String, Pyt
             alter_column(std::slice::from_ref(change), sp, ctx)
         }
     })
-}
-
-/// `'table', ` outside a batch (from [`Spelling::on`]'s `, 'table'`), nothing inside one.
-fn tail(on: &str) -> String {
-    match on.strip_prefix(", ") {
-        Some(table) => format!("{table}, "),
-        None => String::new(),
-    }
 }
 
 /// `op.create_table('t',` then a line per column, the constraints sorted as Alembic sorts
@@ -520,7 +521,7 @@ fn alter_column(changes: &[Change], sp: &Spelling<'_>, ctx: &Ctx<'_>) -> String 
     let mut text = format!(
         "{}alter_column({}{}",
         sp.prefix,
-        tail(&sp.on(table)),
+        sp.leading(table),
         py_str(column)
     );
     let indent = " ".repeat(11);
